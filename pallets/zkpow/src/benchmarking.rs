@@ -1,0 +1,459 @@
+//! Benchmarks (FRAME v2) of every call and of settlement in `on_initialize`.
+//!
+//! Every benchmark sets up its worst case: full name and key, the most batches, windows
+//! and agendas one short of full, ledgers with the most open commitments and unbonding
+//! chunks. Proofs come from [`crate::benchmark_fixtures`] (a key with a known trapdoor),
+//! so `reveal_proof` runs a full Groth16 verification inside the runtime.
+//!
+//! `on_initialize_pending` shows that settlement does not depend on the number of pending
+//! sequences: it settles one due window with 10 to 10,000 sequences pending.
+
+use super::*;
+use crate::{benchmark_fixtures::*, Pallet as Zkpow};
+use alloc::vec;
+use frame_benchmarking::v2::*;
+use frame_support::traits::{fungible::Mutate, Hooks};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use sp_runtime::traits::{Bounded, One, Saturating, StaticLookup};
+
+fn unit<T: Config>() -> BalanceOf<T> {
+	use frame_support::traits::fungible::Inspect;
+	T::Currency::minimum_balance().max(1u32.into())
+}
+
+fn min_bond<T: Config>() -> BalanceOf<T> {
+	unit::<T>().saturating_mul(1_000u32.into())
+}
+
+fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, 0);
+	T::Currency::set_balance(&who, unit::<T>().saturating_mul(1_000_000_000u32.into()));
+	who
+}
+
+fn params<T: Config>() -> RollupParamsOf<T> {
+	RollupParams {
+		commit_window: None,
+		reveal_window: None,
+		reward_per_sequence: unit::<T>().saturating_mul(100u32.into()),
+		min_miner_bond: min_bond::<T>(),
+		no_proof_penalty: None,
+		invalid_proof_penalty: None,
+	}
+}
+
+fn max_name<T: Config>() -> BoundedVec<u8, T::MaxNameLen> {
+	BoundedVec::truncate_from(vec![b'r'; T::MaxNameLen::get() as usize])
+}
+
+fn key<T: Config>() -> BoundedVec<u8, T::MaxVerifyingKeyLen> {
+	BoundedVec::truncate_from(trapdoor_verifying_key())
+}
+
+fn set_block<T: Config>(n: BlockNumberFor<T>) {
+	frame_system::Pallet::<T>::set_block_number(n);
+}
+
+/// A registered, funded rollup whose sequencer is `owner`.
+fn rollup<T: Config>(owner: &T::AccountId) -> RollupId {
+	Zkpow::<T>::ensure_pot_exists();
+	let id = NextRollupId::<T>::get();
+	Zkpow::<T>::do_register_rollup(
+		owner.clone(),
+		max_name::<T>(),
+		BaseChain { chain_id: 1, inbox: [1; 20] },
+		VerifierKind::Groth16Bn254,
+		key::<T>(),
+		owner.clone(),
+		params::<T>(),
+		[0; 32],
+		0,
+	)
+	.expect("registration works");
+	Zkpow::<T>::do_fund_rollup(owner.clone(), id, unit::<T>().saturating_mul(1_000_000u32.into()))
+		.expect("funding works");
+	id
+}
+
+fn batches<T: Config>(n: u32) -> BatchesOf<T> {
+	BoundedVec::truncate_from(
+		(0..n)
+			.map(|i| BatchHeader { state_root: [i as u8 + 1; 32], data_hash: [7; 32] })
+			.collect(),
+	)
+}
+
+fn submit<T: Config>(rollup_id: RollupId, sequencer: &T::AccountId) -> SequenceIndex {
+	let index = Rollups::<T>::get(rollup_id).expect("registered").next_sequence;
+	Zkpow::<T>::do_submit_sequence(
+		sequencer.clone(),
+		rollup_id,
+		batches::<T>(T::MaxBatchesPerSequence::get()),
+	)
+	.expect("submission works");
+	index
+}
+
+fn bonded_miner<T: Config>(index: u32) -> T::AccountId {
+	let who = funded::<T>("miner", index);
+	Zkpow::<T>::do_bond(who.clone(), min_bond::<T>().saturating_mul(100u32.into()))
+		.expect("bond works");
+	who
+}
+
+/// The proof of `miner` for a sequence, valid against the trapdoor key.
+fn proof_of<T: Config>(rollup_id: RollupId, index: SequenceIndex, miner: &T::AccountId) -> ProofOf<T> {
+	let seq = Sequences::<T>::get(rollup_id, index).expect("in flight");
+	let statement = Zkpow::<T>::statement_of(rollup_id, index, &seq, miner);
+	BoundedVec::truncate_from(trapdoor_proof(&statement))
+}
+
+fn commit<T: Config>(miner: &T::AccountId, rollup_id: RollupId, index: SequenceIndex, proof: &[u8]) {
+	let hash = zkpow_primitives::proof_hash(proof, miner.as_ref());
+	Zkpow::<T>::do_commit(miner.clone(), rollup_id, index, hash).expect("commit works");
+}
+
+/// Gives `miner` `n` open commitments on other (fake) sequences, so that exposure checks
+/// walk a full list.
+fn fill_open_commitments<T: Config>(miner: &T::AccountId, n: u32) {
+	Miners::<T>::mutate(miner, |l| {
+		let l = l.as_mut().expect("bonded");
+		for i in 0..n {
+			let _ = l.open_commitments.try_push(OpenCommitment {
+				rollup_id: RollupId::MAX,
+				sequence_index: i as u64,
+				exposure: One::one(),
+			});
+		}
+	});
+}
+
+/// Opens a window on a fresh sequence with `c` committers; returns (rollup, index, deadline,
+/// committers).
+fn window_with<T: Config>(c: u32) -> (RollupId, SequenceIndex, BlockNumberFor<T>, vec::Vec<T::AccountId>) {
+	let owner = funded::<T>("owner", 0);
+	let rollup_id = rollup::<T>(&owner);
+	let index = submit::<T>(rollup_id, &owner);
+	let miners: vec::Vec<_> = (0..c).map(bonded_miner::<T>).collect();
+	for m in &miners {
+		let proof = proof_of::<T>(rollup_id, index, m);
+		commit::<T>(m, rollup_id, index, &proof);
+	}
+	let deadline = Sequences::<T>::get(rollup_id, index)
+		.and_then(|s| s.window)
+		.map(|w| w.reveal_ends_at)
+		.unwrap_or_default();
+	(rollup_id, index, deadline, miners)
+}
+
+/// Marks every committer's reveal valid (as if each had revealed), accepting the first.
+fn mark_all_valid<T: Config>(rollup_id: RollupId, index: SequenceIndex) {
+	let first = Sequences::<T>::get(rollup_id, index).unwrap().window.unwrap().committers[0]
+		.miner
+		.clone();
+	let proof = proof_of::<T>(rollup_id, index, &first);
+	Sequences::<T>::mutate(rollup_id, index, |s| {
+		let w = s.as_mut().unwrap().window.as_mut().unwrap();
+		for c in w.committers.iter_mut() {
+			c.outcome = RevealOutcome::Valid;
+		}
+		w.accepted = Some(AcceptedProof { prover: first, proof });
+	});
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_rollup() {
+		Zkpow::<T>::ensure_pot_exists();
+		let caller = funded::<T>("owner", 0);
+		let sequencer = T::Lookup::unlookup(caller.clone());
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(caller),
+			max_name::<T>(),
+			BaseChain { chain_id: 1, inbox: [1; 20] },
+			VerifierKind::Groth16Bn254,
+			key::<T>(),
+			sequencer,
+			params::<T>(),
+			[0; 32],
+			0,
+		);
+
+		assert!(Rollups::<T>::contains_key(0));
+	}
+
+	#[benchmark]
+	fn update_rollup() {
+		let caller = funded::<T>("owner", 0);
+		let id = rollup::<T>(&caller);
+		let new_sequencer = T::Lookup::unlookup(funded::<T>("sequencer", 1));
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), id, Some(new_sequencer), Some(params::<T>()));
+
+		assert_eq!(Rollups::<T>::get(id).unwrap().sequencer, account("sequencer", 1, 0));
+	}
+
+	#[benchmark]
+	fn fund_rollup() {
+		let caller = funded::<T>("owner", 0);
+		let id = rollup::<T>(&caller);
+		let before = Rollups::<T>::get(id).unwrap().pool;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), id, unit::<T>());
+
+		assert_eq!(Rollups::<T>::get(id).unwrap().pool, before + unit::<T>());
+	}
+
+	#[benchmark]
+	fn pause_rollup() {
+		let caller = funded::<T>("owner", 0);
+		let id = rollup::<T>(&caller);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), id);
+
+		assert_eq!(Rollups::<T>::get(id).unwrap().status, RollupStatus::Paused);
+	}
+
+	#[benchmark]
+	fn resume_rollup() {
+		let caller = funded::<T>("owner", 0);
+		let id = rollup::<T>(&caller);
+		Zkpow::<T>::do_set_paused(caller.clone(), id, true).unwrap();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), id);
+
+		assert_eq!(Rollups::<T>::get(id).unwrap().status, RollupStatus::Active);
+	}
+
+	#[benchmark]
+	fn deregister_rollup() {
+		let caller = funded::<T>("owner", 0);
+		let id = rollup::<T>(&caller);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), id);
+
+		assert!(!Rollups::<T>::contains_key(id));
+	}
+
+	#[benchmark]
+	fn submit_sequence(b: Linear<1, { T::MaxBatchesPerSequence::get() }>) {
+		let caller = funded::<T>("owner", 0);
+		let id = rollup::<T>(&caller);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), id, batches::<T>(b));
+
+		assert!(Sequences::<T>::contains_key(id, 0));
+	}
+
+	#[benchmark]
+	fn bond() {
+		let caller = funded::<T>("miner", 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), min_bond::<T>());
+
+		assert_eq!(Miners::<T>::get(&caller).unwrap().bonded, min_bond::<T>());
+	}
+
+	#[benchmark]
+	fn unbond() {
+		let caller = bonded_miner::<T>(0);
+		// All chunks but one are taken, at other blocks, so the chunk search walks them all.
+		for i in 1..T::MaxUnbondingChunks::get() {
+			set_block::<T>(i.into());
+			Zkpow::<T>::do_unbond(caller.clone(), unit::<T>()).unwrap();
+		}
+		set_block::<T>(T::MaxUnbondingChunks::get().into());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), unit::<T>());
+
+		assert_eq!(
+			Miners::<T>::get(&caller).unwrap().unbonding.len() as u32,
+			T::MaxUnbondingChunks::get()
+		);
+	}
+
+	#[benchmark]
+	fn withdraw_unbonded() {
+		let caller = bonded_miner::<T>(0);
+		for i in 0..T::MaxUnbondingChunks::get() {
+			set_block::<T>((i + 1).into());
+			Zkpow::<T>::do_unbond(caller.clone(), unit::<T>()).unwrap();
+		}
+		fill_open_commitments::<T>(&caller, T::MaxOpenCommitments::get());
+		set_block::<T>(BlockNumberFor::<T>::max_value() / 2u32.into());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()));
+
+		assert!(Miners::<T>::get(&caller).unwrap().unbonding.is_empty());
+	}
+
+	#[benchmark]
+	fn commit_proof_hash_opening() {
+		set_block::<T>(One::one());
+		let owner = funded::<T>("owner", 0);
+		let id = rollup::<T>(&owner);
+		let index = submit::<T>(id, &owner);
+		let miner = bonded_miner::<T>(0);
+		fill_open_commitments::<T>(&miner, T::MaxOpenCommitments::get() - 1);
+		// The deadline's agenda is one short of full.
+		let terms = Rollups::<T>::get(id).unwrap().terms;
+		let deadline = frame_system::Pallet::<T>::block_number()
+			.saturating_add(terms.commit_window)
+			.saturating_add(terms.reveal_window);
+		for i in 1..T::MaxAgendaEntries::get() {
+			Agenda::<T>::try_append(deadline, (RollupId::MAX, i as u64)).unwrap();
+		}
+		let hash = zkpow_primitives::proof_hash(&proof_of::<T>(id, index, &miner), miner.as_ref());
+
+		#[extrinsic_call]
+		commit_proof_hash(RawOrigin::Signed(miner), id, index, hash);
+
+		assert_eq!(Agenda::<T>::get(deadline).len() as u32, T::MaxAgendaEntries::get());
+	}
+
+	#[benchmark]
+	fn commit_proof_hash_joining() {
+		set_block::<T>(One::one());
+		let (id, index, _, _) = window_with::<T>(T::MaxCommitters::get() - 1);
+		let miner = bonded_miner::<T>(T::MaxCommitters::get());
+		fill_open_commitments::<T>(&miner, T::MaxOpenCommitments::get() - 1);
+		let hash = zkpow_primitives::proof_hash(&proof_of::<T>(id, index, &miner), miner.as_ref());
+
+		#[extrinsic_call]
+		commit_proof_hash(RawOrigin::Signed(miner), id, index, hash);
+
+		assert_eq!(
+			Sequences::<T>::get(id, index).unwrap().window.unwrap().committers.len() as u32,
+			T::MaxCommitters::get()
+		);
+	}
+
+	#[benchmark]
+	fn reveal_proof_valid() {
+		set_block::<T>(One::one());
+		let (id, index, _, miners) = window_with::<T>(T::MaxCommitters::get());
+		let miner = miners.last().unwrap().clone();
+		let window = Sequences::<T>::get(id, index).unwrap().window.unwrap();
+		set_block::<T>(window.commit_ends_at);
+		let proof = proof_of::<T>(id, index, &miner);
+
+		#[extrinsic_call]
+		reveal_proof(RawOrigin::Signed(miner.clone()), id, index, proof);
+
+		let window = Sequences::<T>::get(id, index).unwrap().window.unwrap();
+		assert_eq!(window.accepted.map(|a| a.prover), Some(miner));
+	}
+
+	#[benchmark]
+	fn reveal_proof_invalid() {
+		set_block::<T>(One::one());
+		let (id, index, _, miners) = window_with::<T>(T::MaxCommitters::get() - 1);
+		// The last miner commits to a proof made for someone else: the hash matches, the
+		// proof is well formed, the pairing check fails, the miner is slashed.
+		let miner = bonded_miner::<T>(T::MaxCommitters::get());
+		let proof = proof_of::<T>(id, index, &miners[0]);
+		commit::<T>(&miner, id, index, &proof);
+		let window = Sequences::<T>::get(id, index).unwrap().window.unwrap();
+		set_block::<T>(window.commit_ends_at);
+
+		#[extrinsic_call]
+		reveal_proof(RawOrigin::Signed(miner.clone()), id, index, proof);
+
+		assert!(!Miners::<T>::get(&miner).unwrap().total_slashed.is_zero());
+	}
+
+	#[benchmark]
+	fn set_protocol_limits() {
+		let limits = ProtocolLimitsOf::<T>::default();
+
+		#[extrinsic_call]
+		_(RawOrigin::Root, limits.clone());
+
+		assert_eq!(Limits::<T>::get(), limits);
+	}
+
+	#[benchmark]
+	fn on_initialize_idle() {
+		let now: BlockNumberFor<T> = 100u32.into();
+		set_block::<T>(now);
+		SettlementCursor::<T>::put(now);
+
+		#[block]
+		{
+			Zkpow::<T>::on_initialize(now);
+		}
+
+		assert_eq!(SettlementCursor::<T>::get(), Some(now + One::one()));
+	}
+
+	#[benchmark]
+	fn on_initialize_pending(p: Linear<10, 10_000>) {
+		set_block::<T>(One::one());
+		let (id, index, deadline, _) = window_with::<T>(1);
+		mark_all_valid::<T>(id, index);
+		// `p` more sequences pending, never touched by settlement.
+		let template = Sequences::<T>::get(id, index).map(|mut s| {
+			s.window = None;
+			s
+		});
+		for i in 0..p {
+			Sequences::<T>::insert(id.saturating_add(1), i as u64, template.clone().unwrap());
+		}
+		set_block::<T>(deadline);
+		SettlementCursor::<T>::put(deadline);
+
+		#[block]
+		{
+			Zkpow::<T>::on_initialize(deadline);
+		}
+
+		assert!(FinalizedSequences::<T>::contains_key(id, index));
+	}
+
+	#[benchmark]
+	fn settle_finalized(c: Linear<1, { T::MaxCommitters::get() }>) {
+		set_block::<T>(One::one());
+		let (id, index, deadline, _) = window_with::<T>(c);
+		mark_all_valid::<T>(id, index);
+		set_block::<T>(deadline);
+		SettlementCursor::<T>::put(deadline);
+
+		#[block]
+		{
+			Zkpow::<T>::on_initialize(deadline);
+		}
+
+		assert!(FinalizedSequences::<T>::contains_key(id, index));
+	}
+
+	#[benchmark]
+	fn settle_reopened(c: Linear<1, { T::MaxCommitters::get() }>) {
+		set_block::<T>(One::one());
+		let (id, index, deadline, _) = window_with::<T>(c);
+		set_block::<T>(deadline);
+		SettlementCursor::<T>::put(deadline);
+
+		#[block]
+		{
+			Zkpow::<T>::on_initialize(deadline);
+		}
+
+		assert_eq!(Sequences::<T>::get(id, index).unwrap().attempt, 1);
+	}
+
+	impl_benchmark_test_suite!(Zkpow, crate::mock::new_test_ext(), crate::mock::Test);
+}

@@ -1,0 +1,199 @@
+//! The commit–reveal scheme: step 1 (commit a proof hash, opening the window) and step 2
+//! (reveal the proof, verified against the statement bound to the revealer).
+
+use crate::{
+	pallet::*, weights::WeightInfo, AcceptedProof, Commitment, OpenCommitment, ProofOf,
+	RejectReason, RevealOutcome, SlashReason, WindowOf,
+};
+use frame_support::{dispatch::PostDispatchInfo, ensure, pallet_prelude::*};
+use sp_runtime::traits::Saturating;
+use zkpow_primitives::{proof_hash, Bytes32, RollupId, SequenceIndex, SequenceStatement};
+
+impl<T: Config> Pallet<T> {
+	/// Loads an unfinalized sequence, telling a finalized one apart from an unknown one.
+	fn sequence(
+		rollup_id: RollupId,
+		sequence_index: SequenceIndex,
+	) -> Result<crate::SequenceInfoOf<T>, Error<T>> {
+		Sequences::<T>::get(rollup_id, sequence_index).ok_or_else(|| {
+			if FinalizedSequences::<T>::contains_key(rollup_id, sequence_index) {
+				Error::<T>::AlreadyFinalized
+			} else {
+				Error::<T>::SequenceNotFound
+			}
+		})
+	}
+
+	pub(crate) fn do_commit(
+		who: T::AccountId,
+		rollup_id: RollupId,
+		sequence_index: SequenceIndex,
+		proof_hash: Bytes32,
+	) -> DispatchResultWithPostInfo {
+		let mut sequence = Self::sequence(rollup_id, sequence_index)?;
+		let rollup = Rollups::<T>::get(rollup_id).ok_or(Error::<T>::RollupNotFound)?;
+		let mut ledger = Miners::<T>::get(&who).ok_or(Error::<T>::NotBonded)?;
+		let now = Self::now();
+
+		let opening = sequence.window.is_none();
+		let mut window = match sequence.window.take() {
+			Some(window) => {
+				ensure!(now < window.commit_ends_at, Error::<T>::CommitWindowClosed);
+				ensure!(
+					!window.committers.iter().any(|c| c.miner == who),
+					Error::<T>::AlreadyCommitted
+				);
+				window
+			},
+			None => {
+				let commit_ends_at = now.saturating_add(rollup.terms.commit_window);
+				WindowOf::<T> {
+					opened_at: now,
+					commit_ends_at,
+					reveal_ends_at: commit_ends_at.saturating_add(rollup.terms.reveal_window),
+					no_proof_penalty: rollup.terms.no_proof_penalty,
+					invalid_proof_penalty: rollup.terms.invalid_proof_penalty,
+					committers: BoundedVec::new(),
+					accepted: None,
+				}
+			},
+		};
+
+		// Free bond must cover the rollup's minimum (and at least this commitment's own worst
+		// case, which can exceed the minimum only if the owner lowered it while this window
+		// was open) plus the worst case of every other open commitment.
+		let exposure = window.no_proof_penalty.saturating_add(window.invalid_proof_penalty);
+		let required =
+			rollup.terms.min_miner_bond.max(exposure).saturating_add(ledger.exposure());
+		ensure!(ledger.bonded >= required, Error::<T>::InsufficientBond);
+		window
+			.committers
+			.try_push(Commitment {
+				miner: who.clone(),
+				proof_hash,
+				bond: ledger.bonded,
+				outcome: RevealOutcome::NotRevealed,
+			})
+			.map_err(|_| Error::<T>::TooManyCommitters)?;
+		ledger
+			.open_commitments
+			.try_push(OpenCommitment { rollup_id, sequence_index, exposure })
+			.map_err(|_| Error::<T>::TooManyOpenCommitments)?;
+
+		if opening {
+			Agenda::<T>::try_append(window.reveal_ends_at, (rollup_id, sequence_index))
+				.map_err(|_| Error::<T>::AgendaFull)?;
+			Self::deposit_event(Event::WindowOpened {
+				rollup_id,
+				sequence_index,
+				attempt: sequence.attempt,
+				commit_ends_at: window.commit_ends_at,
+				reveal_ends_at: window.reveal_ends_at,
+			});
+		}
+		sequence.window = Some(window);
+		Sequences::<T>::insert(rollup_id, sequence_index, sequence);
+		Miners::<T>::insert(&who, ledger);
+		Self::deposit_event(Event::ProofHashCommitted {
+			rollup_id,
+			sequence_index,
+			miner: who,
+			proof_hash,
+		});
+
+		let actual = if opening {
+			T::WeightInfo::commit_proof_hash_opening()
+		} else {
+			T::WeightInfo::commit_proof_hash_joining()
+		};
+		Ok(Some(actual).into())
+	}
+
+	/// The public statement of a sequence, bound to `prover`.
+	pub fn statement_of(
+		rollup_id: RollupId,
+		sequence_index: SequenceIndex,
+		sequence: &crate::SequenceInfoOf<T>,
+		prover: &T::AccountId,
+	) -> SequenceStatement {
+		SequenceStatement {
+			rollup_id,
+			sequence_index,
+			prev_state_root: sequence.prev_state_root,
+			new_state_root: sequence.new_state_root,
+			data_commitment: sequence.data_commitment,
+			prover: *prover.as_ref(),
+		}
+	}
+
+	pub(crate) fn do_reveal(
+		who: T::AccountId,
+		rollup_id: RollupId,
+		sequence_index: SequenceIndex,
+		proof: ProofOf<T>,
+	) -> DispatchResultWithPostInfo {
+		let mut sequence = Self::sequence(rollup_id, sequence_index)?;
+		let mut window = sequence.window.take().ok_or(Error::<T>::NoOpenWindow)?;
+		let now = Self::now();
+		ensure!(now >= window.commit_ends_at, Error::<T>::RevealWindowNotOpen);
+		ensure!(now < window.reveal_ends_at, Error::<T>::RevealWindowClosed);
+		let position = window
+			.committers
+			.iter()
+			.position(|c| c.miner == who)
+			.ok_or(Error::<T>::NotCommitted)?;
+		ensure!(
+			window.committers[position].outcome == RevealOutcome::NotRevealed,
+			Error::<T>::AlreadyRevealed
+		);
+
+		let verdict = if proof_hash(&proof, who.as_ref()) != window.committers[position].proof_hash
+		{
+			Err(RejectReason::HashMismatch)
+		} else {
+			let verifier = Verifiers::<T>::get(rollup_id).ok_or(Error::<T>::RollupNotFound)?;
+			let statement = Self::statement_of(rollup_id, sequence_index, &sequence, &who);
+			verifier
+				.kind
+				.verify(&verifier.key, &proof, &statement)
+				.map_err(RejectReason::Verification)
+		};
+
+		let actual = match verdict {
+			Ok(()) => {
+				window.committers[position].outcome = RevealOutcome::Valid;
+				let first = window.accepted.is_none();
+				if first {
+					window.accepted = Some(AcceptedProof { prover: who.clone(), proof });
+				}
+				Self::deposit_event(Event::ProofRevealed {
+					rollup_id,
+					sequence_index,
+					miner: who,
+					first,
+				});
+				T::WeightInfo::reveal_proof_valid()
+			},
+			Err(reason) => {
+				window.committers[position].outcome = RevealOutcome::Invalid;
+				Self::deposit_event(Event::ProofRejected {
+					rollup_id,
+					sequence_index,
+					miner: who.clone(),
+					reason,
+				});
+				Self::slash_miner(
+					&who,
+					rollup_id,
+					sequence_index,
+					window.invalid_proof_penalty,
+					SlashReason::InvalidProof,
+				);
+				T::WeightInfo::reveal_proof_invalid()
+			},
+		};
+		sequence.window = Some(window);
+		Sequences::<T>::insert(rollup_id, sequence_index, sequence);
+		Ok(PostDispatchInfo { actual_weight: Some(actual), pays_fee: Pays::Yes })
+	}
+}

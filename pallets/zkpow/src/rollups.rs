@@ -1,0 +1,311 @@
+//! Rollup registry: registration, updates, funding, pausing, deregistration and sequence
+//! submission.
+
+use crate::{
+	pallet::*, BalanceOf, BatchesOf, BaseChain, Bytes32, RollupInfo, RollupParamsOf,
+	RollupStats, RollupStatus, RollupTermsOf, SequenceInfo, VerifierConfig, VerifierKind,
+};
+use frame_support::{
+	ensure,
+	pallet_prelude::*,
+	traits::{
+		fungible::{Inspect, Mutate, MutateHold},
+		tokens::{Fortitude, Precision, Preservation},
+	},
+	PalletId,
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::{
+	traits::{AccountIdConversion, Saturating, Zero},
+	ArithmeticError,
+};
+use zkpow_primitives::{groth16::VerifyError, sequence_commitment, BatchNumber, RollupId};
+
+impl<T: Config> Pallet<T> {
+	/// The pallet account holding every reward pool and escrow.
+	pub fn pot_account() -> T::AccountId {
+		<T::PalletId as Get<PalletId>>::get().into_account_truncating()
+	}
+
+	/// Makes sure the pallet account exists (holds the existential deposit), so that
+	/// penalties and pool funding of any size can be paid into it. Called at genesis.
+	pub fn ensure_pot_exists() {
+		let pot = Self::pot_account();
+		let ed = T::Currency::minimum_balance();
+		let have = T::Currency::balance(&pot);
+		if have < ed {
+			let _ = T::Currency::mint_into(&pot, ed - have);
+		}
+	}
+
+	/// Resolves a rollup's parameters against the protocol limits and defaults.
+	pub fn resolve_terms(params: &RollupParamsOf<T>) -> Result<RollupTermsOf<T>, Error<T>> {
+		let limits = Limits::<T>::get();
+		let commit_window = params.commit_window.unwrap_or(limits.default_commit_window);
+		ensure!(
+			commit_window >= limits.min_commit_window && commit_window <= limits.max_commit_window,
+			Error::<T>::CommitWindowOutOfBounds
+		);
+		let reveal_window = params.reveal_window.unwrap_or(limits.default_reveal_window);
+		ensure!(
+			reveal_window >= limits.min_reveal_window && reveal_window <= limits.max_reveal_window,
+			Error::<T>::RevealWindowOutOfBounds
+		);
+		let min_miner_bond = params.min_miner_bond;
+		ensure!(min_miner_bond >= limits.min_miner_bond, Error::<T>::MinerBondBelowFloor);
+		let no_proof_penalty =
+			params.no_proof_penalty.unwrap_or_else(|| min_miner_bond / 50u32.into());
+		let invalid_proof_penalty =
+			params.invalid_proof_penalty.unwrap_or_else(|| min_miner_bond / 5u32.into());
+		ensure!(
+			!no_proof_penalty.is_zero() &&
+				!invalid_proof_penalty.is_zero() &&
+				no_proof_penalty.saturating_add(invalid_proof_penalty) <= min_miner_bond,
+			Error::<T>::InvalidPenalty
+		);
+		Ok(RollupTermsOf::<T> {
+			commit_window,
+			reveal_window,
+			reward_per_sequence: params.reward_per_sequence,
+			min_miner_bond,
+			no_proof_penalty,
+			invalid_proof_penalty,
+		})
+	}
+
+	/// The registration deposit for a name and key of these lengths.
+	pub fn registration_deposit(name_len: usize, key_len: usize) -> BalanceOf<T> {
+		let bytes: BalanceOf<T> = ((name_len + key_len) as u32).into();
+		T::RollupDepositBase::get().saturating_add(T::RollupDepositPerByte::get().saturating_mul(bytes))
+	}
+
+	fn key_error(e: VerifyError) -> Error<T> {
+		match e {
+			VerifyError::InputCountMismatch => Error::<T>::KeyInputCountMismatch,
+			VerifyError::PointNotOnCurve | VerifyError::PointNotInSubgroup =>
+				Error::<T>::KeyPointInvalid,
+			VerifyError::DegenerateKey => Error::<T>::KeyDegenerate,
+			VerifyError::BadLength |
+			VerifyError::NonCanonicalField |
+			VerifyError::NonCanonicalInput |
+			VerifyError::ProofRejected => Error::<T>::KeyMalformed,
+		}
+	}
+
+	/// Loads a rollup and checks that `who` owns it.
+	fn owned_rollup(who: &T::AccountId, rollup_id: RollupId) -> Result<crate::RollupInfoOf<T>, DispatchError> {
+		let rollup = Rollups::<T>::get(rollup_id).ok_or(Error::<T>::RollupNotFound)?;
+		ensure!(&rollup.owner == who, Error::<T>::NotRollupOwner);
+		Ok(rollup)
+	}
+
+	#[allow(clippy::too_many_arguments)]
+	pub(crate) fn do_register_rollup(
+		owner: T::AccountId,
+		name: BoundedVec<u8, T::MaxNameLen>,
+		base_chain: BaseChain,
+		verifier: VerifierKind,
+		verifying_key: BoundedVec<u8, T::MaxVerifyingKeyLen>,
+		sequencer: T::AccountId,
+		params: RollupParamsOf<T>,
+		genesis_state_root: Bytes32,
+		last_batch: BatchNumber,
+	) -> DispatchResult {
+		ensure!(!name.is_empty(), Error::<T>::EmptyName);
+		let terms = Self::resolve_terms(&params)?;
+		verifier.validate_key(&verifying_key).map_err(Self::key_error)?;
+
+		let deposit = Self::registration_deposit(name.len(), verifying_key.len());
+		T::Currency::hold(&HoldReason::RegistrationDeposit.into(), &owner, deposit)?;
+
+		let rollup_id = NextRollupId::<T>::get();
+		NextRollupId::<T>::put(rollup_id.checked_add(1).ok_or(ArithmeticError::Overflow)?);
+
+		Rollups::<T>::insert(
+			rollup_id,
+			RollupInfo {
+				owner: owner.clone(),
+				name,
+				base_chain,
+				verifier,
+				sequencer: sequencer.clone(),
+				terms: terms.clone(),
+				status: RollupStatus::Active,
+				deposit,
+				pool: Zero::zero(),
+				escrowed: Zero::zero(),
+				in_flight: 0,
+				last_batch,
+				last_state_root: genesis_state_root,
+				next_sequence: 0,
+				stats: RollupStats::default(),
+			},
+		);
+		Verifiers::<T>::insert(rollup_id, VerifierConfig { kind: verifier, key: verifying_key });
+		Self::deposit_event(Event::RollupRegistered {
+			rollup_id,
+			owner,
+			sequencer,
+			verifier,
+			terms,
+			deposit,
+		});
+		Ok(())
+	}
+
+	pub(crate) fn do_update_rollup(
+		who: T::AccountId,
+		rollup_id: RollupId,
+		sequencer: Option<T::AccountId>,
+		params: Option<RollupParamsOf<T>>,
+	) -> DispatchResult {
+		ensure!(sequencer.is_some() || params.is_some(), Error::<T>::NothingToUpdate);
+		let mut rollup = Self::owned_rollup(&who, rollup_id)?;
+		if let Some(params) = params {
+			rollup.terms = Self::resolve_terms(&params)?;
+		}
+		if let Some(sequencer) = sequencer {
+			rollup.sequencer = sequencer;
+		}
+		Self::deposit_event(Event::RollupUpdated {
+			rollup_id,
+			sequencer: rollup.sequencer.clone(),
+			terms: rollup.terms.clone(),
+		});
+		Rollups::<T>::insert(rollup_id, rollup);
+		Ok(())
+	}
+
+	pub(crate) fn do_fund_rollup(
+		who: T::AccountId,
+		rollup_id: RollupId,
+		amount: BalanceOf<T>,
+	) -> DispatchResult {
+		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+		let mut rollup = Rollups::<T>::get(rollup_id).ok_or(Error::<T>::RollupNotFound)?;
+		T::Currency::transfer(&who, &Self::pot_account(), amount, Preservation::Preserve)?;
+		rollup.pool = rollup.pool.checked_add(&amount).ok_or(ArithmeticError::Overflow)?;
+		Self::deposit_event(Event::RollupFunded { rollup_id, from: who, amount, pool: rollup.pool });
+		Rollups::<T>::insert(rollup_id, rollup);
+		Ok(())
+	}
+
+	pub(crate) fn do_set_paused(who: T::AccountId, rollup_id: RollupId, pause: bool) -> DispatchResult {
+		let mut rollup = Self::owned_rollup(&who, rollup_id)?;
+		if pause {
+			ensure!(rollup.status == RollupStatus::Active, Error::<T>::RollupAlreadyPaused);
+			rollup.status = RollupStatus::Paused;
+			Self::deposit_event(Event::RollupPaused { rollup_id });
+		} else {
+			ensure!(rollup.status == RollupStatus::Paused, Error::<T>::RollupNotPaused);
+			rollup.status = RollupStatus::Active;
+			Self::deposit_event(Event::RollupResumed { rollup_id });
+		}
+		Rollups::<T>::insert(rollup_id, rollup);
+		Ok(())
+	}
+
+	pub(crate) fn do_deregister_rollup(who: T::AccountId, rollup_id: RollupId) -> DispatchResult {
+		let rollup = Self::owned_rollup(&who, rollup_id)?;
+		ensure!(rollup.in_flight == 0, Error::<T>::SequencesInFlight);
+		debug_assert!(rollup.escrowed.is_zero());
+		let refunded = rollup.pool;
+		if !refunded.is_zero() {
+			T::Currency::transfer(&Self::pot_account(), &who, refunded, Preservation::Preserve)?;
+		}
+		T::Currency::release(
+			&HoldReason::RegistrationDeposit.into(),
+			&who,
+			rollup.deposit,
+			Precision::BestEffort,
+		)?;
+		Rollups::<T>::remove(rollup_id);
+		Verifiers::<T>::remove(rollup_id);
+		Self::deposit_event(Event::RollupDeregistered { rollup_id, refunded, deposit: rollup.deposit });
+		Ok(())
+	}
+
+	pub(crate) fn do_submit_sequence(
+		who: T::AccountId,
+		rollup_id: RollupId,
+		batches: BatchesOf<T>,
+	) -> DispatchResult {
+		let mut rollup = Rollups::<T>::get(rollup_id).ok_or(Error::<T>::RollupNotFound)?;
+		ensure!(rollup.sequencer == who, Error::<T>::NotSequencer);
+		ensure!(rollup.status == RollupStatus::Active, Error::<T>::RollupPaused);
+		let last = batches.last().ok_or(Error::<T>::EmptySequence)?;
+		let reward = rollup.terms.reward_per_sequence;
+		ensure!(rollup.pool >= reward, Error::<T>::InsufficientPool);
+
+		let batch_count = batches.len() as u32;
+		let start_batch = rollup.last_batch.checked_add(1).ok_or(ArithmeticError::Overflow)?;
+		let last_batch = rollup
+			.last_batch
+			.checked_add(batch_count as u64)
+			.ok_or(ArithmeticError::Overflow)?;
+		let sequence_index = rollup.next_sequence;
+		let prev_state_root = rollup.last_state_root;
+		let new_state_root = last.state_root;
+		let data_commitment = sequence_commitment(&batches);
+
+		rollup.pool -= reward;
+		rollup.escrowed = rollup.escrowed.saturating_add(reward);
+		rollup.in_flight = rollup.in_flight.checked_add(1).ok_or(ArithmeticError::Overflow)?;
+		rollup.last_batch = last_batch;
+		rollup.last_state_root = new_state_root;
+		rollup.next_sequence =
+			sequence_index.checked_add(1).ok_or(ArithmeticError::Overflow)?;
+		Rollups::<T>::insert(rollup_id, rollup);
+
+		Sequences::<T>::insert(
+			rollup_id,
+			sequence_index,
+			SequenceInfo {
+				start_batch,
+				batch_count,
+				prev_state_root,
+				new_state_root,
+				data_commitment,
+				submitted_at: frame_system::Pallet::<T>::block_number(),
+				reward,
+				attempt: 0,
+				window: None,
+			},
+		);
+		SequenceBatches::<T>::insert(rollup_id, sequence_index, &batches);
+		Self::deposit_event(Event::SequenceSubmitted {
+			rollup_id,
+			sequence_index,
+			start_batch,
+			prev_state_root,
+			new_state_root,
+			data_commitment,
+			reward,
+			batches,
+		});
+		Ok(())
+	}
+
+	/// Moves `amount` of held miner bond into the pallet account, crediting nothing yet
+	/// (the caller credits the rollup pool). Returns what was actually moved.
+	pub(crate) fn take_held_bond(miner: &T::AccountId, amount: BalanceOf<T>) -> BalanceOf<T> {
+		if amount.is_zero() {
+			return Zero::zero();
+		}
+		T::Currency::transfer_on_hold(
+			&HoldReason::MinerBond.into(),
+			miner,
+			&Self::pot_account(),
+			amount,
+			Precision::BestEffort,
+			frame_support::traits::tokens::Restriction::Free,
+			Fortitude::Force,
+		)
+		.unwrap_or_else(|_| Zero::zero())
+	}
+
+	/// Current block number.
+	pub(crate) fn now() -> BlockNumberFor<T> {
+		frame_system::Pallet::<T>::block_number()
+	}
+}

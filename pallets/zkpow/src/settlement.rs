@@ -1,0 +1,194 @@
+//! Settlement of proving windows through the deadline agenda.
+//!
+//! A window that opens at block `b` is appended to `Agenda[b + T1 + T2]`. `on_initialize`
+//! walks the agenda from `SettlementCursor` up to the current block and settles at most
+//! `MaxSettlementsPerBlock` windows; what it cannot settle stays under its deadline and
+//! the cursor stays there, so the next block continues from it. Only due entries are
+//! touched: the cost of a block does not depend on how many sequences are pending.
+
+use crate::{
+	pallet::*, weights::WeightInfo, AgendaEntry, BalanceOf, FinalizedSequence, RevealOutcome,
+	SlashReason,
+};
+use frame_support::{pallet_prelude::*, BoundedVec};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::{
+	helpers_128bit::multiply_by_rational_with_rounding,
+	traits::{SaturatedConversion, Saturating, Zero},
+	Rounding,
+};
+
+impl<T: Config> Pallet<T> {
+	/// Weight of settling one window with `committers` commitments, whichever the outcome.
+	pub fn settlement_weight(committers: u32) -> Weight {
+		T::WeightInfo::settle_finalized(committers).max(T::WeightInfo::settle_reopened(committers))
+	}
+
+	/// Upper bound of `on_initialize`: every allowed settlement with the maximum number of
+	/// committers, plus one agenda visit per settlement.
+	pub fn worst_case_settlement_weight() -> Weight {
+		let n = T::MaxSettlementsPerBlock::get() as u64;
+		T::WeightInfo::on_initialize_idle()
+			.saturating_add(Self::settlement_weight(T::MaxCommitters::get()).saturating_mul(n))
+			.saturating_add(T::DbWeight::get().reads_writes(1, 1).saturating_mul(n))
+	}
+
+	/// Settles the windows due at or before `now`, oldest first, within the per-block bound.
+	pub(crate) fn settle_due(now: BlockNumberFor<T>) -> Weight {
+		let max = T::MaxSettlementsPerBlock::get();
+		let mut weight = T::WeightInfo::on_initialize_idle();
+		let mut cursor = SettlementCursor::<T>::get().unwrap_or(now);
+		let mut settled = 0u32;
+		// One visit per agenda block; visits beyond the first are bounded like settlements.
+		let mut visits = 0u32;
+
+		while cursor <= now && settled < max && visits <= max {
+			if visits > 0 {
+				weight.saturating_accrue(T::DbWeight::get().reads_writes(1, 1));
+			}
+			visits += 1;
+			let due = Agenda::<T>::take(cursor);
+			let room = (max - settled) as usize;
+			let (now_due, later) = if due.len() > room {
+				let mut all = due.into_inner();
+				let rest = all.split_off(room);
+				(all, Some(rest))
+			} else {
+				(due.into_inner(), None)
+			};
+			for (rollup_id, sequence_index) in now_due {
+				weight.saturating_accrue(Self::settle(now, rollup_id, sequence_index));
+				settled += 1;
+			}
+			if let Some(rest) = later {
+				// Shorter than what was taken out, so it fits the bound.
+				let rest: BoundedVec<AgendaEntry, T::MaxAgendaEntries> =
+					BoundedVec::truncate_from(rest);
+				Agenda::<T>::insert(cursor, rest);
+				break;
+			}
+			cursor.saturating_inc();
+		}
+		SettlementCursor::<T>::put(cursor);
+		weight
+	}
+
+	/// Settles one window: finalize with a valid proof, or slash everyone and reopen.
+	/// Returns the weight used.
+	pub(crate) fn settle(
+		now: BlockNumberFor<T>,
+		rollup_id: zkpow_primitives::RollupId,
+		sequence_index: zkpow_primitives::SequenceIndex,
+	) -> Weight {
+		let Some(mut sequence) = Sequences::<T>::get(rollup_id, sequence_index) else {
+			return T::DbWeight::get().reads(1);
+		};
+		let Some(window) = sequence.window.take() else {
+			return T::DbWeight::get().reads(1);
+		};
+		let committers = window.committers.len() as u32;
+
+		for c in window.committers.iter() {
+			Self::close_commitment(&c.miner, rollup_id, sequence_index);
+			if c.outcome != RevealOutcome::Valid {
+				Self::slash_miner(
+					&c.miner,
+					rollup_id,
+					sequence_index,
+					window.no_proof_penalty,
+					SlashReason::NoProof,
+				);
+			}
+		}
+
+		let Some(accepted) = window.accepted else {
+			// Nobody proved it: back to pending, the next commit opens a fresh window.
+			sequence.attempt = sequence.attempt.saturating_add(1);
+			let attempt = sequence.attempt;
+			Sequences::<T>::insert(rollup_id, sequence_index, sequence);
+			Rollups::<T>::mutate(rollup_id, |r| {
+				if let Some(r) = r {
+					r.stats.windows_failed.saturating_inc();
+				}
+			});
+			Self::deposit_event(Event::SequenceReopened { rollup_id, sequence_index, attempt });
+			return T::WeightInfo::settle_reopened(committers);
+		};
+
+		// Split the escrowed reward pro rata to bond at commit time; dust stays in the pool.
+		let valid: alloc::vec::Vec<_> =
+			window.committers.iter().filter(|c| c.outcome == RevealOutcome::Valid).collect();
+		let total_bond = valid
+			.iter()
+			.fold(BalanceOf::<T>::zero(), |acc, c| acc.saturating_add(c.bond));
+		let reward = sequence.reward;
+		let mut remaining = reward;
+		let mut provers = BoundedVec::<T::AccountId, T::MaxCommitters>::new();
+		for c in valid.iter() {
+			let share = if total_bond.is_zero() {
+				reward / (valid.len() as u32).into()
+			} else {
+				multiply_by_rational_with_rounding(
+					reward.saturated_into(),
+					c.bond.saturated_into(),
+					total_bond.saturated_into(),
+					Rounding::Down,
+				)
+				.unwrap_or_default()
+				.saturated_into()
+			}
+			.min(remaining);
+			if Self::pay_miner(&c.miner, share) {
+				remaining -= share;
+				if !share.is_zero() {
+					Self::deposit_event(Event::MinerRewarded {
+						miner: c.miner.clone(),
+						rollup_id,
+						sequence_index,
+						amount: share,
+					});
+				}
+			}
+			// Same bound as the committers list.
+			let _ = provers.try_push(c.miner.clone());
+		}
+
+		Rollups::<T>::mutate(rollup_id, |r| {
+			if let Some(r) = r {
+				r.escrowed = r.escrowed.saturating_sub(reward);
+				r.pool = r.pool.saturating_add(remaining);
+				r.in_flight = r.in_flight.saturating_sub(1);
+				r.stats.sequences_finalized.saturating_inc();
+				r.stats.rewards_paid = r.stats.rewards_paid.saturating_add(reward - remaining);
+			}
+		});
+		Sequences::<T>::remove(rollup_id, sequence_index);
+		SequenceBatches::<T>::remove(rollup_id, sequence_index);
+		FinalizedSequences::<T>::insert(
+			rollup_id,
+			sequence_index,
+			FinalizedSequence {
+				start_batch: sequence.start_batch,
+				batch_count: sequence.batch_count,
+				prev_state_root: sequence.prev_state_root,
+				new_state_root: sequence.new_state_root,
+				data_commitment: sequence.data_commitment,
+				finalized_at: now,
+				accepted: accepted.clone(),
+			},
+		);
+		Self::deposit_event(Event::SequenceFinalized {
+			rollup_id,
+			sequence_index,
+			start_batch: sequence.start_batch,
+			batch_count: sequence.batch_count,
+			prev_state_root: sequence.prev_state_root,
+			new_state_root: sequence.new_state_root,
+			data_commitment: sequence.data_commitment,
+			proof: accepted.proof,
+			prover: accepted.prover,
+			provers,
+		});
+		T::WeightInfo::settle_finalized(committers)
+	}
+}

@@ -1,0 +1,456 @@
+//! Data types stored by the pallet and taken by its calls.
+//!
+//! All of them are SCALE-encoded with a bounded size (`MaxEncodedLen`), so every storage
+//! item of the pallet has a known worst-case size.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
+use scale_info::TypeInfo;
+use sp_runtime::traits::{Get, Zero};
+use zkpow_primitives::{BatchNumber, Bytes32, RollupId, SequenceIndex};
+
+pub use crate::verifier::VerifierKind;
+
+/// Where a rollup settles: an EVM base chain and the rollup's inbox contract on it.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub struct BaseChain {
+	/// EIP-155 chain id of the base chain (1 = Ethereum, 56 = BNB Chain, 137 = Polygon PoS, ...).
+	pub chain_id: u64,
+	/// Address of the rollup's inbox contract on the base chain (20 bytes).
+	pub inbox: [u8; 20],
+}
+
+/// Economic and timing parameters of a rollup as given by its owner.
+///
+/// Fields left empty (`None`) take the protocol default: T1 and T2 from
+/// [`ProtocolLimits`], the no-proof penalty 1/50 and the invalid-proof penalty 1/5 of
+/// `min_miner_bond`.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub struct RollupParams<Balance, BlockNumber> {
+	/// T1: number of blocks, counted from the first commit, in which miners may commit a
+	/// proof hash.
+	pub commit_window: Option<BlockNumber>,
+	/// T2: number of blocks after the commit window in which committed miners reveal their
+	/// proofs.
+	pub reveal_window: Option<BlockNumber>,
+	/// Reward paid for each proven sequence, escrowed from the pool at submission.
+	pub reward_per_sequence: Balance,
+	/// Bond a miner must have (free of other commitments) to commit on this rollup.
+	pub min_miner_bond: Balance,
+	/// Slashed from every committer that has no valid proof revealed at settlement.
+	pub no_proof_penalty: Option<Balance>,
+	/// Slashed at once from a miner who reveals a proof that does not match its hash or does
+	/// not verify.
+	pub invalid_proof_penalty: Option<Balance>,
+}
+
+/// The parameters of a rollup in force, defaults resolved.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub struct RollupTerms<Balance, BlockNumber> {
+	/// T1 in blocks.
+	pub commit_window: BlockNumber,
+	/// T2 in blocks.
+	pub reveal_window: BlockNumber,
+	/// Reward per proven sequence.
+	pub reward_per_sequence: Balance,
+	/// Minimum free bond of a committing miner.
+	pub min_miner_bond: Balance,
+	/// Penalty for committing without revealing a valid proof.
+	pub no_proof_penalty: Balance,
+	/// Penalty for revealing a wrong or invalid proof.
+	pub invalid_proof_penalty: Balance,
+}
+
+/// Whether a rollup accepts new sequences.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub enum RollupStatus {
+	/// Sequences are accepted.
+	Active,
+	/// The owner paused the rollup: no new sequences; sequences already submitted are still
+	/// proven and settled so that the rollup can drain.
+	Paused,
+}
+
+/// Counters of a rollup's history.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, Default,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub struct RollupStats<Balance> {
+	/// Sequences finalized with a valid proof.
+	pub sequences_finalized: u64,
+	/// Windows that ended without a valid proof (each reopened its sequence).
+	pub windows_failed: u64,
+	/// Rewards paid out to miners.
+	pub rewards_paid: Balance,
+	/// Penalties slashed from miners into the pool.
+	pub slashes_received: Balance,
+}
+
+/// A registered rollup.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
+)]
+#[scale_info(skip_type_params(NameLen))]
+pub struct RollupInfo<AccountId, Balance, BlockNumber, NameLen: Get<u32>>
+where
+	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
+	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+{
+	/// The account that registered the rollup and manages it.
+	pub owner: AccountId,
+	/// Human-readable name.
+	pub name: BoundedVec<u8, NameLen>,
+	/// Where the rollup settles.
+	pub base_chain: BaseChain,
+	/// Proof system of the rollup's final proofs.
+	pub verifier: VerifierKind,
+	/// The only account allowed to submit sequences.
+	pub sequencer: AccountId,
+	/// Parameters in force.
+	pub terms: RollupTerms<Balance, BlockNumber>,
+	/// Active or paused.
+	pub status: RollupStatus,
+	/// Registration deposit held from the owner, returned at deregistration.
+	pub deposit: Balance,
+	/// Reward pool not yet committed to a sequence.
+	pub pool: Balance,
+	/// Rewards escrowed for submitted, not yet finalized sequences.
+	pub escrowed: Balance,
+	/// Number of submitted sequences not yet finalized.
+	pub in_flight: u32,
+	/// Number of the last batch submitted (0 before the first sequence unless given at
+	/// registration).
+	pub last_batch: BatchNumber,
+	/// State root after the last submitted batch.
+	pub last_state_root: Bytes32,
+	/// Index the next submitted sequence gets.
+	pub next_sequence: SequenceIndex,
+	/// History counters.
+	pub stats: RollupStats<Balance>,
+}
+
+/// A rollup's verifier: its proof system and verifying key(s), validated at registration.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
+)]
+#[scale_info(skip_type_params(KeyLen))]
+pub struct VerifierConfig<KeyLen: Get<u32>> {
+	/// Proof system.
+	pub kind: VerifierKind,
+	/// Verifying key bytes in the encoding of the proof system.
+	pub key: BoundedVec<u8, KeyLen>,
+}
+
+/// What a committed miner did in step 2.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub enum RevealOutcome {
+	/// Nothing revealed yet.
+	NotRevealed,
+	/// A proof matching the hash and verifying against the statement.
+	Valid,
+	/// A proof that did not match the hash or did not verify (already slashed).
+	Invalid,
+}
+
+/// One miner's commitment in a proving window.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct Commitment<AccountId, Balance> {
+	/// The committing miner.
+	pub miner: AccountId,
+	/// `keccak256(keccak256(proof) ++ miner_account)`.
+	pub proof_hash: Bytes32,
+	/// The miner's active bond when it committed; rewards are split in proportion to it.
+	pub bond: Balance,
+	/// What the miner revealed.
+	pub outcome: RevealOutcome,
+}
+
+/// The first valid proof revealed in a window; it becomes the sequence's proof.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
+)]
+#[scale_info(skip_type_params(ProofLen))]
+pub struct AcceptedProof<AccountId: Clone + PartialEq + Eq + core::fmt::Debug, ProofLen: Get<u32>> {
+	/// The miner whose account the proof's statement is bound to.
+	pub prover: AccountId,
+	/// The proof bytes.
+	pub proof: BoundedVec<u8, ProofLen>,
+}
+
+/// An open commit–reveal window of a sequence. The timing and penalties are fixed when the
+/// window opens, so later rollup updates do not change a window in progress.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
+)]
+#[scale_info(skip_type_params(MaxCommitters, ProofLen))]
+pub struct Window<AccountId, Balance, BlockNumber, MaxCommitters: Get<u32>, ProofLen: Get<u32>>
+where
+	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
+	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+{
+	/// Block `b` of the first commit.
+	pub opened_at: BlockNumber,
+	/// `b + T1`: the first block in which commits are no longer accepted and reveals are.
+	pub commit_ends_at: BlockNumber,
+	/// `b + T1 + T2`: the first block in which reveals are no longer accepted; the window
+	/// settles in this block (or, if settlement work overflows, shortly after).
+	pub reveal_ends_at: BlockNumber,
+	/// Penalty for committers without a valid proof, as of the window's opening.
+	pub no_proof_penalty: Balance,
+	/// Penalty for an invalid reveal, as of the window's opening.
+	pub invalid_proof_penalty: Balance,
+	/// Commitments in commit order.
+	pub committers: BoundedVec<Commitment<AccountId, Balance>, MaxCommitters>,
+	/// The first valid proof, once revealed.
+	pub accepted: Option<AcceptedProof<AccountId, ProofLen>>,
+}
+
+/// A submitted sequence that is not finalized yet (a proving task).
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
+)]
+#[scale_info(skip_type_params(MaxCommitters, ProofLen))]
+pub struct SequenceInfo<AccountId, Balance, BlockNumber, MaxCommitters: Get<u32>, ProofLen: Get<u32>>
+where
+	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
+	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+{
+	/// Number of the first batch; lower means higher proving priority.
+	pub start_batch: BatchNumber,
+	/// Number of batches.
+	pub batch_count: u32,
+	/// State root before the first batch.
+	pub prev_state_root: Bytes32,
+	/// State root after the last batch.
+	pub new_state_root: Bytes32,
+	/// `sequence_commitment` of the batches.
+	pub data_commitment: Bytes32,
+	/// Block of submission.
+	pub submitted_at: BlockNumber,
+	/// Reward escrowed for this sequence.
+	pub reward: Balance,
+	/// Number of windows that ended without a valid proof so far.
+	pub attempt: u32,
+	/// The window in progress, if any.
+	pub window: Option<Window<AccountId, Balance, BlockNumber, MaxCommitters, ProofLen>>,
+}
+
+/// The record of a finalized sequence, kept for relayers and clients.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
+)]
+#[scale_info(skip_type_params(ProofLen))]
+pub struct FinalizedSequence<AccountId, BlockNumber, ProofLen: Get<u32>>
+where
+	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+{
+	/// Number of the first batch.
+	pub start_batch: BatchNumber,
+	/// Number of batches.
+	pub batch_count: u32,
+	/// State root before the first batch.
+	pub prev_state_root: Bytes32,
+	/// State root after the last batch.
+	pub new_state_root: Bytes32,
+	/// Commitment to the batches.
+	pub data_commitment: Bytes32,
+	/// Block of finalization.
+	pub finalized_at: BlockNumber,
+	/// The accepted proof and the miner its statement is bound to.
+	pub accepted: AcceptedProof<AccountId, ProofLen>,
+}
+
+/// A part of a miner's bond on its way out.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub struct UnbondingChunk<Balance, BlockNumber> {
+	/// Amount still held (and slashable).
+	pub amount: Balance,
+	/// First block in which it can be withdrawn.
+	pub unlock_at: BlockNumber,
+}
+
+/// A commitment of a miner whose window has not settled yet.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub struct OpenCommitment<Balance> {
+	/// Rollup of the sequence.
+	pub rollup_id: RollupId,
+	/// Index of the sequence.
+	pub sequence_index: SequenceIndex,
+	/// The most this commitment can cost the miner (invalid-proof plus no-proof penalty).
+	pub exposure: Balance,
+}
+
+/// A miner's bond and activity.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
+)]
+#[scale_info(skip_type_params(MaxChunks, MaxOpen))]
+pub struct MinerLedger<Balance, BlockNumber, MaxChunks: Get<u32>, MaxOpen: Get<u32>>
+where
+	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+{
+	/// Active bond (held): counts for commits and reward shares.
+	pub bonded: Balance,
+	/// Bond being unbonded (still held and slashable until withdrawn).
+	pub unbonding: BoundedVec<UnbondingChunk<Balance, BlockNumber>, MaxChunks>,
+	/// Commitments whose windows have not settled.
+	pub open_commitments: BoundedVec<OpenCommitment<Balance>, MaxOpen>,
+	/// Rewards received so far.
+	pub total_rewards: Balance,
+	/// Penalties slashed so far.
+	pub total_slashed: Balance,
+}
+
+impl<Balance, BlockNumber, MaxChunks, MaxOpen> MinerLedger<Balance, BlockNumber, MaxChunks, MaxOpen>
+where
+	Balance: sp_runtime::traits::AtLeast32BitUnsigned + Copy + core::fmt::Debug,
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+	MaxChunks: Get<u32>,
+	MaxOpen: Get<u32>,
+{
+	/// An empty ledger.
+	pub fn new() -> Self {
+		Self {
+			bonded: Zero::zero(),
+			unbonding: BoundedVec::new(),
+			open_commitments: BoundedVec::new(),
+			total_rewards: Zero::zero(),
+			total_slashed: Zero::zero(),
+		}
+	}
+
+	/// Sum of the unbonding chunks.
+	pub fn unbonding_total(&self) -> Balance {
+		self.unbonding.iter().fold(Zero::zero(), |acc: Balance, c| acc.saturating_add(c.amount))
+	}
+
+	/// Everything held for the miner: active bond plus unbonding.
+	pub fn total_held(&self) -> Balance {
+		self.bonded.saturating_add(self.unbonding_total())
+	}
+
+	/// Worst-case penalties of the open commitments.
+	pub fn exposure(&self) -> Balance {
+		self.open_commitments
+			.iter()
+			.fold(Zero::zero(), |acc: Balance, c| acc.saturating_add(c.exposure))
+	}
+
+	/// Whether nothing is held and nothing is open: the ledger can be removed.
+	pub fn is_empty(&self) -> bool {
+		self.bonded.is_zero() && self.unbonding.is_empty() && self.open_commitments.is_empty()
+	}
+}
+
+/// Why a miner was slashed.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub enum SlashReason {
+	/// Committed but had no valid proof revealed when the window settled.
+	NoProof,
+	/// Revealed a proof that did not match the committed hash or did not verify.
+	InvalidProof,
+}
+
+/// Why a revealed proof was rejected.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub enum RejectReason {
+	/// `keccak256(keccak256(proof) ++ miner)` differs from the committed hash.
+	HashMismatch,
+	/// The proof does not verify against the sequence's statement bound to the revealer.
+	Verification(zkpow_primitives::groth16::VerifyError),
+}
+
+/// Runtime-wide bounds on rollup parameters and the miner unbonding period, set by
+/// governance.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProtocolLimits<Balance, BlockNumber> {
+	/// Smallest T1 a rollup may choose (at least 1).
+	pub min_commit_window: BlockNumber,
+	/// Largest T1 a rollup may choose.
+	pub max_commit_window: BlockNumber,
+	/// T1 of rollups that leave it empty (default 20).
+	pub default_commit_window: BlockNumber,
+	/// Smallest T2 a rollup may choose (at least 1).
+	pub min_reveal_window: BlockNumber,
+	/// Largest T2 a rollup may choose.
+	pub max_reveal_window: BlockNumber,
+	/// T2 of rollups that leave it empty (default 32).
+	pub default_reveal_window: BlockNumber,
+	/// Blocks from `unbond` to `withdraw_unbonded`; must exceed the largest T1 + T2.
+	pub unbonding_period: BlockNumber,
+	/// Smallest `min_miner_bond` a rollup may set (above zero).
+	pub min_miner_bond: Balance,
+}
+
+impl<Balance: From<u32>, BlockNumber: From<u32>> Default for ProtocolLimits<Balance, BlockNumber> {
+	fn default() -> Self {
+		Self {
+			min_commit_window: 1u32.into(),
+			max_commit_window: 600u32.into(),
+			default_commit_window: 20u32.into(),
+			min_reveal_window: 1u32.into(),
+			max_reveal_window: 600u32.into(),
+			default_reveal_window: 32u32.into(),
+			unbonding_period: 2_400u32.into(),
+			min_miner_bond: 1u32.into(),
+		}
+	}
+}
+
+impl<Balance, BlockNumber> ProtocolLimits<Balance, BlockNumber>
+where
+	Balance: sp_runtime::traits::AtLeast32BitUnsigned + Copy,
+	BlockNumber: sp_runtime::traits::AtLeast32BitUnsigned + Copy,
+{
+	/// Whether the limits are consistent: `1 <= min <= default <= max` for both windows,
+	/// an unbonding period longer than the largest window, a non-zero bond floor.
+	pub fn is_consistent(&self) -> bool {
+		let windows_ok = |min: BlockNumber, default: BlockNumber, max: BlockNumber| {
+			!min.is_zero() && min <= default && default <= max
+		};
+		windows_ok(self.min_commit_window, self.default_commit_window, self.max_commit_window) &&
+			windows_ok(self.min_reveal_window, self.default_reveal_window, self.max_reveal_window) &&
+			self.unbonding_period >
+				self.max_commit_window.saturating_add(self.max_reveal_window) &&
+			!self.min_miner_bond.is_zero()
+	}
+}
+
+/// Agenda entry: a sequence whose window settles at the agenda's block.
+pub type AgendaEntry = (RollupId, SequenceIndex);

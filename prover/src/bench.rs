@@ -1,0 +1,236 @@
+//! `zkpow-prover bench`: circuit sizes, proving and verification time per stage, and
+//! the service's throughput for several worker counts. Prints Markdown tables.
+
+use crate::{
+	api::Task,
+	backend::{Backend, CpuBackend},
+	client,
+	server::{self, ServiceConfig},
+};
+use std::{
+	path::PathBuf,
+	sync::Arc,
+	time::{Duration, Instant},
+};
+use zkpow_circuits::{
+	keys::{KeySet, Progress},
+	prove::verify,
+	rollup::{
+		generator::{funded_genesis, TransferGenerator},
+		witness::BatchWitness,
+	},
+	stages::{aggregator::AggregatorCircuit, batch::BatchCircuit, final_stage::FinalCircuit, Stage, StageCircuit},
+	AggregatorInput, AggregatorStage, BatchStage, CircuitConfig, FinalInput, FinalStage, Groth16Bundle,
+	DEV_SEED,
+};
+use zkpow_primitives::{artifact::verify_sequence_artifact, BatchHeader, SequenceStatement};
+
+/// What to measure.
+#[derive(Clone, Debug)]
+pub struct BenchOptions {
+	/// Configurations for the per-stage table.
+	pub configs: Vec<CircuitConfig>,
+	/// Configuration for the throughput table.
+	pub throughput_config: CircuitConfig,
+	/// Worker counts for the throughput table.
+	pub workers: Vec<usize>,
+	/// Batch tasks per throughput run.
+	pub tasks: usize,
+	/// Proofs per stage measurement (the median is reported).
+	pub samples: usize,
+	/// Key cache directory.
+	pub keys_dir: PathBuf,
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+	v.sort();
+	v[v.len() / 2]
+}
+
+fn time<R>(f: impl FnOnce() -> R) -> (R, Duration) {
+	let start = Instant::now();
+	let r = f();
+	(r, start.elapsed())
+}
+
+fn mean_of(runs: u32, mut f: impl FnMut()) -> Duration {
+	let start = Instant::now();
+	for _ in 0..runs {
+		f();
+	}
+	start.elapsed() / runs
+}
+
+fn witnesses(config: &CircuitConfig, seed: u64, batches: usize) -> Vec<BatchWitness> {
+	let mut state = funded_genesis(config.tree_depth, 64, 1 << 40).expect("genesis");
+	TransferGenerator::new(seed, (0..128).collect())
+		.expect("accounts")
+		.sequence(&mut state, batches, config.batch_size)
+}
+
+fn ms(d: Duration) -> String {
+	format!("{:.1}", d.as_secs_f64() * 1000.0)
+}
+
+fn secs(d: Duration) -> String {
+	format!("{:.2}", d.as_secs_f64())
+}
+
+/// One row per stage of `config`.
+fn stage_rows(config: &CircuitConfig, keys: Arc<KeySet>, samples: usize, log: Progress) -> Vec<String> {
+	let pipeline = Groth16Bundle::new(keys.clone()).expect("valid keys");
+	let prover = [0x42; 32];
+	let n = config.max_batches.min(4).max(2);
+	let ws = witnesses(config, 7, n);
+	let mut rows = Vec::new();
+
+	log(&format!("[bench] {}: proving {samples} batch proofs", config.name));
+	let mut batch_times = Vec::new();
+	let mut proofs = Vec::new();
+	for i in 0..samples.max(n) {
+		let (proof, t) = time(|| pipeline.prove_batch(&prover, &ws[i % n]).expect("batch proves"));
+		batch_times.push(t);
+		if i < n {
+			proofs.push(proof);
+		}
+	}
+	let batches: Vec<BatchHeader> = proofs.iter().map(|p| p.header.clone()).collect();
+	let batch_proofs: Vec<Vec<u8>> = proofs.iter().map(|p| p.proof.clone()).collect();
+	let prev_root = ws[0].prev_root;
+
+	log(&format!("[bench] {}: aggregator and final proofs", config.name));
+	let agg_input = AggregatorInput { prover, prev_root, batches: batches.clone(), batch_proofs: batch_proofs.clone() };
+	let mut agg_times = Vec::new();
+	let mut agg = Vec::new();
+	for _ in 0..samples {
+		let (p, t) = time(|| pipeline.prove_aggregator(&agg_input).expect("aggregator proves"));
+		agg_times.push(t);
+		agg = p;
+	}
+	let final_input = FinalInput {
+		rollup_id: 1,
+		sequence_index: 0,
+		prover,
+		prev_root,
+		batches: batches.clone(),
+		batch_proofs,
+		aggregator_proof: Some(agg.clone()),
+	};
+	let mut final_times = Vec::new();
+	let mut artifact = Vec::new();
+	for _ in 0..samples {
+		let (a, t) = time(|| pipeline.prove_final(&final_input).expect("final proves"));
+		final_times.push(t);
+		artifact = a;
+	}
+
+	// Single-proof verification with a prepared key (what the chain does per proof).
+	let statement = SequenceStatement::new(1, 0, prev_root, &batches, prover);
+	let batch_circuit = BatchCircuit::assign(*config, &ws[0], prover).expect("assign");
+	let agg_circuit = AggregatorCircuit::new(config.max_batches, &statement, &batches);
+	let final_parts = zkpow_primitives::artifact::parse_artifact(&artifact).expect("artifact");
+	let verify_batch = mean_of(50, || verify(&keys.batch.pvk, &proofs[0].proof, &batch_circuit.public_inputs()).expect("verifies"));
+	let verify_agg = mean_of(50, || verify(&keys.aggregator.pvk, &agg, &agg_circuit.public_inputs()).expect("verifies"));
+	let verify_final = mean_of(50, || {
+		verify(&keys.final_keys.pvk, final_parts.final_proof, &FinalCircuit::new(&statement).public_inputs()).expect("verifies")
+	});
+	for (stage, times, verify_time) in [
+		(Stage::Batch, batch_times, verify_batch),
+		(Stage::Aggregator, agg_times, verify_agg),
+		(Stage::Final, final_times, verify_final),
+	] {
+		let shape = keys.stage(stage).shape;
+		rows.push(format!(
+			"| {} | {} | {} | {} | {} | {} |",
+			config.name,
+			stage.name(),
+			shape.constraints,
+			shape.public_inputs,
+			secs(median(times)),
+			ms(verify_time)
+		));
+	}
+	let whole = mean_of(10, || {
+		verify_sequence_artifact(&keys.vk_set, &artifact, &statement, &batches).expect("artifact verifies")
+	});
+	rows.push(format!(
+		"| {} | artifact, n = {n} (batched check from bytes) | — | — | — | {} |",
+		config.name,
+		ms(whole)
+	));
+	rows
+}
+
+/// Proofs per minute of the service with `workers` workers on `tasks` batch tasks,
+/// submitted over HTTP on loopback.
+fn throughput(backend: Arc<dyn Backend>, tasks: &[Task], workers: usize) -> (Duration, Duration) {
+	let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+	let config = ServiceConfig { workers, queue_capacity: tasks.len(), ..Default::default() };
+	let service = runtime
+		.block_on(server::start("127.0.0.1:0".parse().expect("addr"), backend, config))
+		.expect("service starts");
+	let addr = service.addr;
+	let start = Instant::now();
+	let ids: Vec<String> = tasks
+		.iter()
+		.map(|t| {
+			let reply = client::post_json(addr, "/tasks", &serde_json::to_value(t).expect("task")).expect("submit");
+			assert_eq!(reply.status, 202, "{}", reply.text());
+			reply.json()["id"].as_str().expect("id").to_string()
+		})
+		.collect();
+	let mut prove_total = Duration::ZERO;
+	for id in &ids {
+		let status = client::wait_final(addr, id, Duration::from_secs(3600)).expect("finishes");
+		assert_eq!(status["state"], "succeeded", "{status}");
+		prove_total += Duration::from_millis(status["prove_ms"].as_u64().unwrap_or(0));
+	}
+	let wall = start.elapsed();
+	runtime.block_on(service.stop());
+	(wall, prove_total)
+}
+
+/// Runs the benchmark and returns the Markdown report.
+pub fn run(options: &BenchOptions, log: Progress) -> Result<String, String> {
+	let mut out = String::new();
+	out.push_str("| config | stage | constraints | public inputs | prove (s, median) | verify (ms) |\n");
+	out.push_str("|---|---|---:|---:|---:|---:|\n");
+	for config in &options.configs {
+		let keys = Arc::new(KeySet::load_or_generate(&options.keys_dir, *config, DEV_SEED, log).map_err(|e| e.to_string())?);
+		for row in stage_rows(config, keys, options.samples.max(1), log) {
+			out.push_str(&row);
+			out.push('\n');
+		}
+	}
+
+	let config = options.throughput_config;
+	let keys = Arc::new(KeySet::load_or_generate(&options.keys_dir, config, DEV_SEED, log).map_err(|e| e.to_string())?);
+	let backend: Arc<dyn Backend> = Arc::new(CpuBackend::new(keys)?);
+	out.push_str(&format!(
+		"\nThroughput: {} `{}` batch tasks through the HTTP service on loopback ({} CPU threads).\n\n",
+		options.tasks,
+		config.name,
+		std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+	));
+	out.push_str("| workers | wall (s) | proofs/min | mean time in prover per task (s) | speed-up vs 1 worker |\n");
+	out.push_str("|---:|---:|---:|---:|---:|\n");
+	let mut base = None;
+	for (round, workers) in options.workers.iter().enumerate() {
+		let tasks: Vec<Task> = witnesses(&config, 1000 + round as u64, options.tasks)
+			.into_iter()
+			.map(|witness| Task::Batch { prover: [0x42; 32], witness })
+			.collect();
+		log(&format!("[bench] throughput with {workers} worker(s)"));
+		let (wall, prove_total) = throughput(backend.clone(), &tasks, *workers);
+		let per_min = options.tasks as f64 * 60.0 / wall.as_secs_f64();
+		let base_rate = *base.get_or_insert(per_min);
+		out.push_str(&format!(
+			"| {workers} | {} | {:.1} | {} | {:.2}x |\n",
+			secs(wall),
+			per_min,
+			secs(prove_total / options.tasks as u32),
+			per_min / base_rate
+		));
+	}
+	Ok(out)
+}

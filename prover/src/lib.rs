@@ -1,0 +1,21 @@
+//! The ZKPoW prover host: a long-running HTTP/JSON service that proves batch,
+//! aggregator and final tasks for miners, plus the reference-rollup sequencer tool and
+//! a benchmark. See `prover/README.md` for the API and the measured numbers.
+//!
+//! - [`api`]: tasks, results, job status (the wire format);
+//! - [`backend`]: the [`backend::Backend`] trait and the CPU backend;
+//! - [`jobs`]: the bounded, idempotent job store;
+//! - [`server`]: routes and workers;
+//! - [`metrics`]: Prometheus exposition;
+//! - [`client`]: a minimal HTTP client for tests and scripts;
+//! - [`sequencer`]: random valid sequences with their witnesses;
+//! - [`bench`]: the benchmark behind the README table.
+
+pub mod api;
+pub mod backend;
+pub mod bench;
+pub mod client;
+pub mod jobs;
+pub mod metrics;
+pub mod sequencer;
+pub mod server;

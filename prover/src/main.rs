@@ -1,0 +1,241 @@
+//! `zkpow-prover`: the prover host service and its tools.
+
+use clap::{Args, Parser, Subcommand};
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
+use zkpow_circuits::{config, export::export_keys, CircuitConfig, KeySet};
+use zkpow_prover::{
+	backend::{self, BackendKind},
+	bench::{self, BenchOptions},
+	sequencer::{self, SequencerOptions},
+	server::{self, ServiceConfig},
+};
+
+#[derive(Parser)]
+#[command(name = "zkpow-prover", version, about = "ZKPoW prover host: proves rollup batches for miners")]
+struct Cli {
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Args, Clone)]
+struct KeyArgs {
+	/// Circuit configuration: `test` (small, fast) or `realistic`.
+	#[arg(long, default_value = "test")]
+	config: String,
+	/// Where proving keys are cached (default: $ZKPOW_KEYS_DIR, else ~/.cache/zkpow/keys).
+	#[arg(long)]
+	keys_dir: Option<PathBuf>,
+	/// Seed of the deterministic development keys.
+	#[arg(long, default_value = zkpow_circuits::DEV_SEED)]
+	seed: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Run the HTTP proving service.
+	Serve {
+		#[command(flatten)]
+		keys: KeyArgs,
+		/// Address to listen on.
+		#[arg(long, default_value = "127.0.0.1:8547")]
+		listen: SocketAddr,
+		/// Tasks proven in parallel (each proof already uses every core).
+		#[arg(long, default_value_t = 1)]
+		workers: usize,
+		/// Most tasks waiting for a worker; more are refused with 429.
+		#[arg(long, default_value_t = 64)]
+		queue_capacity: usize,
+		/// Finished tasks kept for fetching.
+		#[arg(long, default_value_t = 1024)]
+		retention: usize,
+		/// Proving backend: auto, cpu or gpu.
+		#[arg(long, default_value = "auto")]
+		backend: String,
+	},
+	/// Generate (or load) the proving keys and print their sizes.
+	Setup {
+		#[command(flatten)]
+		keys: KeyArgs,
+	},
+	/// Write the verifying keys for the chain (`vk_set.hex`) and Solidity.
+	ExportKeys {
+		#[command(flatten)]
+		keys: KeyArgs,
+		/// Output directory.
+		#[arg(long)]
+		out: PathBuf,
+	},
+	/// Generate random valid sequences of the reference rollup, with prover witnesses.
+	Sequencer {
+		/// Circuit configuration the batches must fit.
+		#[arg(long, default_value = "test")]
+		config: String,
+		/// Output and state directory (an existing state is continued).
+		#[arg(long)]
+		out: PathBuf,
+		/// Sequences to generate.
+		#[arg(long, default_value_t = 1)]
+		sequences: usize,
+		/// Batches per sequence.
+		#[arg(long, default_value_t = 2)]
+		batches: usize,
+		/// Transfers per batch (default: the configuration's batch size).
+		#[arg(long)]
+		transfers: Option<usize>,
+		/// Accounts taking part in transfers.
+		#[arg(long, default_value_t = 16)]
+		accounts: u32,
+		/// Accounts funded at genesis.
+		#[arg(long, default_value_t = 8)]
+		funded: u32,
+		/// Genesis balance per funded account.
+		#[arg(long, default_value_t = 1_000_000)]
+		balance: u64,
+		/// Seed of the transfer generator.
+		#[arg(long, default_value_t = 1)]
+		seed: u64,
+	},
+	/// Measure constraints, proving and verification time, and service throughput.
+	Bench {
+		/// Configurations for the per-stage table, comma separated.
+		#[arg(long, default_value = "test,realistic", value_delimiter = ',')]
+		configs: Vec<String>,
+		/// Configuration for the throughput table.
+		#[arg(long, default_value = "test")]
+		throughput_config: String,
+		/// Worker counts for the throughput table, comma separated.
+		#[arg(long, default_value = "1,2,4", value_delimiter = ',')]
+		workers: Vec<usize>,
+		/// Batch tasks per throughput run.
+		#[arg(long, default_value_t = 8)]
+		tasks: usize,
+		/// Proofs per stage measurement.
+		#[arg(long, default_value_t = 3)]
+		samples: usize,
+		/// Where proving keys are cached.
+		#[arg(long)]
+		keys_dir: Option<PathBuf>,
+	},
+}
+
+fn log(line: &str) {
+	eprintln!("{line}");
+}
+
+fn keys_dir(explicit: &Option<PathBuf>) -> PathBuf {
+	explicit
+		.clone()
+		.or_else(|| std::env::var_os("ZKPOW_KEYS_DIR").map(PathBuf::from))
+		.or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/zkpow/keys")))
+		.unwrap_or_else(|| PathBuf::from("zkpow-keys"))
+}
+
+fn load_keys(args: &KeyArgs) -> Result<KeySet, String> {
+	let config = CircuitConfig::by_name(&args.config).map_err(|e| e.to_string())?;
+	KeySet::load_or_generate(&keys_dir(&args.keys_dir), config, &args.seed, &log).map_err(|e| e.to_string())
+}
+
+fn serve(keys: &KeyArgs, listen: SocketAddr, service: ServiceConfig, backend: &str) -> Result<(), String> {
+	let kind: BackendKind = backend.parse()?;
+	if service.workers == 0 {
+		return Err("--workers must be at least 1".into());
+	}
+	if service.queue_capacity == 0 {
+		return Err("--queue-capacity must be at least 1".into());
+	}
+	let keys = Arc::new(load_keys(keys)?);
+	let backend = backend::select(kind, keys, &log)?;
+	let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the async runtime: {e}"))?;
+	runtime.block_on(async move {
+		let workers = service.workers;
+		let running = server::start(listen, backend.clone(), service)
+			.await
+			.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+		log(&format!(
+			"zkpow-prover listening on http://{} ({} backend, `{}` circuits, {workers} worker(s))",
+			running.addr,
+			backend.name(),
+			backend.config().name
+		));
+		let _ = tokio::signal::ctrl_c().await;
+		log("shutting down");
+		running.stop().await;
+		Ok(())
+	})
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+	match cli.command {
+		Command::Serve { keys, listen, workers, queue_capacity, retention, backend } => {
+			let service = ServiceConfig { workers, queue_capacity, retention, ..Default::default() };
+			serve(&keys, listen, service, &backend)
+		},
+		Command::Setup { keys } => {
+			let set = load_keys(&keys)?;
+			for stage in zkpow_circuits::stages::Stage::ALL {
+				let k = set.stage(stage);
+				println!(
+					"{:<10} {:>9} constraints {:>3} public inputs {:>6} VK bytes",
+					stage.name(),
+					k.shape.constraints,
+					k.shape.public_inputs,
+					k.vk_bytes.len()
+				);
+			}
+			println!("vk_set: {} bytes", set.vk_set.len());
+			Ok(())
+		},
+		Command::ExportKeys { keys, out } => {
+			let set = load_keys(&keys)?;
+			for path in export_keys(&set, &keys.seed, &out).map_err(|e| e.to_string())? {
+				println!("{}", path.display());
+			}
+			Ok(())
+		},
+		Command::Sequencer { config, out, sequences, batches, transfers, accounts, funded, balance, seed } => {
+			let config = CircuitConfig::by_name(&config).map_err(|e| e.to_string())?;
+			let options = SequencerOptions {
+				out,
+				config,
+				sequences,
+				batches,
+				transfers: transfers.unwrap_or(config.batch_size),
+				accounts,
+				funded,
+				balance,
+				seed,
+			};
+			for path in sequencer::run(&options, &log)? {
+				println!("{}", path.display());
+			}
+			Ok(())
+		},
+		Command::Bench { configs, throughput_config, workers, tasks, samples, keys_dir: dir } => {
+			let parse = |n: &str| CircuitConfig::by_name(n).map_err(|e| e.to_string());
+			if workers.is_empty() || workers.contains(&0) || tasks == 0 {
+				return Err("--workers needs counts of at least 1 and --tasks at least 1".into());
+			}
+			let options = BenchOptions {
+				configs: configs.iter().map(|c| parse(c)).collect::<Result<_, _>>()?,
+				throughput_config: parse(&throughput_config)?,
+				workers,
+				tasks,
+				samples,
+				keys_dir: keys_dir(&dir),
+			};
+			print!("{}", bench::run(&options, &log)?);
+			Ok(())
+		},
+	}
+}
+
+fn main() -> ExitCode {
+	let _ = config::ALL;
+	match run(Cli::parse()) {
+		Ok(()) => ExitCode::SUCCESS,
+		Err(e) => {
+			eprintln!("zkpow-prover: error: {e}");
+			ExitCode::FAILURE
+		},
+	}
+}

@@ -1,0 +1,261 @@
+//! The HTTP service and its workers.
+//!
+//! | method and path | answer |
+//! |-----------------|--------|
+//! | `POST /tasks` | `202` + job status (new job), `200` + status (same task already known), `400` malformed JSON, `422` invalid task, `413` body too large, `429` queue full (with `Retry-After`), `503` shutting down |
+//! | `GET /tasks/{id}` | `200` + job status, `404` unknown |
+//! | `GET /tasks/{id}/result` | `200` + output, `409` + status while queued/running or after failure/cancellation, `404` unknown |
+//! | `DELETE /tasks/{id}` | `200` + status after cancelling, `404` unknown |
+//! | `GET /health` | `200` + backend, configuration, workers, queue load |
+//! | `GET /metrics` | Prometheus text exposition |
+//!
+//! Every error body is `{"error": "..."}`.
+
+use crate::{
+	api::{ErrorBody, JobStatus, Task},
+	backend::Backend,
+	jobs::{Fetched, JobStore, Refused, Submitted},
+	metrics::Gauges,
+};
+use axum::{
+	body::Bytes,
+	extract::{DefaultBodyLimit, Path, State},
+	http::{header, HeaderValue, StatusCode},
+	response::{IntoResponse, Response},
+	routing::{get, post},
+	Json, Router,
+};
+use std::{
+	net::SocketAddr,
+	panic::AssertUnwindSafe,
+	sync::Arc,
+	time::Instant,
+};
+use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+
+/// Service settings.
+#[derive(Clone, Debug)]
+pub struct ServiceConfig {
+	/// Jobs proven at the same time.
+	pub workers: usize,
+	/// Most jobs waiting for a worker.
+	pub queue_capacity: usize,
+	/// Finished jobs kept for fetching.
+	pub retention: usize,
+	/// Largest accepted request body.
+	pub max_body_bytes: usize,
+}
+
+impl Default for ServiceConfig {
+	fn default() -> Self {
+		Self { workers: 1, queue_capacity: 64, retention: 1024, max_body_bytes: 16 << 20 }
+	}
+}
+
+struct AppState {
+	store: Arc<JobStore>,
+	backend: Arc<dyn Backend>,
+	config: ServiceConfig,
+}
+
+type Shared = Arc<AppState>;
+
+fn error(status: StatusCode, message: impl Into<String>) -> Response {
+	(status, Json(ErrorBody { error: message.into() })).into_response()
+}
+
+fn unknown(id: &str) -> Response {
+	error(StatusCode::NOT_FOUND, format!("no task with id {id}"))
+}
+
+/// The router over a store and a backend (workers are started by [`start`]).
+fn router(state: Shared) -> Router {
+	let limit = state.config.max_body_bytes;
+	Router::new()
+		.route("/tasks", post(submit))
+		.route("/tasks/{id}", get(status).delete(cancel))
+		.route("/tasks/{id}/result", get(result))
+		.route("/health", get(health))
+		.route("/metrics", get(metrics))
+		.layer(DefaultBodyLimit::max(limit))
+		.with_state(state)
+}
+
+async fn submit(State(app): State<Shared>, body: Bytes) -> Response {
+	let task = match Task::parse(&body) {
+		Ok(task) => task,
+		Err(message) => {
+			app.store.metrics.rejected("invalid");
+			return error(StatusCode::BAD_REQUEST, message);
+		},
+	};
+	let id = task.id();
+	if let Some(existing) = app.store.existing(&id) {
+		app.store.metrics.deduplicated();
+		return (StatusCode::OK, Json(existing)).into_response();
+	}
+	// Validation replays a batch natively: keep it off the async threads.
+	let backend = app.backend.clone();
+	let checked = tokio::task::spawn_blocking(move || backend.validate(&task).map(|()| task)).await;
+	let task = match checked {
+		Ok(Ok(task)) => task,
+		Ok(Err(message)) => {
+			app.store.metrics.rejected("invalid");
+			return error(StatusCode::UNPROCESSABLE_ENTITY, format!("invalid task: {message}"));
+		},
+		Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, format!("validation crashed: {e}")),
+	};
+	match app.store.submit(id, task) {
+		Ok(Submitted::Created(status)) => (StatusCode::ACCEPTED, Json(status)).into_response(),
+		Ok(Submitted::Existing(status)) => (StatusCode::OK, Json(status)).into_response(),
+		Err(Refused::QueueFull { capacity }) => {
+			let mut response = error(
+				StatusCode::TOO_MANY_REQUESTS,
+				format!("queue full: {capacity} tasks are waiting; retry later"),
+			);
+			response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+			response
+		},
+		Err(Refused::ShuttingDown) => {
+			error(StatusCode::SERVICE_UNAVAILABLE, "the prover is shutting down and accepts no new tasks")
+		},
+	}
+}
+
+async fn status(State(app): State<Shared>, Path(id): Path<String>) -> Response {
+	match app.store.status(&id) {
+		Some(status) => Json(status).into_response(),
+		None => unknown(&id),
+	}
+}
+
+async fn result(State(app): State<Shared>, Path(id): Path<String>) -> Response {
+	match app.store.fetch(&id) {
+		Some(Fetched::Done(output)) => Json(output.as_ref().clone()).into_response(),
+		Some(Fetched::NotReady(status)) => not_ready(status),
+		None => unknown(&id),
+	}
+}
+
+fn not_ready(status: JobStatus) -> Response {
+	let reason = match &status.error {
+		Some(e) => format!("task {} failed: {e}", status.id),
+		None => format!("task {} has no result: it is {:?}", status.id, status.state).to_lowercase(),
+	};
+	error(StatusCode::CONFLICT, reason)
+}
+
+async fn cancel(State(app): State<Shared>, Path(id): Path<String>) -> Response {
+	match app.store.cancel(&id) {
+		Some(status) => Json(status).into_response(),
+		None => unknown(&id),
+	}
+}
+
+async fn health(State(app): State<Shared>) -> Response {
+	let (queued, running) = app.store.load();
+	Json(serde_json::json!({
+		"status": "ok",
+		"backend": app.backend.name(),
+		"config": app.backend.config().name,
+		"workers": app.config.workers,
+		"queued": queued,
+		"running": running,
+		"queue_capacity": app.store.queue_capacity(),
+	}))
+	.into_response()
+}
+
+async fn metrics(State(app): State<Shared>) -> Response {
+	let (queued, running) = app.store.load();
+	let text = app.store.metrics.render(&Gauges {
+		queued,
+		running,
+		queue_capacity: app.store.queue_capacity(),
+		workers: app.config.workers,
+		backend: app.backend.name(),
+		config: app.backend.config().name,
+	});
+	([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
+}
+
+/// The message of a panic payload.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+	payload
+		.downcast_ref::<&str>()
+		.map(|s| s.to_string())
+		.or_else(|| payload.downcast_ref::<String>().cloned())
+		.unwrap_or_else(|| "unknown panic".into())
+}
+
+/// One worker: takes jobs and proves them on the blocking pool. A panicking or
+/// aborted proof is recorded as a failed job; the worker carries on.
+async fn worker(store: Arc<JobStore>, backend: Arc<dyn Backend>) {
+	loop {
+		let (id, task) = store.next_job().await;
+		let started = Instant::now();
+		let backend = backend.clone();
+		let joined = tokio::task::spawn_blocking(move || {
+			std::panic::catch_unwind(AssertUnwindSafe(|| backend.prove(&task)))
+		})
+		.await;
+		let outcome = match joined {
+			Ok(Ok(outcome)) => outcome,
+			Ok(Err(panic)) => Err(format!("the prover crashed: {}", panic_message(panic.as_ref()))),
+			Err(e) => Err(format!("the proving task was aborted: {e}")),
+		};
+		store.complete(&id, outcome, started.elapsed().as_millis() as u64);
+	}
+}
+
+/// A running service.
+pub struct Service {
+	/// The address it listens on.
+	pub addr: SocketAddr,
+	/// The job store (for in-process inspection).
+	pub store: Arc<JobStore>,
+	shutdown: Option<oneshot::Sender<()>>,
+	server: JoinHandle<()>,
+	workers: Vec<JoinHandle<()>>,
+}
+
+/// Binds `addr` and starts the HTTP server and `config.workers` workers on the
+/// current tokio runtime.
+pub async fn start(
+	addr: SocketAddr,
+	backend: Arc<dyn Backend>,
+	config: ServiceConfig,
+) -> std::io::Result<Service> {
+	let listener = TcpListener::bind(addr).await?;
+	let addr = listener.local_addr()?;
+	let store = Arc::new(JobStore::new(config.queue_capacity, config.retention));
+	let workers = (0..config.workers.max(1))
+		.map(|_| tokio::spawn(worker(store.clone(), backend.clone())))
+		.collect();
+	let app = router(Arc::new(AppState { store: store.clone(), backend, config }));
+	let (tx, rx) = oneshot::channel::<()>();
+	let server = tokio::spawn(async move {
+		let shutdown = async {
+			let _ = rx.await;
+		};
+		if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+			eprintln!("zkpow-prover: HTTP server stopped: {e}");
+		}
+	});
+	Ok(Service { addr, store, shutdown: Some(tx), server, workers })
+}
+
+impl Service {
+	/// Stops accepting tasks, stops the HTTP server and the workers. Running proofs
+	/// finish on the blocking pool but their results are not kept.
+	pub async fn stop(mut self) {
+		self.store.close();
+		if let Some(tx) = self.shutdown.take() {
+			let _ = tx.send(());
+		}
+		let _ = (&mut self.server).await;
+		for w in &self.workers {
+			w.abort();
+		}
+	}
+}

@@ -1,0 +1,416 @@
+//! The prover service over real HTTP on loopback: submit/poll/fetch with real proofs,
+//! idempotency, malformed input, back-pressure, crashes, cancellation, concurrency.
+
+use serde_json::{json, Value};
+use std::{
+	net::SocketAddr,
+	sync::{Arc, Condvar, Mutex, OnceLock},
+	time::Duration,
+};
+use zkpow_circuits::{
+	config::TEST,
+	keys::{quiet, KeySet},
+	rollup::generator::{funded_genesis, TransferGenerator},
+	CircuitConfig, DEV_SEED,
+};
+use zkpow_primitives::{
+	artifact::{batch_public_inputs, verify_sequence_artifact},
+	groth16, proof_hash, BatchHeader, SequenceStatement,
+};
+use zkpow_prover::{
+	api::{Hex, Task, TaskOutput},
+	backend::{self, Backend, BackendKind, CpuBackend},
+	client::{self, get, post_json, request, wait_final},
+	server::{self, Service, ServiceConfig},
+};
+
+const WAIT: Duration = Duration::from_secs(300);
+const MINER: [u8; 32] = [0x5a; 32];
+
+fn keys() -> Arc<KeySet> {
+	static KEYS: OnceLock<Arc<KeySet>> = OnceLock::new();
+	KEYS.get_or_init(|| Arc::new(KeySet::generate(TEST, DEV_SEED, &quiet).expect("setup"))).clone()
+}
+
+/// A service on its own runtime, stopped on drop.
+struct TestService {
+	runtime: tokio::runtime::Runtime,
+	service: Option<Service>,
+	addr: SocketAddr,
+}
+
+impl TestService {
+	fn start(backend: Arc<dyn Backend>, config: ServiceConfig) -> Self {
+		let runtime = tokio::runtime::Builder::new_multi_thread()
+			.worker_threads(2)
+			.enable_all()
+			.build()
+			.unwrap();
+		let service = runtime
+			.block_on(server::start("127.0.0.1:0".parse().unwrap(), backend, config))
+			.unwrap();
+		let addr = service.addr;
+		Self { runtime, service: Some(service), addr }
+	}
+
+	fn submit(&self, task: &Value) -> client::Reply {
+		post_json(self.addr, "/tasks", task).unwrap()
+	}
+
+	fn wait(&self, id: &str) -> Value {
+		wait_final(self.addr, id, WAIT).unwrap()
+	}
+
+	fn metrics(&self) -> String {
+		get(self.addr, "/metrics").unwrap().text()
+	}
+}
+
+impl Drop for TestService {
+	fn drop(&mut self) {
+		if let Some(service) = self.service.take() {
+			self.runtime.block_on(service.stop());
+		}
+	}
+}
+
+/// A fake backend whose proofs wait for a gate, or panic.
+struct FakeBackend {
+	open: Mutex<bool>,
+	opened: Condvar,
+	panic: bool,
+}
+
+impl FakeBackend {
+	fn gated() -> Arc<Self> {
+		Arc::new(Self { open: Mutex::new(false), opened: Condvar::new(), panic: false })
+	}
+	fn open() -> Arc<Self> {
+		Arc::new(Self { open: Mutex::new(true), opened: Condvar::new(), panic: false })
+	}
+	fn panicking() -> Arc<Self> {
+		Arc::new(Self { open: Mutex::new(true), opened: Condvar::new(), panic: true })
+	}
+	fn release(&self) {
+		*self.open.lock().unwrap() = true;
+		self.opened.notify_all();
+	}
+}
+
+impl Backend for FakeBackend {
+	fn name(&self) -> &str {
+		"fake"
+	}
+	fn config(&self) -> &CircuitConfig {
+		&TEST
+	}
+	fn prove(&self, task: &Task) -> Result<TaskOutput, String> {
+		{
+			let mut open = self.open.lock().unwrap();
+			while !*open {
+				open = self.opened.wait(open).unwrap();
+			}
+		}
+		if self.panic {
+			panic!("simulated prover crash");
+		}
+		Ok(TaskOutput::Aggregator { proof: Hex(task.id().into_bytes()) })
+	}
+}
+
+/// A well-formed aggregator task (accepted by validation), distinct per `n`.
+fn fake_task(n: u8) -> Value {
+	let word = |b: u8| format!("0x{}", hex::encode([b; 32]));
+	let proof = format!("0x{}", hex::encode([0u8; 256]));
+	json!({
+		"kind": "aggregator",
+		"prover": word(1),
+		"prev_root": word(n),
+		"batches": [
+			{"state_root": word(2), "data_hash": word(3)},
+			{"state_root": word(4), "data_hash": word(5)},
+		],
+		"batch_proofs": [proof, proof],
+	})
+}
+
+fn wait_running(s: &TestService, id: &str) {
+	for _ in 0..500 {
+		if get(s.addr, &format!("/tasks/{id}")).unwrap().json()["state"] == "running" {
+			return;
+		}
+		std::thread::sleep(Duration::from_millis(10));
+	}
+	panic!("task {id} never started");
+}
+
+fn config(workers: usize, queue_capacity: usize) -> ServiceConfig {
+	ServiceConfig { workers, queue_capacity, ..Default::default() }
+}
+
+fn hex_field(v: &Value) -> Vec<u8> {
+	hex::decode(v.as_str().unwrap().trim_start_matches("0x")).unwrap()
+}
+
+fn word_field(v: &Value) -> [u8; 32] {
+	hex_field(v).try_into().unwrap()
+}
+
+#[test]
+fn batch_task_is_proven_over_http() {
+	let backend: Arc<dyn Backend> = Arc::new(CpuBackend::new(keys()).unwrap());
+	let s = TestService::start(backend, config(1, 8));
+	let health = get(s.addr, "/health").unwrap();
+	assert_eq!(health.status, 200);
+	assert_eq!(health.json()["config"], "test");
+	assert_eq!(health.json()["backend"], "cpu");
+
+	let mut state = funded_genesis(TEST.tree_depth, 4, 500).unwrap();
+	let witness = TransferGenerator::new(3, (0..6).collect()).unwrap().sequence(&mut state, 1, 2).remove(0);
+	let task = serde_json::to_value(Task::Batch { prover: MINER, witness: witness.clone() }).unwrap();
+	let reply = s.submit(&task);
+	assert_eq!(reply.status, 202, "{}", reply.text());
+	let id = reply.json()["id"].as_str().unwrap().to_string();
+	assert_eq!(s.wait(&id)["state"], "succeeded");
+
+	let result = get(s.addr, &format!("/tasks/{id}/result")).unwrap();
+	assert_eq!(result.status, 200);
+	let out = result.json();
+	let header = BatchHeader { state_root: word_field(&out["state_root"]), data_hash: word_field(&out["data_hash"]) };
+	assert_eq!(header.state_root, state.root_bytes());
+	let inputs = batch_public_inputs(&witness.prev_root, &header, &MINER);
+	assert_eq!(groth16::verify(&keys().batch.vk_bytes, &hex_field(&out["proof"]), &inputs), Ok(()));
+
+	let metrics = s.metrics();
+	assert!(metrics.contains("zkpow_prover_tasks_finished_total{kind=\"batch\",outcome=\"succeeded\"} 1"), "{metrics}");
+	assert!(metrics.contains("zkpow_prover_prove_seconds_count{kind=\"batch\"} 1"));
+}
+
+#[test]
+fn a_whole_sequence_proven_concurrently_yields_a_verifying_artifact() {
+	let backend: Arc<dyn Backend> = Arc::new(CpuBackend::new(keys()).unwrap());
+	let s = TestService::start(backend, config(2, 8));
+	let mut state = funded_genesis(TEST.tree_depth, 4, 500).unwrap();
+	let prev_root = state.root_bytes();
+	let witnesses = TransferGenerator::new(9, (0..6).collect()).unwrap().sequence(&mut state, 3, 2);
+
+	// Batch tasks submitted from three client threads at once.
+	let ids: Vec<String> = std::thread::scope(|scope| {
+		let handles: Vec<_> = witnesses
+			.iter()
+			.map(|w| {
+				let task = serde_json::to_value(Task::Batch { prover: MINER, witness: w.clone() }).unwrap();
+				let s = &s;
+				scope.spawn(move || s.submit(&task).json()["id"].as_str().unwrap().to_string())
+			})
+			.collect();
+		handles.into_iter().map(|h| h.join().unwrap()).collect()
+	});
+	let outputs: Vec<Value> = ids
+		.iter()
+		.map(|id| {
+			assert_eq!(s.wait(id)["state"], "succeeded");
+			get(s.addr, &format!("/tasks/{id}/result")).unwrap().json()
+		})
+		.collect();
+	let batches: Vec<Value> =
+		outputs.iter().map(|o| json!({"state_root": o["state_root"], "data_hash": o["data_hash"]})).collect();
+	let batch_proofs: Vec<Value> = outputs.iter().map(|o| o["proof"].clone()).collect();
+	let prev = format!("0x{}", hex::encode(prev_root));
+	let miner = format!("0x{}", hex::encode(MINER));
+
+	let agg = s.submit(&json!({"kind": "aggregator", "prover": miner, "prev_root": prev, "batches": batches, "batch_proofs": batch_proofs}));
+	let agg_id = agg.json()["id"].as_str().unwrap().to_string();
+	assert_eq!(s.wait(&agg_id)["state"], "succeeded");
+	let agg_proof = get(s.addr, &format!("/tasks/{agg_id}/result")).unwrap().json()["proof"].clone();
+
+	let fin = s.submit(&json!({"kind": "final", "rollup_id": 3, "sequence_index": 1, "prover": miner, "prev_root": prev,
+		"batches": batches, "batch_proofs": batch_proofs, "aggregator_proof": agg_proof}));
+	let fin_id = fin.json()["id"].as_str().unwrap().to_string();
+	assert_eq!(s.wait(&fin_id)["state"], "succeeded");
+	let out = get(s.addr, &format!("/tasks/{fin_id}/result")).unwrap().json();
+	let artifact = hex_field(&out["artifact"]);
+	let headers: Vec<BatchHeader> = outputs
+		.iter()
+		.map(|o| BatchHeader { state_root: word_field(&o["state_root"]), data_hash: word_field(&o["data_hash"]) })
+		.collect();
+	let statement = SequenceStatement::new(3, 1, prev_root, &headers, MINER);
+	assert_eq!(verify_sequence_artifact(&keys().vk_set, &artifact, &statement, &headers), Ok(()));
+	assert_eq!(word_field(&out["proof_hash"]), proof_hash(&artifact, &MINER));
+}
+
+#[test]
+fn the_same_task_submitted_twice_is_one_job() {
+	let fake = FakeBackend::open();
+	let s = TestService::start(fake, config(1, 8));
+	let first = s.submit(&fake_task(1));
+	assert_eq!(first.status, 202);
+	let id = first.json()["id"].as_str().unwrap().to_string();
+	// Same content, different key order and whitespace.
+	let reordered = serde_json::to_string_pretty(&fake_task(1)).unwrap().replace("\"kind\": \"aggregator\",", "");
+	let reordered = reordered.replacen('{', "{\"kind\": \"aggregator\",", 1);
+	let second = request(s.addr, "POST", "/tasks", Some(reordered.as_bytes())).unwrap();
+	assert!(second.status == 200 || second.status == 202, "{}", second.text());
+	assert_eq!(second.json()["id"], id.as_str());
+	assert_eq!(s.wait(&id)["state"], "succeeded");
+	let third = s.submit(&fake_task(1));
+	assert_eq!(third.status, 200);
+	assert_eq!(third.json()["state"], "succeeded");
+	let metrics = s.metrics();
+	assert!(metrics.contains("zkpow_prover_tasks_submitted_total{kind=\"aggregator\"} 1"), "{metrics}");
+	assert!(metrics.contains("zkpow_prover_tasks_deduplicated_total 2"), "{metrics}");
+}
+
+#[test]
+fn malformed_tasks_get_a_4xx_with_a_message() {
+	let backend: Arc<dyn Backend> = Arc::new(CpuBackend::new(keys()).unwrap());
+	let s = TestService::start(backend, ServiceConfig { max_body_bytes: 64 << 10, ..config(1, 8) });
+	let post = |body: &str| request(s.addr, "POST", "/tasks", Some(body.as_bytes())).unwrap();
+
+	let reply = post("{not json");
+	assert_eq!(reply.status, 400);
+	assert!(reply.json()["error"].as_str().unwrap().contains("malformed task"));
+	let reply = post(r#"{"kind": "recursive"}"#);
+	assert_eq!(reply.status, 400);
+	assert!(reply.text().contains("unknown variant"), "{}", reply.text());
+	let mut bad_hex = fake_task(1);
+	bad_hex["prover"] = json!("0x1234");
+	let reply = s.submit(&bad_hex);
+	assert_eq!(reply.status, 400);
+	assert!(reply.text().contains("32 bytes"), "{}", reply.text());
+	let mut extra = fake_task(1);
+	extra["surprise"] = json!(1);
+	assert_eq!(s.submit(&extra).status, 400);
+
+	// Well-formed JSON that is not a valid task: 422.
+	let mut state = funded_genesis(TEST.tree_depth, 2, 10).unwrap();
+	let mut witness = state.apply_batch(&[zkpow_circuits::rollup::transfer::Transfer { from: 0, to: 1, amount: 5, nonce: 0 }]).unwrap();
+	witness.transfers[0].amount = 50;
+	let reply = s.submit(&serde_json::to_value(Task::Batch { prover: MINER, witness }).unwrap());
+	assert_eq!(reply.status, 422);
+	assert!(reply.text().contains("overspend"), "{}", reply.text());
+	let mut too_many = fake_task(1);
+	too_many["batches"] = json!(vec![too_many["batches"][0].clone(); 5]);
+	too_many["batch_proofs"] = json!(vec![too_many["batch_proofs"][0].clone(); 5]);
+	let reply = s.submit(&too_many);
+	assert_eq!(reply.status, 422);
+	assert!(reply.text().contains("at most 4"), "{}", reply.text());
+	let mut short_proof = fake_task(1);
+	short_proof["batch_proofs"][1] = json!("0x00");
+	assert_eq!(s.submit(&short_proof).status, 422);
+
+	// Too large, unknown ids.
+	let big = format!("{{\"kind\": \"batch\", \"pad\": \"{}\"}}", "x".repeat(100 << 10));
+	assert_eq!(post(&big).status, 413);
+	for (method, path) in [("GET", "/tasks/abc"), ("GET", "/tasks/abc/result"), ("DELETE", "/tasks/abc")] {
+		let reply = request(s.addr, method, path, None).unwrap();
+		assert_eq!(reply.status, 404);
+		assert!(reply.json()["error"].as_str().unwrap().contains("no task"));
+	}
+	assert!(s.metrics().contains("zkpow_prover_tasks_rejected_total{reason=\"invalid\"}"));
+}
+
+#[test]
+fn a_full_queue_refuses_with_429_and_recovers() {
+	let fake = FakeBackend::gated();
+	let s = TestService::start(fake.clone(), config(1, 2));
+	let running = s.submit(&fake_task(1)).json()["id"].as_str().unwrap().to_string();
+	wait_running(&s, &running);
+	assert_eq!(s.submit(&fake_task(2)).status, 202);
+	let queued = s.submit(&fake_task(3));
+	assert_eq!(queued.status, 202);
+	assert_eq!(queued.json()["queue_position"], 1);
+	let refused = s.submit(&fake_task(4));
+	assert_eq!(refused.status, 429);
+	assert_eq!(refused.header("retry-after"), Some("5"));
+	assert!(refused.json()["error"].as_str().unwrap().contains("queue full"));
+	// A duplicate of a queued task is still answered while the queue is full.
+	assert_eq!(s.submit(&fake_task(3)).status, 200);
+	let health = get(s.addr, "/health").unwrap().json();
+	assert_eq!((health["queued"].as_u64(), health["running"].as_u64()), (Some(2), Some(1)));
+
+	fake.release();
+	for n in 1..=3 {
+		let id = s.submit(&fake_task(n)).json()["id"].as_str().unwrap().to_string();
+		assert_eq!(s.wait(&id)["state"], "succeeded");
+	}
+	assert_eq!(s.submit(&fake_task(4)).status, 202);
+	assert!(s.metrics().contains("zkpow_prover_tasks_rejected_total{reason=\"queue_full\"} 1"));
+}
+
+#[test]
+fn a_crashed_job_is_reported_failed_and_the_worker_carries_on() {
+	let s = TestService::start(FakeBackend::panicking(), config(1, 4));
+	for n in 1..=2 {
+		let id = s.submit(&fake_task(n)).json()["id"].as_str().unwrap().to_string();
+		let status = s.wait(&id);
+		assert_eq!(status["state"], "failed");
+		assert!(status["error"].as_str().unwrap().contains("simulated prover crash"), "{status}");
+		let result = get(s.addr, &format!("/tasks/{id}/result")).unwrap();
+		assert_eq!(result.status, 409);
+		assert!(result.text().contains("failed"));
+	}
+	assert!(s.metrics().contains("outcome=\"failed\"} 2"));
+	// A failed task may be submitted again.
+	assert_eq!(s.submit(&fake_task(1)).status, 202);
+}
+
+#[test]
+fn queued_and_running_jobs_can_be_cancelled() {
+	let fake = FakeBackend::gated();
+	let s = TestService::start(fake.clone(), config(1, 4));
+	let a = s.submit(&fake_task(1)).json()["id"].as_str().unwrap().to_string();
+	wait_running(&s, &a);
+	let b = s.submit(&fake_task(2)).json()["id"].as_str().unwrap().to_string();
+	let cancelled = request(s.addr, "DELETE", &format!("/tasks/{b}"), None).unwrap().json();
+	assert_eq!(cancelled["state"], "cancelled");
+	let marked = request(s.addr, "DELETE", &format!("/tasks/{a}"), None).unwrap().json();
+	assert_eq!(marked["state"], "running");
+	assert_eq!(marked["cancel_requested"], true);
+	fake.release();
+	assert_eq!(s.wait(&a)["state"], "cancelled");
+	assert_eq!(get(s.addr, &format!("/tasks/{a}/result")).unwrap().status, 409);
+	// Cancelled work can be asked for again.
+	let again = s.submit(&fake_task(2));
+	assert_eq!(again.status, 202);
+	assert_eq!(s.wait(&b)["state"], "succeeded");
+}
+
+#[test]
+fn many_clients_at_once_get_one_job_per_distinct_task() {
+	let s = TestService::start(FakeBackend::open(), config(3, 64));
+	let ids: Vec<String> = std::thread::scope(|scope| {
+		let handles: Vec<_> = (0..16u8)
+			.map(|i| {
+				let s = &s;
+				scope.spawn(move || {
+					let reply = s.submit(&fake_task(i % 8));
+					assert!(reply.status == 200 || reply.status == 202, "{}", reply.text());
+					reply.json()["id"].as_str().unwrap().to_string()
+				})
+			})
+			.collect();
+		handles.into_iter().map(|h| h.join().unwrap()).collect()
+	});
+	let mut distinct = ids.clone();
+	distinct.sort();
+	distinct.dedup();
+	assert_eq!(distinct.len(), 8);
+	for id in &distinct {
+		assert_eq!(s.wait(id)["state"], "succeeded");
+		let out = get(s.addr, &format!("/tasks/{id}/result")).unwrap().json();
+		assert_eq!(hex_field(&out["proof"]), id.as_bytes(), "each job gets its own result");
+	}
+	assert!(s.metrics().contains("zkpow_prover_tasks_submitted_total{kind=\"aggregator\"} 8"));
+}
+
+#[test]
+fn backend_selection_falls_back_to_cpu_and_refuses_a_missing_gpu() {
+	let err = backend::select(BackendKind::Gpu, keys(), &|_| {}).err().unwrap();
+	assert!(err.contains("without a GPU backend"), "{err}");
+	let lines = Mutex::new(Vec::new());
+	let chosen = backend::select(BackendKind::Auto, keys(), &|l| lines.lock().unwrap().push(l.to_string())).unwrap();
+	assert_eq!(chosen.name(), "cpu");
+	assert!(lines.lock().unwrap()[0].contains("CPU"));
+	assert!("tpu".parse::<BackendKind>().is_err());
+}

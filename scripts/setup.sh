@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian machine with rustup lacks for building and testing the
+# project. Idempotent: each step checks first and does nothing when already satisfied.
+# Sourced by devnet.sh and test.sh; can also be run on its own.
+set -euo pipefail
+
+ZKPOW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export ZKPOW_ROOT
+# One target directory outside the checkout, shared by every checkout and CI run.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/zkpow-target}"
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Debian packages the build needs: protoc (libp2p protobufs), pkg-config and OpenSSL
+# headers (a WebRTC dependency of the networking stack), a C compiler.
+ensure_apt_packages() {
+	local missing=()
+	command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
+	command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+	command -v cc >/dev/null 2>&1 || missing+=(build-essential)
+	dpkg -s libssl-dev >/dev/null 2>&1 || missing+=(libssl-dev)
+	if [ "${#missing[@]}" -gt 0 ]; then
+		log "installing apt packages: ${missing[*]}"
+		as_root apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}"
+	fi
+}
+
+# The toolchain pinned in rust-toolchain.toml with its WASM targets and rust-src
+# (rustup does not install them on its own here).
+ensure_rust() {
+	command -v rustup >/dev/null 2>&1 || { echo "rustup is required: https://rustup.rs" >&2; exit 1; }
+	local toolchain
+	toolchain="$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$ZKPOW_ROOT/rust-toolchain.toml")"
+	if ! rustup toolchain list | grep -q "^$toolchain"; then
+		log "installing Rust $toolchain"
+		rustup toolchain install "$toolchain" --profile minimal
+	fi
+	local installed
+	installed="$(rustup +"$toolchain" target list --installed)"
+	for target in wasm32v1-none wasm32-unknown-unknown; do
+		grep -qx "$target" <<<"$installed" || { log "adding target $target"; rustup +"$toolchain" target add "$target"; }
+	done
+	rustup +"$toolchain" component list --installed | grep -q '^rust-src' ||
+		{ log "adding rust-src"; rustup +"$toolchain" component add rust-src; }
+}
+
+ensure_all() {
+	ensure_apt_packages
+	ensure_rust
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	ensure_all
+fi

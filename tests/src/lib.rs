@@ -1,0 +1,266 @@
+//! Support for end-to-end tests that run the real `zkpow-node` binary.
+//!
+//! [`Node`] starts the binary on free loopback ports in its own base path and kills it
+//! when dropped; [`Rpc`] talks JSON-RPC to it and reads storage with the runtime's own
+//! types; [`sign`] builds signed extrinsics the way wallets do.
+
+use codec::{Decode, Encode};
+use jsonrpsee::{
+	core::client::ClientT,
+	rpc_params,
+	ws_client::{WsClient, WsClientBuilder},
+};
+use sp_core::{Pair, H256};
+use sp_keyring::Sr25519Keyring;
+use std::{
+	future::Future,
+	net::TcpListener,
+	path::PathBuf,
+	process::{Child, Command, Stdio},
+	time::{Duration, Instant},
+};
+use zkpow_runtime::{
+	AccountId, Balance, Nonce, Runtime, RuntimeCall, RuntimeEvent, SignedPayload, TxExtension,
+	UncheckedExtrinsic,
+};
+
+/// Boxed error for test helpers.
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// Path of the `zkpow-node` binary: `$ZKPOW_NODE_BIN`, or the one cargo built next to
+/// this test executable (`target/<profile>/zkpow-node`).
+pub fn node_binary() -> PathBuf {
+	if let Ok(path) = std::env::var("ZKPOW_NODE_BIN") {
+		return PathBuf::from(path);
+	}
+	let exe = std::env::current_exe().expect("test executable has a path");
+	// target/<profile>/deps/<test> -> target/<profile>/zkpow-node
+	let bin = exe.parent().and_then(|d| d.parent()).expect("deps dir").join("zkpow-node");
+	assert!(
+		bin.exists(),
+		"{} does not exist: build the node first (`cargo build -p zkpow-node`) or set ZKPOW_NODE_BIN",
+		bin.display()
+	);
+	bin
+}
+
+/// A TCP port that was free a moment ago on 127.0.0.1.
+pub fn free_port() -> u16 {
+	TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("bind").port()
+}
+
+/// A running `zkpow-node` process; killed when dropped.
+pub struct Node {
+	child: Child,
+	/// JSON-RPC port (WebSocket and HTTP).
+	pub rpc_port: u16,
+	/// libp2p port.
+	pub p2p_port: u16,
+	/// Prometheus port.
+	pub prometheus_port: u16,
+	base: tempfile::TempDir,
+}
+
+impl Node {
+	/// Starts the node with `args` plus free ports and a fresh base path.
+	pub fn spawn(args: &[&str]) -> Node {
+		let base = tempfile::Builder::new().prefix("zkpow-node-").tempdir().expect("tempdir");
+		let (rpc_port, p2p_port, prometheus_port) = (free_port(), free_port(), free_port());
+		let log = std::fs::File::create(base.path().join("node.log")).expect("log file");
+		let child = Command::new(node_binary())
+			.args(args)
+			.arg("--base-path")
+			.arg(base.path().join("data"))
+			.args(["--rpc-port", &rpc_port.to_string()])
+			.args(["--port", &p2p_port.to_string()])
+			.args(["--prometheus-port", &prometheus_port.to_string()])
+			.args(["--no-telemetry", "--no-mdns"])
+			.stdout(Stdio::null())
+			.stderr(log)
+			.spawn()
+			.expect("start zkpow-node");
+		Node { child, rpc_port, p2p_port, prometheus_port, base }
+	}
+
+	/// The WebSocket URL of the node's RPC server.
+	pub fn ws_url(&self) -> String {
+		format!("ws://127.0.0.1:{}", self.rpc_port)
+	}
+
+	/// The last `lines` lines the node logged (for failure messages).
+	pub fn log_tail(&self, lines: usize) -> String {
+		let log = std::fs::read_to_string(self.base.path().join("node.log")).unwrap_or_default();
+		let all: Vec<&str> = log.lines().collect();
+		all[all.len().saturating_sub(lines)..].join("\n")
+	}
+
+	/// Connects to the node's RPC, waiting up to `timeout` for it to come up.
+	pub async fn rpc(&mut self, timeout: Duration) -> Rpc {
+		let start = Instant::now();
+		loop {
+			if let Ok(Some(status)) = self.child.try_wait() {
+				panic!("zkpow-node exited with {status}:\n{}", self.log_tail(40));
+			}
+			match WsClientBuilder::default().build(self.ws_url()).await {
+				Ok(client) => return Rpc { client },
+				Err(_) if start.elapsed() < timeout => tokio::time::sleep(Duration::from_millis(250)).await,
+				Err(e) => panic!("RPC of zkpow-node not reachable: {e}\n{}", self.log_tail(40)),
+			}
+		}
+	}
+
+	/// Kills the process (as a crash would) and waits for it to exit.
+	pub fn kill(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+}
+
+impl Drop for Node {
+	fn drop(&mut self) {
+		self.kill();
+	}
+}
+
+/// Polls `check` every 250 ms until it returns `Some`, or fails after `timeout`.
+pub async fn wait_for<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> Result<T, Error>
+where
+	F: FnMut() -> Fut,
+	Fut: Future<Output = Result<Option<T>, Error>>,
+{
+	let start = Instant::now();
+	loop {
+		if let Some(value) = check().await? {
+			return Ok(value);
+		}
+		if start.elapsed() > timeout {
+			return Err(format!("timed out after {timeout:?} waiting for {what}").into());
+		}
+		tokio::time::sleep(Duration::from_millis(250)).await;
+	}
+}
+
+/// A JSON-RPC connection to a node.
+pub struct Rpc {
+	/// The underlying client, for calls without a helper.
+	pub client: WsClient,
+}
+
+#[derive(serde::Deserialize)]
+struct HeaderNumber {
+	number: String,
+}
+
+fn parse_number(hex_number: &str) -> Result<u32, Error> {
+	Ok(u32::from_str_radix(hex_number.trim_start_matches("0x"), 16)?)
+}
+
+fn decode_hex(s: &str) -> Result<Vec<u8>, Error> {
+	Ok(hex::decode(s.trim_start_matches("0x"))?)
+}
+
+impl Rpc {
+	/// Number of the best block.
+	pub async fn best_number(&self) -> Result<u32, Error> {
+		let header: HeaderNumber = self.client.request("chain_getHeader", rpc_params![]).await?;
+		parse_number(&header.number)
+	}
+
+	/// Number of the last block GRANDPA finalized.
+	pub async fn finalized_number(&self) -> Result<u32, Error> {
+		let hash: H256 = self.client.request("chain_getFinalizedHead", rpc_params![]).await?;
+		let header: HeaderNumber =
+			self.client.request("chain_getHeader", rpc_params![hash]).await?;
+		parse_number(&header.number)
+	}
+
+	/// Hash of block `number`.
+	pub async fn block_hash(&self, number: u32) -> Result<H256, Error> {
+		let hash: Option<H256> =
+			self.client.request("chain_getBlockHash", rpc_params![number]).await?;
+		hash.ok_or_else(|| format!("no block #{number}").into())
+	}
+
+	/// Raw storage value at `key`, at block `at` (best block if `None`).
+	pub async fn storage(&self, key: &[u8], at: Option<H256>) -> Result<Option<Vec<u8>>, Error> {
+		let key = format!("0x{}", hex::encode(key));
+		let value: Option<String> =
+			self.client.request("state_getStorage", rpc_params![key, at]).await?;
+		value.map(|v| decode_hex(&v)).transpose()
+	}
+
+	/// `System::Account` of `who` at `at`.
+	pub async fn account(
+		&self,
+		who: &AccountId,
+		at: Option<H256>,
+	) -> Result<frame_system::AccountInfo<Nonce, pallet_balances::AccountData<Balance>>, Error> {
+		let key = frame_system::Account::<Runtime>::hashed_key_for(who);
+		Ok(match self.storage(&key, at).await? {
+			Some(bytes) => Decode::decode(&mut &bytes[..])?,
+			None => Default::default(),
+		})
+	}
+
+	/// Events deposited in block `at`.
+	pub async fn events(
+		&self,
+		at: H256,
+	) -> Result<Vec<frame_system::EventRecord<RuntimeEvent, H256>>, Error> {
+		let key = frame_system::Events::<Runtime>::hashed_key();
+		Ok(match self.storage(&key, Some(at)).await? {
+			Some(bytes) => Decode::decode(&mut &bytes[..])?,
+			None => Vec::new(),
+		})
+	}
+
+	/// Signs `call` as `signer` with its next nonce and submits it; returns the
+	/// extrinsic hash.
+	pub async fn submit(&self, signer: Sr25519Keyring, call: RuntimeCall) -> Result<H256, Error> {
+		let nonce: Nonce = self
+			.client
+			.request("system_accountNextIndex", rpc_params![signer.to_account_id().to_string()])
+			.await?;
+		let genesis = self.block_hash(0).await?;
+		let xt = sign(signer, call, nonce, genesis);
+		let hex = format!("0x{}", hex::encode(xt.encode()));
+		Ok(self.client.request("author_submitExtrinsic", rpc_params![hex]).await?)
+	}
+}
+
+/// A signed, immortal extrinsic with every transaction extension the runtime expects.
+pub fn sign(signer: Sr25519Keyring, call: RuntimeCall, nonce: Nonce, genesis: H256) -> UncheckedExtrinsic {
+	let tx_ext: TxExtension = (
+		frame_system::CheckNonZeroSender::<Runtime>::new(),
+		frame_system::CheckSpecVersion::<Runtime>::new(),
+		frame_system::CheckTxVersion::<Runtime>::new(),
+		frame_system::CheckGenesis::<Runtime>::new(),
+		frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
+		frame_system::CheckNonce::<Runtime>::from(nonce),
+		frame_system::CheckWeight::<Runtime>::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+		frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+		frame_system::WeightReclaim::<Runtime>::new(),
+	);
+	let version = zkpow_runtime::VERSION;
+	let implicit = (
+		(),
+		version.spec_version,
+		version.transaction_version,
+		genesis,
+		genesis,
+		(),
+		(),
+		(),
+		None,
+		(),
+	);
+	let payload = SignedPayload::from_raw(call.clone(), tx_ext.clone(), implicit);
+	let signature = payload.using_encoded(|bytes| signer.pair().sign(bytes));
+	UncheckedExtrinsic::new_signed(
+		call,
+		sp_runtime::MultiAddress::Id(signer.to_account_id()),
+		sp_runtime::MultiSignature::Sr25519(signature),
+		tx_ext,
+	)
+}

@@ -1,0 +1,69 @@
+//! `zkpow-node --dev` produces and finalizes blocks and executes a signed transfer.
+
+use std::time::Duration;
+use zkpow_integration_tests::{wait_for, Node};
+use zkpow_runtime::{BalancesCall, RuntimeCall, RuntimeEvent, UNIT};
+use sp_keyring::Sr25519Keyring::{Alice, Bob};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dev_node_finalizes_blocks_and_applies_a_signed_transfer() {
+	let mut node = Node::spawn(&["--dev"]);
+	let rpc = node.rpc(Duration::from_secs(120)).await;
+
+	// Blocks are produced and finalized by GRANDPA.
+	let result = wait_for("block #3 to be finalized", Duration::from_secs(90), || async {
+		Ok((rpc.finalized_number().await? >= 3).then_some(()))
+	})
+	.await;
+	result.unwrap_or_else(|e| panic!("{e}\n{}", node.log_tail(30)));
+	assert!(rpc.best_number().await.unwrap() >= 3);
+
+	let bob_before = rpc.account(&Bob.to_account_id(), None).await.unwrap().data.free;
+	let alice_before = rpc.account(&Alice.to_account_id(), None).await.unwrap().data.free;
+	assert!(alice_before > 0, "Alice is endowed in the development genesis");
+
+	let amount = 12_345 * UNIT;
+	let call = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
+		dest: sp_runtime::MultiAddress::Id(Bob.to_account_id()),
+		value: amount,
+	});
+	let start = rpc.best_number().await.unwrap();
+	rpc.submit(Alice, call).await.expect("transfer accepted by the pool");
+
+	// Find the block whose events carry the transfer.
+	let block = wait_for("the transfer to be included", Duration::from_secs(60), || {
+		let rpc = &rpc;
+		async move {
+			let best = rpc.best_number().await?;
+			for n in start..=best {
+				let hash = rpc.block_hash(n).await?;
+				let found = rpc.events(hash).await?.into_iter().any(|r| {
+					matches!(
+						r.event,
+						RuntimeEvent::Balances(pallet_balances::Event::Transfer { ref from, ref to, amount: a })
+							if *from == Alice.to_account_id() && *to == Bob.to_account_id() && a == amount
+					)
+				});
+				if found {
+					return Ok(Some(hash));
+				}
+			}
+			Ok(None)
+		}
+	})
+	.await
+	.unwrap_or_else(|e| panic!("{e}\n{}", node.log_tail(30)));
+
+	let bob_after = rpc.account(&Bob.to_account_id(), Some(block)).await.unwrap().data.free;
+	let alice_after = rpc.account(&Alice.to_account_id(), Some(block)).await.unwrap().data.free;
+	assert_eq!(bob_after, bob_before + amount, "Bob receives exactly the amount");
+	assert!(alice_after < alice_before - amount, "Alice pays the amount plus a fee");
+
+	// The fee was charged and reported.
+	let events = rpc.events(block).await.unwrap();
+	assert!(events.iter().any(|r| matches!(
+		r.event,
+		RuntimeEvent::TransactionPayment(pallet_transaction_payment::Event::TransactionFeePaid { ref who, actual_fee, .. })
+			if *who == Alice.to_account_id() && actual_fee == alice_before - amount - alice_after
+	)));
+}
