@@ -49,6 +49,18 @@ pub fn is_satisfied<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<bool, Er
 	Ok(synthesize(circuit)?.is_satisfied()?)
 }
 
+/// Time of the non-cryptographic part of proving `circuit`: constraint synthesis, the
+/// satisfaction check, LC inlining and building the constraint matrices. It runs on one
+/// thread; the rest (FFTs, MSMs) is parallel and is what a GPU would accelerate.
+pub fn synthesis_time<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<std::time::Duration, Error> {
+	let start = std::time::Instant::now();
+	let cs = synthesize(circuit)?;
+	cs.is_satisfied()?;
+	cs.finalize();
+	cs.to_matrices().ok_or_else(|| Error::Synthesis("no constraint matrices".into()))?;
+	Ok(start.elapsed())
+}
+
 /// Proves `circuit` with fresh randomness. A witness that does not satisfy the
 /// constraints is rejected with [`Error::InvalidInput`] rather than producing a proof that would not verify.
 pub fn prove<C: StageCircuit>(pk: &ProvingKey<Bn254>, circuit: C) -> Result<Vec<u8>, Error> {

@@ -14,7 +14,7 @@ use std::{
 };
 use zkpow_circuits::{
 	keys::{KeySet, Progress},
-	prove::verify,
+	prove::{synthesis_time, verify},
 	rollup::{
 		generator::{funded_genesis, TransferGenerator},
 		witness::BatchWitness,
@@ -134,19 +134,24 @@ fn stage_rows(config: &CircuitConfig, keys: Arc<KeySet>, samples: usize, log: Pr
 	let verify_final = mean_of(50, || {
 		verify(&keys.final_keys.pvk, final_parts.final_proof, &FinalCircuit::new(&statement).public_inputs()).expect("verifies")
 	});
-	for (stage, times, verify_time) in [
-		(Stage::Batch, batch_times, verify_batch),
-		(Stage::Aggregator, agg_times, verify_agg),
-		(Stage::Final, final_times, verify_final),
+	// The single-threaded part of proving (see `synthesis_time`).
+	let synth_batch = synthesis_time(batch_circuit.clone()).expect("synthesizes");
+	let synth_agg = synthesis_time(agg_circuit.clone()).expect("synthesizes");
+	let synth_final = synthesis_time(FinalCircuit::new(&statement)).expect("synthesizes");
+	for (stage, times, synth, verify_time) in [
+		(Stage::Batch, batch_times, synth_batch, verify_batch),
+		(Stage::Aggregator, agg_times, synth_agg, verify_agg),
+		(Stage::Final, final_times, synth_final, verify_final),
 	] {
 		let shape = keys.stage(stage).shape;
 		rows.push(format!(
-			"| {} | {} | {} | {} | {} | {} |",
+			"| {} | {} | {} | {} | {} | {} | {} |",
 			config.name,
 			stage.name(),
 			shape.constraints,
 			shape.public_inputs,
 			secs(median(times)),
+			secs(synth),
 			ms(verify_time)
 		));
 	}
@@ -154,7 +159,7 @@ fn stage_rows(config: &CircuitConfig, keys: Arc<KeySet>, samples: usize, log: Pr
 		verify_sequence_artifact(&keys.vk_set, &artifact, &statement, &batches).expect("artifact verifies")
 	});
 	rows.push(format!(
-		"| {} | artifact, n = {n} (batched check from bytes) | — | — | — | {} |",
+		"| {} | artifact, n = {n} (batched check from bytes) | — | — | — | — | {} |",
 		config.name,
 		ms(whole)
 	));
@@ -193,8 +198,8 @@ fn throughput(backend: Arc<dyn Backend>, tasks: &[Task], workers: usize) -> (Dur
 /// Runs the benchmark and returns the Markdown report.
 pub fn run(options: &BenchOptions, log: Progress) -> Result<String, String> {
 	let mut out = String::new();
-	out.push_str("| config | stage | constraints | public inputs | prove (s, median) | verify (ms) |\n");
-	out.push_str("|---|---|---:|---:|---:|---:|\n");
+	out.push_str("| config | stage | constraints | public inputs | prove (s, median) | of which synthesis (s) | verify (ms) |\n");
+	out.push_str("|---|---|---:|---:|---:|---:|---:|\n");
 	for config in &options.configs {
 		let keys = Arc::new(KeySet::load_or_generate(&options.keys_dir, *config, DEV_SEED, log).map_err(|e| e.to_string())?);
 		for row in stage_rows(config, keys, options.samples.max(1), log) {

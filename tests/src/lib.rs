@@ -75,6 +75,8 @@ impl Node {
 			.args(["--port", &p2p_port.to_string()])
 			.args(["--prometheus-port", &prometheus_port.to_string()])
 			.args(["--no-telemetry", "--no-mdns"])
+			// Validators of non-development chains need a persistent network key.
+			.args(["--node-key", &format!("{:064x}", u64::from(p2p_port) + 1)])
 			.stdout(Stdio::null())
 			.stderr(log)
 			.spawn()
@@ -207,7 +209,9 @@ impl Rpc {
 		&self,
 		at: H256,
 	) -> Result<Vec<frame_system::EventRecord<RuntimeEvent, H256>>, Error> {
-		let key = frame_system::Events::<Runtime>::hashed_key();
+		// `System::Events` is private to frame-system; its key is the plain storage-value
+		// key: twox128("System") ++ twox128("Events").
+		let key = [sp_crypto_hashing::twox_128(b"System"), sp_crypto_hashing::twox_128(b"Events")].concat();
 		Ok(match self.storage(&key, Some(at)).await? {
 			Some(bytes) => Decode::decode(&mut &bytes[..])?,
 			None => Vec::new(),

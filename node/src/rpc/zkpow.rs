@@ -19,7 +19,7 @@ use std::{marker::PhantomData, sync::Arc};
 pub const MAX_TASKS_PER_CALL: u32 = 1_000;
 
 /// The `zkpow_*` methods.
-#[rpc(client, server)]
+#[rpc(server)]
 pub trait ZkpowApi<BlockHash, AccountId, Balance, BlockNumber> {
 	/// Open proving tasks ordered by priority (lowest start batch first), optionally for
 	/// one rollup and from `start_batch` on; at most `limit` (default and cap 1,000).

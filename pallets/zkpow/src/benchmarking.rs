@@ -77,9 +77,7 @@ fn rollup<T: Config>(owner: &T::AccountId) -> RollupId {
 
 fn batches<T: Config>(n: u32) -> BatchesOf<T> {
 	BoundedVec::truncate_from(
-		(0..n)
-			.map(|i| BatchHeader { state_root: [i as u8 + 1; 32], data_hash: [7; 32] })
-			.collect(),
+		(0..n).map(|i| BatchHeader { state_root: [i as u8 + 1; 32], data_hash: [7; 32] }).collect(),
 	)
 }
 
@@ -102,13 +100,22 @@ fn bonded_miner<T: Config>(index: u32) -> T::AccountId {
 }
 
 /// The proof of `miner` for a sequence, valid against the trapdoor key.
-fn proof_of<T: Config>(rollup_id: RollupId, index: SequenceIndex, miner: &T::AccountId) -> ProofOf<T> {
+fn proof_of<T: Config>(
+	rollup_id: RollupId,
+	index: SequenceIndex,
+	miner: &T::AccountId,
+) -> ProofOf<T> {
 	let seq = Sequences::<T>::get(rollup_id, index).expect("in flight");
 	let statement = Zkpow::<T>::statement_of(rollup_id, index, &seq, miner);
 	BoundedVec::truncate_from(trapdoor_proof(&statement))
 }
 
-fn commit<T: Config>(miner: &T::AccountId, rollup_id: RollupId, index: SequenceIndex, proof: &[u8]) {
+fn commit<T: Config>(
+	miner: &T::AccountId,
+	rollup_id: RollupId,
+	index: SequenceIndex,
+	proof: &[u8],
+) {
 	let hash = zkpow_primitives::proof_hash(proof, miner.as_ref());
 	Zkpow::<T>::do_commit(miner.clone(), rollup_id, index, hash).expect("commit works");
 }
@@ -130,7 +137,9 @@ fn fill_open_commitments<T: Config>(miner: &T::AccountId, n: u32) {
 
 /// Opens a window on a fresh sequence with `c` committers; returns (rollup, index, deadline,
 /// committers).
-fn window_with<T: Config>(c: u32) -> (RollupId, SequenceIndex, BlockNumberFor<T>, vec::Vec<T::AccountId>) {
+fn window_with<T: Config>(
+	c: u32,
+) -> (RollupId, SequenceIndex, BlockNumberFor<T>, vec::Vec<T::AccountId>) {
 	let owner = funded::<T>("owner", 0);
 	let rollup_id = rollup::<T>(&owner);
 	let index = submit::<T>(rollup_id, &owner);
@@ -148,9 +157,8 @@ fn window_with<T: Config>(c: u32) -> (RollupId, SequenceIndex, BlockNumberFor<T>
 
 /// Marks every committer's reveal valid (as if each had revealed), accepting the first.
 fn mark_all_valid<T: Config>(rollup_id: RollupId, index: SequenceIndex) {
-	let first = Sequences::<T>::get(rollup_id, index).unwrap().window.unwrap().committers[0]
-		.miner
-		.clone();
+	let first =
+		Sequences::<T>::get(rollup_id, index).unwrap().window.unwrap().committers[0].miner.clone();
 	let proof = proof_of::<T>(rollup_id, index, &first);
 	Sequences::<T>::mutate(rollup_id, index, |s| {
 		let w = s.as_mut().unwrap().window.as_mut().unwrap();

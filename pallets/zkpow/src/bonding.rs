@@ -17,7 +17,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
 		T::Currency::hold(&HoldReason::MinerBond.into(), &who, amount)?;
 		Miners::<T>::mutate(&who, |ledger| {
-			let ledger = ledger.get_or_insert_with(MinerLedgerOf::<T>::new);
+			let ledger = ledger.get_or_insert_with(MinerLedgerOf::<T>::default);
 			ledger.bonded = ledger.bonded.saturating_add(amount);
 		});
 		Self::deposit_event(Event::Bonded { miner: who, amount });

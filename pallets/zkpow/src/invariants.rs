@@ -59,11 +59,11 @@ impl<T: Config> Pallet<T> {
 					"open window not on the agenda under its deadline",
 				)?;
 				check(
-					cursor.map_or(true, |c| c <= w.reveal_ends_at),
+					cursor.is_none_or(|c| c <= w.reveal_ends_at),
 					"open window behind the settlement cursor",
 				)?;
 				for c in w.committers.iter() {
-					let open = Miners::<T>::get(&c.miner).map_or(false, |l| {
+					let open = Miners::<T>::get(&c.miner).is_some_and(|l| {
 						l.open_commitments
 							.iter()
 							.any(|o| o.rollup_id == rollup_id && o.sequence_index == index)
@@ -85,14 +85,16 @@ impl<T: Config> Pallet<T> {
 		check(escrow.is_empty(), "sequences of an unregistered rollup")?;
 		for (owner, sum) in deposits {
 			check(
-				T::Currency::balance_on_hold(&HoldReason::RegistrationDeposit.into(), &owner) == sum,
+				T::Currency::balance_on_hold(&HoldReason::RegistrationDeposit.into(), &owner)
+					== sum,
 				"registration deposit hold differs from the owner's rollups",
 			)?;
 		}
 
 		for (miner, l) in Miners::<T>::iter() {
 			check(
-				T::Currency::balance_on_hold(&HoldReason::MinerBond.into(), &miner) == l.total_held(),
+				T::Currency::balance_on_hold(&HoldReason::MinerBond.into(), &miner)
+					== l.total_held(),
 				"miner bond hold differs from its ledger",
 			)?;
 			check(!l.is_empty(), "empty miner ledger kept")?;

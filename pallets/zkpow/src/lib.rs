@@ -51,9 +51,8 @@ use frame_support::{pallet_prelude::*, traits::fungible};
 use frame_system::pallet_prelude::BlockNumberFor;
 
 /// Balance type of the pallet's currency.
-pub type BalanceOf<T> = <<T as Config>::Currency as fungible::Inspect<
-	<T as frame_system::Config>::AccountId,
->>::Balance;
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 /// A rollup's parameters as given in calls.
 pub type RollupParamsOf<T> = RollupParams<BalanceOf<T>, BlockNumberFor<T>>;
 /// A rollup's parameters in force.
@@ -109,6 +108,8 @@ pub type AcceptedProofOf<T> =
 pub type AccountIdLookupOf<T> =
 	<<T as frame_system::Config>::Lookup as sp_runtime::traits::StaticLookup>::Source;
 
+// `register_rollup` takes eight arguments (each shown as its own field in polkadot.js).
+#[allow(clippy::too_many_arguments)]
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -222,14 +223,8 @@ pub mod pallet {
 
 	/// Sequences submitted and not yet finalized (the proving tasks), with their window.
 	#[pallet::storage]
-	pub type Sequences<T: Config> = StorageDoubleMap<
-		_,
-		Twox64Concat,
-		RollupId,
-		Twox64Concat,
-		SequenceIndex,
-		SequenceInfoOf<T>,
-	>;
+	pub type Sequences<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, RollupId, Twox64Concat, SequenceIndex, SequenceInfoOf<T>>;
 
 	/// The batches (state root and data hash each) of sequences not yet finalized.
 	#[pallet::storage]
@@ -304,7 +299,12 @@ pub mod pallet {
 		/// A rollup's sequencer or parameters changed (windows already open keep theirs).
 		RollupUpdated { rollup_id: RollupId, sequencer: T::AccountId, terms: RollupTermsOf<T> },
 		/// Funds were added to a rollup's reward pool.
-		RollupFunded { rollup_id: RollupId, from: T::AccountId, amount: BalanceOf<T>, pool: BalanceOf<T> },
+		RollupFunded {
+			rollup_id: RollupId,
+			from: T::AccountId,
+			amount: BalanceOf<T>,
+			pool: BalanceOf<T>,
+		},
 		/// A rollup stopped accepting sequences.
 		RollupPaused { rollup_id: RollupId },
 		/// A rollup accepts sequences again.
@@ -501,8 +501,8 @@ pub mod pallet {
 				"MaxProofLen must hold a Groth16 proof"
 			);
 			assert!(
-				T::MaxVerifyingKeyLen::get() as usize >=
-					zkpow_primitives::groth16::vk_len(
+				T::MaxVerifyingKeyLen::get() as usize
+					>= zkpow_primitives::groth16::vk_len(
 						zkpow_primitives::statement::STATEMENT_PUBLIC_INPUTS
 					),
 				"MaxVerifyingKeyLen must hold a Groth16 key for the sequence statement"
@@ -640,7 +640,10 @@ pub mod pallet {
 		/// commitments; rewards are split in proportion to bonds.
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::bond())]
-		pub fn bond(origin: OriginFor<T>, #[pallet::compact] amount: BalanceOf<T>) -> DispatchResult {
+		pub fn bond(
+			origin: OriginFor<T>,
+			#[pallet::compact] amount: BalanceOf<T>,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_bond(who, amount)
 		}
@@ -650,7 +653,10 @@ pub mod pallet {
 		/// `withdraw_unbonded`.
 		#[pallet::call_index(8)]
 		#[pallet::weight(T::WeightInfo::unbond())]
-		pub fn unbond(origin: OriginFor<T>, #[pallet::compact] amount: BalanceOf<T>) -> DispatchResult {
+		pub fn unbond(
+			origin: OriginFor<T>,
+			#[pallet::compact] amount: BalanceOf<T>,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_unbond(who, amount)
 		}

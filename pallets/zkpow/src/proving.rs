@@ -44,7 +44,7 @@ impl<T: Config> Pallet<T> {
 					Error::<T>::AlreadyCommitted
 				);
 				window
-			},
+			}
 			None => {
 				let commit_ends_at = now.saturating_add(rollup.terms.commit_window);
 				WindowOf::<T> {
@@ -56,15 +56,14 @@ impl<T: Config> Pallet<T> {
 					committers: BoundedVec::new(),
 					accepted: None,
 				}
-			},
+			}
 		};
 
 		// Free bond must cover the rollup's minimum (and at least this commitment's own worst
 		// case, which can exceed the minimum only if the owner lowered it while this window
 		// was open) plus the worst case of every other open commitment.
 		let exposure = window.no_proof_penalty.saturating_add(window.invalid_proof_penalty);
-		let required =
-			rollup.terms.min_miner_bond.max(exposure).saturating_add(ledger.exposure());
+		let required = rollup.terms.min_miner_bond.max(exposure).saturating_add(ledger.exposure());
 		ensure!(ledger.bonded >= required, Error::<T>::InsufficientBond);
 		window
 			.committers
@@ -173,7 +172,7 @@ impl<T: Config> Pallet<T> {
 					first,
 				});
 				T::WeightInfo::reveal_proof_valid()
-			},
+			}
 			Err(reason) => {
 				window.committers[position].outcome = RevealOutcome::Invalid;
 				Self::deposit_event(Event::ProofRejected {
@@ -190,7 +189,7 @@ impl<T: Config> Pallet<T> {
 					SlashReason::InvalidProof,
 				);
 				T::WeightInfo::reveal_proof_invalid()
-			},
+			}
 		};
 		sequence.window = Some(window);
 		Sequences::<T>::insert(rollup_id, sequence_index, sequence);

@@ -168,8 +168,9 @@ impl<T: Config> Pallet<T> {
 				commit_ends_at: w.commit_ends_at,
 				reveal_ends_at: w.reveal_ends_at,
 			},
-			Some(w) if now < w.reveal_ends_at =>
-				WindowPhase::Reveal { reveal_ends_at: w.reveal_ends_at },
+			Some(w) if now < w.reveal_ends_at => {
+				WindowPhase::Reveal { reveal_ends_at: w.reveal_ends_at }
+			}
 			Some(w) => WindowPhase::Settling { reveal_ends_at: w.reveal_ends_at },
 		}
 	}
@@ -183,18 +184,19 @@ impl<T: Config> Pallet<T> {
 	) -> Vec<TaskInfo<BalanceOf<T>, BlockNumberFor<T>>> {
 		let now = Self::now();
 		let from = start_batch.unwrap_or(0);
-		let to_task = |rollup_id: RollupId, sequence_index: SequenceIndex, s: crate::SequenceInfoOf<T>| {
-			TaskInfo {
-				rollup_id,
-				sequence_index,
-				start_batch: s.start_batch,
-				batch_count: s.batch_count,
-				reward: s.reward,
-				attempt: s.attempt,
-				phase: Self::phase_of(s.window.as_ref(), now),
-				committers: s.window.as_ref().map_or(0, |w| w.committers.len() as u32),
-			}
-		};
+		let to_task =
+			|rollup_id: RollupId, sequence_index: SequenceIndex, s: crate::SequenceInfoOf<T>| {
+				TaskInfo {
+					rollup_id,
+					sequence_index,
+					start_batch: s.start_batch,
+					batch_count: s.batch_count,
+					reward: s.reward,
+					attempt: s.attempt,
+					phase: Self::phase_of(s.window.as_ref(), now),
+					committers: s.window.as_ref().map_or(0, |w| w.committers.len() as u32),
+				}
+			};
 		let mut tasks: Vec<_> = match rollup_id {
 			Some(id) => Sequences::<T>::iter_prefix(id)
 				.filter(|(_, s)| s.start_batch >= from)

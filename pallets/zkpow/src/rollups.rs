@@ -2,8 +2,8 @@
 //! submission.
 
 use crate::{
-	pallet::*, BalanceOf, BatchesOf, BaseChain, Bytes32, RollupInfo, RollupParamsOf,
-	RollupStats, RollupStatus, RollupTermsOf, SequenceInfo, VerifierConfig, VerifierKind,
+	pallet::*, BalanceOf, BaseChain, BatchesOf, Bytes32, RollupInfo, RollupParamsOf, RollupStats,
+	RollupStatus, RollupTermsOf, SequenceInfo, VerifierConfig, VerifierKind,
 };
 use frame_support::{
 	ensure,
@@ -58,9 +58,9 @@ impl<T: Config> Pallet<T> {
 		let invalid_proof_penalty =
 			params.invalid_proof_penalty.unwrap_or_else(|| min_miner_bond / 5u32.into());
 		ensure!(
-			!no_proof_penalty.is_zero() &&
-				!invalid_proof_penalty.is_zero() &&
-				no_proof_penalty.saturating_add(invalid_proof_penalty) <= min_miner_bond,
+			!no_proof_penalty.is_zero()
+				&& !invalid_proof_penalty.is_zero()
+				&& no_proof_penalty.saturating_add(invalid_proof_penalty) <= min_miner_bond,
 			Error::<T>::InvalidPenalty
 		);
 		Ok(RollupTermsOf::<T> {
@@ -76,24 +76,29 @@ impl<T: Config> Pallet<T> {
 	/// The registration deposit for a name and key of these lengths.
 	pub fn registration_deposit(name_len: usize, key_len: usize) -> BalanceOf<T> {
 		let bytes: BalanceOf<T> = ((name_len + key_len) as u32).into();
-		T::RollupDepositBase::get().saturating_add(T::RollupDepositPerByte::get().saturating_mul(bytes))
+		T::RollupDepositBase::get()
+			.saturating_add(T::RollupDepositPerByte::get().saturating_mul(bytes))
 	}
 
 	fn key_error(e: VerifyError) -> Error<T> {
 		match e {
 			VerifyError::InputCountMismatch => Error::<T>::KeyInputCountMismatch,
-			VerifyError::PointNotOnCurve | VerifyError::PointNotInSubgroup =>
-				Error::<T>::KeyPointInvalid,
+			VerifyError::PointNotOnCurve | VerifyError::PointNotInSubgroup => {
+				Error::<T>::KeyPointInvalid
+			}
 			VerifyError::DegenerateKey => Error::<T>::KeyDegenerate,
-			VerifyError::BadLength |
-			VerifyError::NonCanonicalField |
-			VerifyError::NonCanonicalInput |
-			VerifyError::ProofRejected => Error::<T>::KeyMalformed,
+			VerifyError::BadLength
+			| VerifyError::NonCanonicalField
+			| VerifyError::NonCanonicalInput
+			| VerifyError::ProofRejected => Error::<T>::KeyMalformed,
 		}
 	}
 
 	/// Loads a rollup and checks that `who` owns it.
-	fn owned_rollup(who: &T::AccountId, rollup_id: RollupId) -> Result<crate::RollupInfoOf<T>, DispatchError> {
+	fn owned_rollup(
+		who: &T::AccountId,
+		rollup_id: RollupId,
+	) -> Result<crate::RollupInfoOf<T>, DispatchError> {
 		let rollup = Rollups::<T>::get(rollup_id).ok_or(Error::<T>::RollupNotFound)?;
 		ensure!(&rollup.owner == who, Error::<T>::NotRollupOwner);
 		Ok(rollup)
@@ -185,12 +190,21 @@ impl<T: Config> Pallet<T> {
 		let mut rollup = Rollups::<T>::get(rollup_id).ok_or(Error::<T>::RollupNotFound)?;
 		T::Currency::transfer(&who, &Self::pot_account(), amount, Preservation::Preserve)?;
 		rollup.pool = rollup.pool.checked_add(&amount).ok_or(ArithmeticError::Overflow)?;
-		Self::deposit_event(Event::RollupFunded { rollup_id, from: who, amount, pool: rollup.pool });
+		Self::deposit_event(Event::RollupFunded {
+			rollup_id,
+			from: who,
+			amount,
+			pool: rollup.pool,
+		});
 		Rollups::<T>::insert(rollup_id, rollup);
 		Ok(())
 	}
 
-	pub(crate) fn do_set_paused(who: T::AccountId, rollup_id: RollupId, pause: bool) -> DispatchResult {
+	pub(crate) fn do_set_paused(
+		who: T::AccountId,
+		rollup_id: RollupId,
+		pause: bool,
+	) -> DispatchResult {
 		let mut rollup = Self::owned_rollup(&who, rollup_id)?;
 		if pause {
 			ensure!(rollup.status == RollupStatus::Active, Error::<T>::RollupAlreadyPaused);
@@ -221,7 +235,11 @@ impl<T: Config> Pallet<T> {
 		)?;
 		Rollups::<T>::remove(rollup_id);
 		Verifiers::<T>::remove(rollup_id);
-		Self::deposit_event(Event::RollupDeregistered { rollup_id, refunded, deposit: rollup.deposit });
+		Self::deposit_event(Event::RollupDeregistered {
+			rollup_id,
+			refunded,
+			deposit: rollup.deposit,
+		});
 		Ok(())
 	}
 
@@ -239,10 +257,8 @@ impl<T: Config> Pallet<T> {
 
 		let batch_count = batches.len() as u32;
 		let start_batch = rollup.last_batch.checked_add(1).ok_or(ArithmeticError::Overflow)?;
-		let last_batch = rollup
-			.last_batch
-			.checked_add(batch_count as u64)
-			.ok_or(ArithmeticError::Overflow)?;
+		let last_batch =
+			rollup.last_batch.checked_add(batch_count as u64).ok_or(ArithmeticError::Overflow)?;
 		let sequence_index = rollup.next_sequence;
 		let prev_state_root = rollup.last_state_root;
 		let new_state_root = last.state_root;
@@ -253,8 +269,7 @@ impl<T: Config> Pallet<T> {
 		rollup.in_flight = rollup.in_flight.checked_add(1).ok_or(ArithmeticError::Overflow)?;
 		rollup.last_batch = last_batch;
 		rollup.last_state_root = new_state_root;
-		rollup.next_sequence =
-			sequence_index.checked_add(1).ok_or(ArithmeticError::Overflow)?;
+		rollup.next_sequence = sequence_index.checked_add(1).ok_or(ArithmeticError::Overflow)?;
 		Rollups::<T>::insert(rollup_id, rollup);
 
 		Sequences::<T>::insert(

@@ -118,9 +118,8 @@ impl<T: Config> Pallet<T> {
 		// Split the escrowed reward pro rata to bond at commit time; dust stays in the pool.
 		let valid: alloc::vec::Vec<_> =
 			window.committers.iter().filter(|c| c.outcome == RevealOutcome::Valid).collect();
-		let total_bond = valid
-			.iter()
-			.fold(BalanceOf::<T>::zero(), |acc, c| acc.saturating_add(c.bond));
+		let total_bond =
+			valid.iter().fold(BalanceOf::<T>::zero(), |acc, c| acc.saturating_add(c.bond));
 		let reward = sequence.reward;
 		let mut remaining = reward;
 		let mut provers = BoundedVec::<T::AccountId, T::MaxCommitters>::new();

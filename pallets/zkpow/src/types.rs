@@ -13,7 +13,16 @@ pub use crate::verifier::VerifierKind;
 
 /// Where a rollup settles: an EVM base chain and the rollup's inbox contract on it.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct BaseChain {
@@ -72,7 +81,16 @@ pub struct RollupTerms<Balance, BlockNumber> {
 
 /// Whether a rollup accepts new sequences.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum RollupStatus {
@@ -85,7 +103,16 @@ pub enum RollupStatus {
 
 /// Counters of a rollup's history.
 #[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, Default,
+	Clone,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	Default,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct RollupStats<Balance> {
@@ -157,7 +184,16 @@ pub struct VerifierConfig<KeyLen: Get<u32>> {
 
 /// What a committed miner did in step 2.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum RevealOutcome {
@@ -228,8 +264,13 @@ where
 	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
 )]
 #[scale_info(skip_type_params(MaxCommitters, ProofLen))]
-pub struct SequenceInfo<AccountId, Balance, BlockNumber, MaxCommitters: Get<u32>, ProofLen: Get<u32>>
-where
+pub struct SequenceInfo<
+	AccountId,
+	Balance,
+	BlockNumber,
+	MaxCommitters: Get<u32>,
+	ProofLen: Get<u32>,
+> where
 	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
 	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
 	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
@@ -328,7 +369,8 @@ where
 	pub total_slashed: Balance,
 }
 
-impl<Balance, BlockNumber, MaxChunks, MaxOpen> MinerLedger<Balance, BlockNumber, MaxChunks, MaxOpen>
+impl<Balance, BlockNumber, MaxChunks, MaxOpen> Default
+	for MinerLedger<Balance, BlockNumber, MaxChunks, MaxOpen>
 where
 	Balance: sp_runtime::traits::AtLeast32BitUnsigned + Copy + core::fmt::Debug,
 	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
@@ -336,7 +378,7 @@ where
 	MaxOpen: Get<u32>,
 {
 	/// An empty ledger.
-	pub fn new() -> Self {
+	fn default() -> Self {
 		Self {
 			bonded: Zero::zero(),
 			unbonding: BoundedVec::new(),
@@ -345,7 +387,15 @@ where
 			total_slashed: Zero::zero(),
 		}
 	}
+}
 
+impl<Balance, BlockNumber, MaxChunks, MaxOpen> MinerLedger<Balance, BlockNumber, MaxChunks, MaxOpen>
+where
+	Balance: sp_runtime::traits::AtLeast32BitUnsigned + Copy + core::fmt::Debug,
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+	MaxChunks: Get<u32>,
+	MaxOpen: Get<u32>,
+{
 	/// Sum of the unbonding chunks.
 	pub fn unbonding_total(&self) -> Balance {
 		self.unbonding.iter().fold(Zero::zero(), |acc: Balance, c| acc.saturating_add(c.amount))
@@ -371,7 +421,16 @@ where
 
 /// Why a miner was slashed.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum SlashReason {
@@ -383,7 +442,16 @@ pub enum SlashReason {
 
 /// Why a revealed proof was rejected.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub enum RejectReason {
 	/// `keccak256(keccak256(proof) ++ miner)` differs from the committed hash.
@@ -395,9 +463,18 @@ pub enum RejectReason {
 /// Runtime-wide bounds on rollup parameters and the miner unbonding period, set by
 /// governance.
 #[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	serde::Serialize,
+	serde::Deserialize,
 )]
-#[derive(serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProtocolLimits<Balance, BlockNumber> {
 	/// Smallest T1 a rollup may choose (at least 1).
@@ -444,11 +521,13 @@ where
 		let windows_ok = |min: BlockNumber, default: BlockNumber, max: BlockNumber| {
 			!min.is_zero() && min <= default && default <= max
 		};
-		windows_ok(self.min_commit_window, self.default_commit_window, self.max_commit_window) &&
-			windows_ok(self.min_reveal_window, self.default_reveal_window, self.max_reveal_window) &&
-			self.unbonding_period >
-				self.max_commit_window.saturating_add(self.max_reveal_window) &&
-			!self.min_miner_bond.is_zero()
+		windows_ok(self.min_commit_window, self.default_commit_window, self.max_commit_window)
+			&& windows_ok(
+				self.min_reveal_window,
+				self.default_reveal_window,
+				self.max_reveal_window,
+			) && self.unbonding_period > self.max_commit_window.saturating_add(self.max_reveal_window)
+			&& !self.min_miner_bond.is_zero()
 	}
 }
 

@@ -28,12 +28,18 @@ fn keep_unbonding_funds_held_until_the_period_ends() {
 	new_test_ext().execute_with(|| {
 		bond(&miner(0), 5_000);
 		assert_ok!(Zkpow::unbond(RuntimeOrigin::signed(miner(0)), 2_000));
-		assert_eq!(last_event(), Event::Unbonded { miner: miner(0), amount: 2_000, unlock_at: 1 + PERIOD });
+		assert_eq!(
+			last_event(),
+			Event::Unbonded { miner: miner(0), amount: 2_000, unlock_at: 1 + PERIOD }
+		);
 		// Same block: same chunk.
 		assert_ok!(Zkpow::unbond(RuntimeOrigin::signed(miner(0)), 1_000));
 		let l = Miners::<Test>::get(miner(0)).unwrap();
 		assert_eq!(l.bonded, 2_000);
-		assert_eq!(l.unbonding.to_vec(), vec![UnbondingChunk { amount: 3_000, unlock_at: 1 + PERIOD }]);
+		assert_eq!(
+			l.unbonding.to_vec(),
+			vec![UnbondingChunk { amount: 3_000, unlock_at: 1 + PERIOD }]
+		);
 		assert_eq!(held_bond(&miner(0)), 5_000);
 
 		run_to_block(PERIOD);

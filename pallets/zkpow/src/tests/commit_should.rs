@@ -68,9 +68,15 @@ fn reject_after_commit_window() {
 	new_test_ext().execute_with(|| {
 		let s = open_window(2);
 		run_to_block(s.b + T1);
-		assert_noop!(try_commit(&miner(1), s.rollup_id, s.index), Error::<Test>::CommitWindowClosed);
+		assert_noop!(
+			try_commit(&miner(1), s.rollup_id, s.index),
+			Error::<Test>::CommitWindowClosed
+		);
 		run_to_block(s.b + T1 + T2 - 1);
-		assert_noop!(try_commit(&miner(1), s.rollup_id, s.index), Error::<Test>::CommitWindowClosed);
+		assert_noop!(
+			try_commit(&miner(1), s.rollup_id, s.index),
+			Error::<Test>::CommitWindowClosed
+		);
 	});
 }
 
@@ -176,7 +182,12 @@ fn cover_the_window_penalties_even_after_the_minimum_bond_was_lowered() {
 			invalid_proof_penalty: Some(200),
 			..params()
 		};
-		assert_ok!(Zkpow::update_rollup(RuntimeOrigin::signed(owner()), s.rollup_id, None, Some(lower)));
+		assert_ok!(Zkpow::update_rollup(
+			RuntimeOrigin::signed(owner()),
+			s.rollup_id,
+			None,
+			Some(lower)
+		));
 		// The open window keeps its penalties (100 + 1,000): a 1,000 bond does not cover them.
 		bond(&miner(1), 1_000);
 		assert_noop!(try_commit(&miner(1), s.rollup_id, s.index), Error::<Test>::InsufficientBond);

@@ -43,7 +43,10 @@ fn reject_inconsistent_limits() {
 		let base = ProtocolLimits::<Balance, BlockNumber>::default();
 		let bad = [
 			// Unbonding not longer than the longest window.
-			ProtocolLimits { unbonding_period: base.max_commit_window + base.max_reveal_window, ..base.clone() },
+			ProtocolLimits {
+				unbonding_period: base.max_commit_window + base.max_reveal_window,
+				..base.clone()
+			},
 			// Zero minimum window.
 			ProtocolLimits { min_commit_window: 0, ..base.clone() },
 			ProtocolLimits { min_reveal_window: 0, ..base.clone() },

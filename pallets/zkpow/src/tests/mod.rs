@@ -19,7 +19,11 @@ mod slashing_should;
 mod verifier_should;
 
 use crate::{mock::*, *};
-use frame_support::{assert_ok, traits::{fungible::InspectHold, ConstU32}, BoundedVec};
+use frame_support::{
+	assert_ok,
+	traits::{fungible::InspectHold, ConstU32},
+	BoundedVec,
+};
 use std::sync::OnceLock;
 use zkpow_primitives::testing::{self, StatementKeys};
 
@@ -92,7 +96,10 @@ pub fn setup_rollup() -> RollupId {
 pub fn batches(n: u8, seed: u8) -> BatchesOf<Test> {
 	BoundedVec::truncate_from(
 		(0..n)
-			.map(|i| BatchHeader { state_root: [seed.wrapping_add(i + 1); 32], data_hash: [seed ^ 0x55; 32] })
+			.map(|i| BatchHeader {
+				state_root: [seed.wrapping_add(i + 1); 32],
+				data_hash: [seed ^ 0x55; 32],
+			})
 			.collect(),
 	)
 }

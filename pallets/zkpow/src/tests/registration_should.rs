@@ -39,8 +39,12 @@ fn hold_deposit_and_store_rollup_with_default_terms() {
 		let id = register_with(params());
 		assert_eq!(id, 0);
 		assert_eq!(NextRollupId::<Test>::get(), 1);
-		let deposit = DEPOSIT_BASE + DEPOSIT_PER_BYTE * (name().len() + keys().vk_bytes.len()) as u128;
-		assert_eq!(Balances::balance_on_hold(&HoldReason::RegistrationDeposit.into(), &owner()), deposit);
+		let deposit =
+			DEPOSIT_BASE + DEPOSIT_PER_BYTE * (name().len() + keys().vk_bytes.len()) as u128;
+		assert_eq!(
+			Balances::balance_on_hold(&HoldReason::RegistrationDeposit.into(), &owner()),
+			deposit
+		);
 		assert_eq!(free(&owner()), INITIAL - deposit);
 
 		let r = rollup(id);
@@ -49,7 +53,10 @@ fn hold_deposit_and_store_rollup_with_default_terms() {
 		assert_eq!(r.base_chain, base_chain());
 		assert_eq!(r.status, RollupStatus::Active);
 		assert_eq!(r.deposit, deposit);
-		assert_eq!((r.pool, r.escrowed, r.in_flight, r.next_sequence, r.last_batch), (0, 0, 0, 0, 0));
+		assert_eq!(
+			(r.pool, r.escrowed, r.in_flight, r.next_sequence, r.last_batch),
+			(0, 0, 0, 0, 0)
+		);
 		let expected = RollupTerms {
 			commit_window: T1,
 			reveal_window: T2,
@@ -242,7 +249,10 @@ fn let_owner_update_sequencer_and_params() {
 			invalid_proof_penalty: 200,
 		};
 		assert_eq!(r.terms, terms);
-		assert_eq!(last_event(), Event::RollupUpdated { rollup_id: id, sequencer: account(3), terms });
+		assert_eq!(
+			last_event(),
+			Event::RollupUpdated { rollup_id: id, sequencer: account(3), terms }
+		);
 
 		assert_noop!(
 			Zkpow::update_rollup(RuntimeOrigin::signed(sequencer()), id, Some(account(3)), None),
@@ -275,10 +285,18 @@ fn keep_terms_of_an_open_window_after_an_update() {
 			invalid_proof_penalty: Some(1),
 			..params()
 		};
-		assert_ok!(Zkpow::update_rollup(RuntimeOrigin::signed(owner()), s.rollup_id, None, Some(new_params)));
+		assert_ok!(Zkpow::update_rollup(
+			RuntimeOrigin::signed(owner()),
+			s.rollup_id,
+			None,
+			Some(new_params)
+		));
 		let w = window(s.rollup_id, s.index);
 		assert_eq!((w.commit_ends_at, w.reveal_ends_at), (s.b + T1, s.b + T1 + T2));
-		assert_eq!((w.no_proof_penalty, w.invalid_proof_penalty), (NO_PROOF_PENALTY, INVALID_PROOF_PENALTY));
+		assert_eq!(
+			(w.no_proof_penalty, w.invalid_proof_penalty),
+			(NO_PROOF_PENALTY, INVALID_PROOF_PENALTY)
+		);
 		// Nobody reveals: the slash is the penalty of the window, not the updated one.
 		run_to_block(s.b + T1 + T2);
 		assert_eq!(held_bond(&miner(0)), MIN_BOND * 2 - NO_PROOF_PENALTY);
@@ -293,9 +311,18 @@ fn fund_pool_from_any_account() {
 		assert_eq!(rollup(id).pool, 500);
 		assert_eq!(free(&account(3)), INITIAL - 500);
 		assert_eq!(free(&Zkpow::pot_account()), ED + 500);
-		assert_eq!(last_event(), Event::RollupFunded { rollup_id: id, from: account(3), amount: 500, pool: 500 });
-		assert_noop!(Zkpow::fund_rollup(RuntimeOrigin::signed(owner()), id, 0), Error::<Test>::ZeroAmount);
-		assert_noop!(Zkpow::fund_rollup(RuntimeOrigin::signed(owner()), 9, 1), Error::<Test>::RollupNotFound);
+		assert_eq!(
+			last_event(),
+			Event::RollupFunded { rollup_id: id, from: account(3), amount: 500, pool: 500 }
+		);
+		assert_noop!(
+			Zkpow::fund_rollup(RuntimeOrigin::signed(owner()), id, 0),
+			Error::<Test>::ZeroAmount
+		);
+		assert_noop!(
+			Zkpow::fund_rollup(RuntimeOrigin::signed(owner()), 9, 1),
+			Error::<Test>::RollupNotFound
+		);
 		// Funds below the existential deposit are fine: the pallet account exists.
 		assert_ok!(Zkpow::fund_rollup(RuntimeOrigin::signed(owner()), id, 1));
 		assert_eq!(rollup(id).pool, 501);
@@ -379,7 +406,10 @@ fn reject_deregistration_with_work_in_flight() {
 		assert!(!Rollups::<Test>::contains_key(id));
 		assert!(!Verifiers::<Test>::contains_key(id));
 		assert!(FinalizedSequences::<Test>::contains_key(id, index));
-		assert_eq!(last_event(), Event::RollupDeregistered { rollup_id: id, refunded: pool, deposit });
+		assert_eq!(
+			last_event(),
+			Event::RollupDeregistered { rollup_id: id, refunded: pool, deposit }
+		);
 		assert_eq!(free(&Zkpow::pot_account()), ED);
 		assert_noop!(
 			Zkpow::deregister_rollup(RuntimeOrigin::signed(owner()), id),

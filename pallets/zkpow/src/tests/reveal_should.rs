@@ -27,7 +27,12 @@ fn accept_a_valid_proof_when_the_reveal_window_opens() {
 		reveal(&miner(0), s.rollup_id, s.index, &s.proofs[0]);
 		assert_eq!(
 			last_event(),
-			Event::ProofRevealed { rollup_id: s.rollup_id, sequence_index: s.index, miner: miner(0), first: true }
+			Event::ProofRevealed {
+				rollup_id: s.rollup_id,
+				sequence_index: s.index,
+				miner: miner(0),
+				first: true
+			}
 		);
 		let w = window(s.rollup_id, s.index);
 		assert_eq!(w.committers[0].outcome, RevealOutcome::Valid);
@@ -188,7 +193,12 @@ fn keep_the_first_valid_proof_and_accept_later_ones() {
 		reveal(&miner(0), s.rollup_id, s.index, &s.proofs[0]);
 		assert_eq!(
 			last_event(),
-			Event::ProofRevealed { rollup_id: s.rollup_id, sequence_index: s.index, miner: miner(0), first: false }
+			Event::ProofRevealed {
+				rollup_id: s.rollup_id,
+				sequence_index: s.index,
+				miner: miner(0),
+				first: false
+			}
 		);
 		let w = window(s.rollup_id, s.index);
 		assert_eq!(w.accepted.unwrap().prover, miner(1));

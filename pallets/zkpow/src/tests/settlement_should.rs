@@ -19,7 +19,10 @@ fn settle_at_the_deadline_and_not_before() {
 		assert!(Agenda::<Test>::get(s.b + T1 + T2).is_empty());
 		let f = FinalizedSequences::<Test>::get(s.rollup_id, s.index).unwrap();
 		assert_eq!(f.finalized_at, s.b + T1 + T2);
-		assert_eq!((f.accepted.prover.clone(), f.accepted.proof.to_vec()), (miner(0), s.proofs[0].clone()));
+		assert_eq!(
+			(f.accepted.prover.clone(), f.accepted.proof.to_vec()),
+			(miner(0), s.proofs[0].clone())
+		);
 		let b = batches(2, 0);
 		assert_eq!(
 			last_event(),
@@ -53,7 +56,13 @@ fn slash_committers_without_a_valid_proof_when_finalizing() {
 		run_to_block(s.b + T1);
 		reveal(&miner(0), s.rollup_id, s.index, &s.proofs[0]);
 		// Miner 2 reveals garbage: invalid-proof penalty now, no-proof penalty at settlement.
-		assert!(Zkpow::reveal_proof(RuntimeOrigin::signed(miner(2)), s.rollup_id, s.index, proof_arg(&[0; 256])).is_ok());
+		assert!(Zkpow::reveal_proof(
+			RuntimeOrigin::signed(miner(2)),
+			s.rollup_id,
+			s.index,
+			proof_arg(&[0; 256])
+		)
+		.is_ok());
 		run_to_block(s.b + T1 + T2);
 		assert!(FinalizedSequences::<Test>::contains_key(s.rollup_id, s.index));
 		assert_eq!(held_bond(&miner(0)), MIN_BOND * 2);

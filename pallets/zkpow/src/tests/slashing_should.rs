@@ -24,10 +24,7 @@ fn slash_beyond_the_free_bond_from_unbonding_funds() {
 		assert_eq!(l.total_slashed, INVALID_PROOF_PENALTY);
 
 		run_to_block(s.b + T1 + T2);
-		assert_eq!(
-			held_bond(&miner(0)),
-			MIN_BOND * 2 - INVALID_PROOF_PENALTY - NO_PROOF_PENALTY
-		);
+		assert_eq!(held_bond(&miner(0)), MIN_BOND * 2 - INVALID_PROOF_PENALTY - NO_PROOF_PENALTY);
 		let r = rollup(s.rollup_id);
 		assert_eq!(r.pool, POOL - REWARD + INVALID_PROOF_PENALTY + NO_PROOF_PENALTY);
 		assert_eq!(r.stats.slashes_received, INVALID_PROOF_PENALTY + NO_PROOF_PENALTY);
