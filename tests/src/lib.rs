@@ -218,6 +218,44 @@ impl Rpc {
 		})
 	}
 
+	/// Scans blocks from `from` on until one carries an event matching `pick`; returns
+	/// the block's hash and what `pick` extracted. Fails after `timeout`.
+	pub async fn find_event<T>(
+		&self,
+		from: u32,
+		timeout: Duration,
+		what: &str,
+		mut pick: impl FnMut(&RuntimeEvent) -> Option<T>,
+	) -> Result<(H256, u32, T), Error> {
+		let start = Instant::now();
+		let mut next = from;
+		loop {
+			let best = self.best_number().await?;
+			while next <= best {
+				let hash = self.block_hash(next).await?;
+				for record in self.events(hash).await? {
+					if let Some(found) = pick(&record.event) {
+						return Ok((hash, next, found));
+					}
+				}
+				next += 1;
+			}
+			if start.elapsed() > timeout {
+				return Err(format!("timed out after {timeout:?} waiting for {what}").into());
+			}
+			tokio::time::sleep(Duration::from_millis(250)).await;
+		}
+	}
+
+	/// Calls a JSON-RPC method and returns its raw JSON result.
+	pub async fn call(
+		&self,
+		method: &str,
+		params: jsonrpsee::core::params::ArrayParams,
+	) -> Result<serde_json::Value, Error> {
+		Ok(self.client.request(method, params).await?)
+	}
+
 	/// Signs `call` as `signer` with its next nonce and submits it; returns the
 	/// extrinsic hash.
 	pub async fn submit(&self, signer: Sr25519Keyring, call: RuntimeCall) -> Result<H256, Error> {

@@ -30,29 +30,15 @@ async fn dev_node_finalizes_blocks_and_applies_a_signed_transfer() {
 	let start = rpc.best_number().await.unwrap();
 	rpc.submit(Alice, call).await.expect("transfer accepted by the pool");
 
-	// Find the block whose events carry the transfer.
-	let block = wait_for("the transfer to be included", Duration::from_secs(60), || {
-		let rpc = &rpc;
-		async move {
-			let best = rpc.best_number().await?;
-			for n in start..=best {
-				let hash = rpc.block_hash(n).await?;
-				let found = rpc.events(hash).await?.into_iter().any(|r| {
-					matches!(
-						r.event,
-						RuntimeEvent::Balances(pallet_balances::Event::Transfer { ref from, ref to, amount: a })
-							if *from == Alice.to_account_id() && *to == Bob.to_account_id() && a == amount
-					)
-				});
-				if found {
-					return Ok(Some(hash));
-				}
-			}
-			Ok(None)
-		}
-	})
-	.await
-	.unwrap_or_else(|e| panic!("{e}\n{}", node.log_tail(30)));
+	let (block, _, ()) = rpc
+		.find_event(start, Duration::from_secs(60), "the transfer", |event| match event {
+			RuntimeEvent::Balances(pallet_balances::Event::Transfer { from, to, amount: a })
+				if *from == Alice.to_account_id() && *to == Bob.to_account_id() && *a == amount =>
+				Some(()),
+			_ => None,
+		})
+		.await
+		.unwrap_or_else(|e| panic!("{e}\n{}", node.log_tail(30)));
 
 	let bob_after = rpc.account(&Bob.to_account_id(), Some(block)).await.unwrap().data.free;
 	let alice_after = rpc.account(&Alice.to_account_id(), Some(block)).await.unwrap().data.free;
