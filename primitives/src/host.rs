@@ -1,11 +1,15 @@
-//! The `zkpow_crypto` host function: Groth16/BN254 verification run natively by the node.
+//! The `zkpow_crypto` host functions: Groth16/BN254 verification run natively by the node.
 //!
 //! Pairing arithmetic compiled to WASM is several times slower than native code, so the
 //! runtime calls into the node for it. The node registers [`zkpow_crypto::HostFunctions`]
 //! in its executor (and in `benchmark pallet`); inside the runtime the calls below cross
 //! the WASM boundary, in native tests they run directly.
 
-use crate::groth16::VerifyError;
+use crate::{
+	artifact::ArtifactError,
+	groth16::VerifyError,
+	statement::{BatchHeader, SequenceStatement},
+};
 use alloc::vec::Vec;
 use sp_runtime_interface::{
 	pass_by::{AllocateAndReturnByCodec, PassFatPointerAndDecode, PassFatPointerAndRead},
@@ -31,5 +35,25 @@ pub trait ZkpowCrypto {
 		expected_inputs: u32,
 	) -> AllocateAndReturnByCodec<Result<(), VerifyError>> {
 		crate::groth16::validate_verifying_key(vk, expected_inputs as usize)
+	}
+
+	/// Fully validates a verifying-key set of the multi-proof artifact (see
+	/// [`crate::artifact`]) and returns its aggregator capacity (most batches per
+	/// sequence).
+	fn artifact_validate_key_set(
+		vk_set: PassFatPointerAndRead<&[u8]>,
+	) -> AllocateAndReturnByCodec<Result<u32, ArtifactError>> {
+		crate::artifact::validate_vk_set(vk_set).map(|capacity| capacity as u32)
+	}
+
+	/// Verifies a sequence's multi-proof artifact against a key set, the sequence
+	/// statement and its batch headers, with one batched pairing check.
+	fn artifact_verify(
+		vk_set: PassFatPointerAndRead<&[u8]>,
+		artifact: PassFatPointerAndRead<&[u8]>,
+		statement: PassFatPointerAndDecode<SequenceStatement>,
+		batches: PassFatPointerAndDecode<Vec<BatchHeader>>,
+	) -> AllocateAndReturnByCodec<Result<(), ArtifactError>> {
+		crate::artifact::verify_sequence_artifact(vk_set, artifact, &statement, &batches)
 	}
 }

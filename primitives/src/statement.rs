@@ -25,7 +25,9 @@ pub struct BatchHeader {
 }
 
 /// What a final proof proves about a sequence, bound to the miner who made it.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct SequenceStatement {
 	/// The rollup the sequence belongs to.

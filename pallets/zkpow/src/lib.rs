@@ -43,7 +43,9 @@ pub mod verifier;
 pub mod weights;
 
 pub use types::*;
-pub use verifier::{Groth16Bn254Verifier, ProofVerifier, VerifierKind};
+pub use verifier::{
+	Groth16Bn254Verifier, ProofVerifier, ReferenceArtifactVerifier, VerificationError, VerifierKind,
+};
 pub use weights::WeightInfo;
 pub use zkpow_primitives::{BatchHeader, BatchNumber, Bytes32, RollupId, SequenceIndex};
 
@@ -694,9 +696,7 @@ pub mod pallet {
 		/// the call still succeeds (and pays its fee) so that the slash stands. Valid proofs
 		/// share the reward at settlement.
 		#[pallet::call_index(11)]
-		#[pallet::weight(
-			T::WeightInfo::reveal_proof_valid().max(T::WeightInfo::reveal_proof_invalid())
-		)]
+		#[pallet::weight(Pallet::<T>::reveal_weight_bound(T::MaxBatchesPerSequence::get()))]
 		pub fn reveal_proof(
 			origin: OriginFor<T>,
 			rollup_id: RollupId,

@@ -125,6 +125,18 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// Upper bound of a reveal's weight for a sequence of `batches` batches, whatever the
+	/// rollup's proof system.
+	///
+	/// The benchmarked reveal verifies one Groth16 proof: three Miller loops and one final
+	/// exponentiation. A multi-proof artifact of `n` batches needs `n + 11` Miller loops
+	/// (fewer for `n = 1`) and still one final exponentiation, so it costs at most
+	/// `(n + 11) / 3 + 1` times the benchmarked verification.
+	pub fn reveal_weight_bound(batches: u32) -> Weight {
+		let single = T::WeightInfo::reveal_proof_valid().max(T::WeightInfo::reveal_proof_invalid());
+		single.saturating_mul(u64::from((batches + 11) / 3 + 1))
+	}
+
 	pub(crate) fn do_reveal(
 		who: T::AccountId,
 		rollup_id: RollupId,
@@ -146,15 +158,21 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::AlreadyRevealed
 		);
 
+		// Verification cost relative to the benchmarked single Groth16 proof.
+		let mut cost_factor = 1u64;
 		let verdict = if proof_hash(&proof, who.as_ref()) != window.committers[position].proof_hash
 		{
 			Err(RejectReason::HashMismatch)
 		} else {
 			let verifier = Verifiers::<T>::get(rollup_id).ok_or(Error::<T>::RollupNotFound)?;
+			if verifier.kind == crate::VerifierKind::ReferenceArtifactV1 {
+				cost_factor = u64::from((sequence.batch_count + 11) / 3 + 1);
+			}
 			let statement = Self::statement_of(rollup_id, sequence_index, &sequence, &who);
+			let batches = SequenceBatches::<T>::get(rollup_id, sequence_index).unwrap_or_default();
 			verifier
 				.kind
-				.verify(&verifier.key, &proof, &statement)
+				.verify(&verifier.key, &proof, &statement, &batches)
 				.map_err(RejectReason::Verification)
 		};
 
@@ -171,7 +189,7 @@ impl<T: Config> Pallet<T> {
 					miner: who,
 					first,
 				});
-				T::WeightInfo::reveal_proof_valid()
+				T::WeightInfo::reveal_proof_valid().saturating_mul(cost_factor)
 			}
 			Err(reason) => {
 				window.committers[position].outcome = RevealOutcome::Invalid;
@@ -188,7 +206,7 @@ impl<T: Config> Pallet<T> {
 					window.invalid_proof_penalty,
 					SlashReason::InvalidProof,
 				);
-				T::WeightInfo::reveal_proof_invalid()
+				T::WeightInfo::reveal_proof_invalid().saturating_mul(cost_factor)
 			}
 		};
 		sequence.window = Some(window);

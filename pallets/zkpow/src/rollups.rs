@@ -19,7 +19,10 @@ use sp_runtime::{
 	traits::{AccountIdConversion, Saturating, Zero},
 	ArithmeticError,
 };
-use zkpow_primitives::{groth16::VerifyError, sequence_commitment, BatchNumber, RollupId};
+use crate::verifier::VerificationError;
+use zkpow_primitives::{
+	artifact::ArtifactError, groth16::VerifyError, sequence_commitment, BatchNumber, RollupId,
+};
 
 impl<T: Config> Pallet<T> {
 	/// The pallet account holding every reward pool and escrow.
@@ -80,7 +83,12 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(T::RollupDepositPerByte::get().saturating_mul(bytes))
 	}
 
-	fn key_error(e: VerifyError) -> Error<T> {
+	fn key_error(e: VerificationError) -> Error<T> {
+		let e = match e {
+			VerificationError::Groth16(e) => e,
+			VerificationError::Artifact(ArtifactError::InvalidKey(e)) => e,
+			VerificationError::Artifact(_) => return Error::<T>::KeyMalformed,
+		};
 		match e {
 			VerifyError::InputCountMismatch => Error::<T>::KeyInputCountMismatch,
 			VerifyError::PointNotOnCurve | VerifyError::PointNotInSubgroup => {

@@ -457,7 +457,7 @@ pub enum RejectReason {
 	/// `keccak256(keccak256(proof) ++ miner)` differs from the committed hash.
 	HashMismatch,
 	/// The proof does not verify against the sequence's statement bound to the revealer.
-	Verification(zkpow_primitives::groth16::VerifyError),
+	Verification(crate::verifier::VerificationError),
 }
 
 /// Runtime-wide bounds on rollup parameters and the miner unbonding period, set by

@@ -7,11 +7,35 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use zkpow_primitives::{
+	artifact::ArtifactError,
 	groth16::{VerifyError, PROOF_LEN},
 	host::zkpow_crypto,
 	statement::STATEMENT_PUBLIC_INPUTS,
-	SequenceStatement,
+	BatchHeader, SequenceStatement,
 };
+
+/// Why a verifying key or a proof was rejected, per proof system.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub enum VerificationError {
+	/// A single Groth16/BN254 key or proof was rejected.
+	#[codec(index = 0)]
+	Groth16(VerifyError),
+	/// A multi-proof artifact or its key set was rejected.
+	#[codec(index = 1)]
+	Artifact(ArtifactError),
+}
 
 /// The proof system a rollup's final proofs use, chosen at registration.
 #[derive(
@@ -33,40 +57,85 @@ pub enum VerifierKind {
 	/// `alpha ++ beta ++ gamma ++ delta ++ IC[0..=10]`, 1,152 bytes.
 	#[codec(index = 0)]
 	Groth16Bn254,
+	/// The reference rollup's multi-proof artifact (version 1): a final proof over the
+	/// sequence statement, one batch proof per batch and, for more than one batch, an
+	/// aggregator proof, checked together with one randomized batched pairing check. The
+	/// key is a verifying-key set (batch, aggregator and final keys). Every proof's public
+	/// inputs are derived from the stored batch headers and bound to the revealer.
+	#[codec(index = 1)]
+	ReferenceArtifactV1,
 }
 
 /// A proof system the pallet can check final proofs with.
 pub trait ProofVerifier {
 	/// Fully validates a verifying key once, when a rollup registers: encoding, every point
 	/// on its curve and in its subgroup, the number of public inputs.
-	fn validate_key(key: &[u8]) -> Result<(), VerifyError>;
+	fn validate_key(key: &[u8]) -> Result<(), VerificationError>;
 
-	/// Checks `proof` for `statement` against a key that passed [`Self::validate_key`].
-	fn verify(key: &[u8], proof: &[u8], statement: &SequenceStatement) -> Result<(), VerifyError>;
+	/// Checks `proof` for `statement` (and the sequence's `batches`) against a key that
+	/// passed [`Self::validate_key`].
+	fn verify(
+		key: &[u8],
+		proof: &[u8],
+		statement: &SequenceStatement,
+		batches: &[BatchHeader],
+	) -> Result<(), VerificationError>;
 }
 
 /// Groth16/BN254 through the node's native `zkpow_crypto` host functions.
 pub struct Groth16Bn254Verifier;
 
 impl ProofVerifier for Groth16Bn254Verifier {
-	fn validate_key(key: &[u8]) -> Result<(), VerifyError> {
+	fn validate_key(key: &[u8]) -> Result<(), VerificationError> {
 		zkpow_crypto::groth16_bn254_validate_key(key, STATEMENT_PUBLIC_INPUTS as u32)
+			.map_err(VerificationError::Groth16)
 	}
 
-	fn verify(key: &[u8], proof: &[u8], statement: &SequenceStatement) -> Result<(), VerifyError> {
+	fn verify(
+		key: &[u8],
+		proof: &[u8],
+		statement: &SequenceStatement,
+		_batches: &[BatchHeader],
+	) -> Result<(), VerificationError> {
 		// Cheap checks first so that obviously malformed input never crosses into the host.
 		if proof.len() != PROOF_LEN {
-			return Err(VerifyError::BadLength);
+			return Err(VerificationError::Groth16(VerifyError::BadLength));
 		}
 		zkpow_crypto::groth16_bn254_verify(key, proof, statement.public_inputs().to_vec())
+			.map_err(VerificationError::Groth16)
+	}
+}
+
+/// The reference rollup's multi-proof artifact through the `zkpow_crypto` host functions.
+pub struct ReferenceArtifactVerifier;
+
+impl ProofVerifier for ReferenceArtifactVerifier {
+	fn validate_key(key: &[u8]) -> Result<(), VerificationError> {
+		zkpow_crypto::artifact_validate_key_set(key)
+			.map(|_capacity| ())
+			.map_err(VerificationError::Artifact)
+	}
+
+	fn verify(
+		key: &[u8],
+		proof: &[u8],
+		statement: &SequenceStatement,
+		batches: &[BatchHeader],
+	) -> Result<(), VerificationError> {
+		if proof.len() != zkpow_primitives::artifact::artifact_len(batches.len()) {
+			return Err(VerificationError::Artifact(ArtifactError::MalformedArtifact));
+		}
+		zkpow_crypto::artifact_verify(key, proof, statement.clone(), batches.to_vec())
+			.map_err(VerificationError::Artifact)
 	}
 }
 
 impl VerifierKind {
 	/// Validates a verifying key for this proof system.
-	pub fn validate_key(&self, key: &[u8]) -> Result<(), VerifyError> {
+	pub fn validate_key(&self, key: &[u8]) -> Result<(), VerificationError> {
 		match self {
 			VerifierKind::Groth16Bn254 => Groth16Bn254Verifier::validate_key(key),
+			VerifierKind::ReferenceArtifactV1 => ReferenceArtifactVerifier::validate_key(key),
 		}
 	}
 
@@ -76,9 +145,13 @@ impl VerifierKind {
 		key: &[u8],
 		proof: &[u8],
 		statement: &SequenceStatement,
-	) -> Result<(), VerifyError> {
+		batches: &[BatchHeader],
+	) -> Result<(), VerificationError> {
 		match self {
-			VerifierKind::Groth16Bn254 => Groth16Bn254Verifier::verify(key, proof, statement),
+			VerifierKind::Groth16Bn254 =>
+				Groth16Bn254Verifier::verify(key, proof, statement, batches),
+			VerifierKind::ReferenceArtifactV1 =>
+				ReferenceArtifactVerifier::verify(key, proof, statement, batches),
 		}
 	}
 }

@@ -11,6 +11,7 @@ use scale_info::TypeInfo;
 #[derive(
 	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum VerifyError {
 	/// A key or proof has the wrong number of bytes.
 	BadLength,

@@ -154,7 +154,9 @@ fn slash_a_proof_made_for_another_miner() {
 		let reason = rejected(&s, &miner(1), &copied, &copied);
 		assert_eq!(
 			reason,
-			RejectReason::Verification(zkpow_primitives::groth16::VerifyError::ProofRejected)
+			RejectReason::Verification(crate::VerificationError::Groth16(
+				zkpow_primitives::groth16::VerifyError::ProofRejected
+			))
 		);
 	});
 }
@@ -178,7 +180,9 @@ fn slash_a_proof_of_the_wrong_length() {
 		let reason = rejected(&s, &miner(1), &short, &short);
 		assert_eq!(
 			reason,
-			RejectReason::Verification(zkpow_primitives::groth16::VerifyError::BadLength)
+			RejectReason::Verification(crate::VerificationError::Groth16(
+				zkpow_primitives::groth16::VerifyError::BadLength
+			))
 		);
 	});
 }
