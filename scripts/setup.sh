@@ -23,6 +23,9 @@ ensure_apt_packages() {
 	command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 	command -v cc >/dev/null 2>&1 || missing+=(build-essential)
 	dpkg -s libssl-dev >/dev/null 2>&1 || missing+=(libssl-dev)
+	# Node.js runs solc (the Solidity compiler) and ships anvil (the local EVM chain).
+	command -v node >/dev/null 2>&1 || missing+=(nodejs)
+	command -v npm >/dev/null 2>&1 || missing+=(npm)
 	if [ "${#missing[@]}" -gt 0 ]; then
 		log "installing apt packages: ${missing[*]}"
 		as_root apt-get update -qq
@@ -49,9 +52,20 @@ ensure_rust() {
 		{ log "adding rust-src"; rustup +"$toolchain" component add rust-src; }
 }
 
+# npm packages of the EVM side (solc, anvil), pinned by contracts/package-lock.json;
+# reinstalled only when the lock file changed.
+ensure_npm_packages() {
+	local dir="$ZKPOW_ROOT/contracts" stamp="$ZKPOW_ROOT/contracts/node_modules/.package-lock.json"
+	if [ ! -f "$stamp" ] || [ "$dir/package-lock.json" -nt "$stamp" ]; then
+		log "installing npm packages of contracts/ (solc, anvil)"
+		npm ci --prefix "$dir" --no-audit --no-fund
+	fi
+}
+
 ensure_all() {
 	ensure_apt_packages
 	ensure_rust
+	ensure_npm_packages
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

@@ -15,6 +15,7 @@ use crate::{
 	rollup::witness::BatchWitness,
 	stages::{
 		aggregator::AggregatorCircuit, batch::BatchCircuit, final_stage::FinalCircuit, words_to_fr,
+		StageCircuit,
 	},
 };
 use std::sync::Arc;
@@ -145,7 +146,11 @@ impl Groth16Bundle {
 			)));
 		}
 		if proofs.len() != batches.len() {
-			return Err(invalid(format!("{} batches but {} batch proofs", batches.len(), proofs.len())));
+			return Err(invalid(format!(
+				"{} batches but {} batch proofs",
+				batches.len(),
+				proofs.len()
+			)));
 		}
 		let mut prev = *prev_root;
 		for (i, (batch, proof)) in batches.iter().zip(proofs).enumerate() {
@@ -166,7 +171,7 @@ impl BatchStage for Groth16Bundle {
 		let transition = witness.execute(&self.keys.config)?;
 		let circuit = BatchCircuit::assign(self.keys.config, witness, *prover)?;
 		debug_assert_eq!(circuit.header(), transition.header());
-		let inputs = crate::stages::StageCircuit::public_inputs(&circuit);
+		let inputs = circuit.public_inputs();
 		let header = circuit.header();
 		let proof = prove(&self.keys.batch.pk, circuit)?;
 		verify(&self.keys.batch.pvk, &proof, &inputs)?;
@@ -179,10 +184,17 @@ impl AggregatorStage for Groth16Bundle {
 		if input.batches.len() < 2 {
 			return Err(invalid("a single-batch sequence has no aggregator proof"));
 		}
-		self.check_batch_proofs(&input.prover, &input.prev_root, &input.batches, &input.batch_proofs)?;
+		self.check_batch_proofs(
+			&input.prover,
+			&input.prev_root,
+			&input.batches,
+			&input.batch_proofs,
+		)?;
+		// Rollup id and sequence index are not aggregator inputs.
 		let statement = SequenceStatement::new(0, 0, input.prev_root, &input.batches, input.prover);
-		let circuit = AggregatorCircuit::new(self.keys.config.max_batches, &statement, &input.batches);
-		let inputs = crate::stages::StageCircuit::public_inputs(&circuit);
+		let circuit =
+			AggregatorCircuit::new(self.keys.config.max_batches, &statement, &input.batches);
+		let inputs = circuit.public_inputs();
 		let proof = prove(&self.keys.aggregator.pk, circuit)?;
 		verify(&self.keys.aggregator.pvk, &proof, &inputs)?;
 		Ok(proof)
@@ -191,20 +203,39 @@ impl AggregatorStage for Groth16Bundle {
 
 impl FinalStage for Groth16Bundle {
 	fn prove_final(&self, input: &FinalInput) -> Result<Vec<u8>, Error> {
-		self.check_batch_proofs(&input.prover, &input.prev_root, &input.batches, &input.batch_proofs)?;
+		self.check_batch_proofs(
+			&input.prover,
+			&input.prev_root,
+			&input.batches,
+			&input.batch_proofs,
+		)?;
 		let statement = input.statement();
 		match (&input.aggregator_proof, input.batches.len()) {
 			(None, 1) => {},
 			(Some(proof), n) if n > 1 => {
-				let expected = AggregatorCircuit::new(self.keys.config.max_batches, &statement, &input.batches);
-				verify(&self.keys.aggregator.pvk, proof, &crate::stages::StageCircuit::public_inputs(&expected))
-					.map_err(|e| invalid(format!("the aggregator proof does not verify for this sequence ({e})")))?;
+				let expected = AggregatorCircuit::new(
+					self.keys.config.max_batches,
+					&statement,
+					&input.batches,
+				);
+				verify(&self.keys.aggregator.pvk, proof, &expected.public_inputs()).map_err(
+					|e| {
+						invalid(format!(
+							"the aggregator proof does not verify for this sequence ({e})"
+						))
+					},
+				)?;
 			},
-			(None, _) => return Err(invalid("a sequence of several batches needs the aggregator proof")),
-			(Some(_), _) => return Err(invalid("a single-batch sequence takes no aggregator proof")),
+			(None, _) => {
+				return Err(invalid("a sequence of several batches needs the aggregator proof"))
+			},
+			(Some(_), _) => {
+				return Err(invalid("a single-batch sequence takes no aggregator proof"))
+			},
 		}
 		let proof = prove(&self.keys.final_keys.pk, FinalCircuit::new(&statement))?;
-		let artifact = encode_artifact(&proof, &input.batch_proofs, input.aggregator_proof.as_deref())?;
+		let artifact =
+			encode_artifact(&proof, &input.batch_proofs, input.aggregator_proof.as_deref())?;
 		artifact::verify_with_keys(&self.verifier, &artifact, &statement, &input.batches)?;
 		Ok(artifact)
 	}
@@ -234,10 +265,8 @@ pub fn prove_sequence(
 	witnesses: &[BatchWitness],
 ) -> Result<Vec<u8>, Error> {
 	let first = witnesses.first().ok_or_else(|| invalid("a sequence needs at least one batch"))?;
-	let proofs = witnesses
-		.iter()
-		.map(|w| backend.prove_batch(prover, w))
-		.collect::<Result<Vec<_>, _>>()?;
+	let proofs =
+		witnesses.iter().map(|w| backend.prove_batch(prover, w)).collect::<Result<Vec<_>, _>>()?;
 	let batches: Vec<BatchHeader> = proofs.iter().map(|p| p.header.clone()).collect();
 	let batch_proofs: Vec<Vec<u8>> = proofs.into_iter().map(|p| p.proof).collect();
 	let aggregator_proof = if batches.len() > 1 {

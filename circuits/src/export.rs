@@ -1,12 +1,7 @@
 //! Export of verifying keys: the on-chain encoding (for `register_rollup`) and Solidity
 //! constants (for the EVM inbox).
 
-use crate::{
-	error::Error,
-	field::to_hex,
-	keys::KeySet,
-	stages::Stage,
-};
+use crate::{error::Error, field::to_hex, keys::KeySet, stages::Stage};
 use sp_crypto_hashing::keccak_256;
 use std::{
 	fmt::Write as _,
@@ -31,7 +26,10 @@ pub fn export_keys(keys: &KeySet, seed: &str, dir: &Path) -> Result<Vec<PathBuf>
 		("vk_set.bin".into(), keys.vk_set.clone()),
 	];
 	for stage in Stage::ALL {
-		files.push((format!("{}_vk.hex", stage.name()), to_hex(&keys.stage(stage).vk_bytes).into_bytes()));
+		files.push((
+			format!("{}_vk.hex", stage.name()),
+			to_hex(&keys.stage(stage).vk_bytes).into_bytes(),
+		));
 	}
 	files.push(("keys.json".into(), manifest(keys, seed).into_bytes()));
 	files.push(("ZkpowVerifyingKeys.sol".into(), solidity_constants(keys, seed).into_bytes()));
@@ -80,8 +78,16 @@ fn word(bytes: &[u8]) -> String {
 
 fn solidity_key(out: &mut String, prefix: &str, vk: &[u8]) {
 	let g1 = |out: &mut String, name: &str, at: usize| {
-		let _ = writeln!(out, "    uint256 internal constant {prefix}_{name}_X = {};", word(&vk[at..at + 32]));
-		let _ = writeln!(out, "    uint256 internal constant {prefix}_{name}_Y = {};", word(&vk[at + 32..at + 64]));
+		let _ = writeln!(
+			out,
+			"    uint256 internal constant {prefix}_{name}_X = {};",
+			word(&vk[at..at + 32])
+		);
+		let _ = writeln!(
+			out,
+			"    uint256 internal constant {prefix}_{name}_Y = {};",
+			word(&vk[at + 32..at + 64])
+		);
 	};
 	let g2 = |out: &mut String, name: &str, at: usize| {
 		for (i, part) in ["X_IM", "X_RE", "Y_IM", "Y_RE"].iter().enumerate() {
@@ -132,8 +138,15 @@ pub fn solidity_constants(keys: &KeySet, seed: &str) -> String {
 	let _ = writeln!(out, "library ZkpowVerifyingKeys {{");
 	let _ = writeln!(out, "    /// Most batches per sequence (the aggregator key's capacity).");
 	let _ = writeln!(out, "    uint256 internal constant CAPACITY = {};", keys.config.max_batches);
-	let _ = writeln!(out, "    /// keccak256 of the encoded key set (bound into the Fiat-Shamir seed).");
-	let _ = writeln!(out, "    bytes32 internal constant VK_SET_HASH = {};\n", to_hex(&keccak_256(&keys.vk_set)));
+	let _ = writeln!(
+		out,
+		"    /// keccak256 of the encoded key set (bound into the Fiat-Shamir seed)."
+	);
+	let _ = writeln!(
+		out,
+		"    bytes32 internal constant VK_SET_HASH = {};\n",
+		to_hex(&keccak_256(&keys.vk_set))
+	);
 	for stage in Stage::ALL {
 		solidity_key(&mut out, &stage.name().to_uppercase(), &keys.stage(stage).vk_bytes);
 	}

@@ -121,7 +121,9 @@ mod tests {
 
 	#[test]
 	fn range_check_accepts_in_range_and_rejects_out_of_range() {
-		for (value, ok) in [(Fr::from(u64::MAX), true), (Fr::from(0u64), true), (-Fr::from(1u64), false)] {
+		for (value, ok) in
+			[(Fr::from(u64::MAX), true), (Fr::from(0u64), true), (-Fr::from(1u64), false)]
+		{
 			let cs = ConstraintSystem::<Fr>::new_ref();
 			let v = FpVar::new_witness(cs.clone(), || Ok(value)).unwrap();
 			range_check(&v, 64).unwrap();

@@ -74,7 +74,9 @@ impl AnyCircuit {
 	pub fn blank(stage: Stage, config: &CircuitConfig) -> Self {
 		match stage {
 			Stage::Batch => AnyCircuit::Batch(BatchCircuit::blank(*config)),
-			Stage::Aggregator => AnyCircuit::Aggregator(AggregatorCircuit::blank(config.max_batches)),
+			Stage::Aggregator => {
+				AnyCircuit::Aggregator(AggregatorCircuit::blank(config.max_batches))
+			},
 			Stage::Final => AnyCircuit::Final(FinalCircuit::blank()),
 		}
 	}
@@ -132,8 +134,9 @@ impl KeySet {
 		seed: &str,
 		progress: Progress,
 	) -> Result<Self, Error> {
-		std::fs::create_dir_all(dir)
-			.map_err(|e| Error::Io(format!("cannot create key directory {}: {e}", dir.display())))?;
+		std::fs::create_dir_all(dir).map_err(|e| {
+			Error::Io(format!("cannot create key directory {}: {e}", dir.display()))
+		})?;
 		Self::build(config, seed, Some(dir), progress)
 	}
 
@@ -144,7 +147,8 @@ impl KeySet {
 		progress: Progress,
 	) -> Result<Self, Error> {
 		let keys = |stage| stage_keys(&config, seed, stage, dir, progress);
-		let (batch, aggregator, final_keys) = (keys(Stage::Batch)?, keys(Stage::Aggregator)?, keys(Stage::Final)?);
+		let (batch, aggregator, final_keys) =
+			(keys(Stage::Batch)?, keys(Stage::Aggregator)?, keys(Stage::Final)?);
 		let vk_set = encode_vk_set(
 			config.max_batches,
 			&batch.vk_bytes,
@@ -186,8 +190,11 @@ fn stage_keys(
 	let blank = AnyCircuit::blank(stage, config);
 	let shape = shape_of(blank.clone())?;
 	let print = fingerprint(config, seed, stage, &shape);
-	let path = dir.map(|d| d.join(format!("{}-{}-{}.pk", config.name, stage.name(), hex::encode(&print[..8]))));
-	let label = format!("{} {} keys ({} constraints)", config.name, stage.name(), shape.constraints);
+	let path = dir.map(|d| {
+		d.join(format!("{}-{}-{}.pk", config.name, stage.name(), hex::encode(&print[..8])))
+	});
+	let label =
+		format!("{} {} keys ({} constraints)", config.name, stage.name(), shape.constraints);
 
 	let cached = match &path {
 		Some(path) if path.exists() => match read_key_file(path, &print) {
@@ -196,7 +203,10 @@ fn stage_keys(
 				Some(pk)
 			},
 			Err(e) => {
-				progress(&format!("[keys] {label}: ignoring {} ({e}); regenerating", path.display()));
+				progress(&format!(
+					"[keys] {label}: ignoring {} ({e}); regenerating",
+					path.display()
+				));
 				None
 			},
 		},
@@ -232,7 +242,9 @@ fn generate(
 	let (done_tx, done_rx) = mpsc::channel::<()>();
 	let result = std::thread::scope(|scope| {
 		scope.spawn(move || {
-			while let Err(mpsc::RecvTimeoutError::Timeout) = done_rx.recv_timeout(Duration::from_secs(5)) {
+			while let Err(mpsc::RecvTimeoutError::Timeout) =
+				done_rx.recv_timeout(Duration::from_secs(5))
+			{
 				progress(&format!(
 					"[keys] {label}: still generating, {}s elapsed",
 					started.elapsed().as_secs()

@@ -27,7 +27,9 @@
 use ark_bn254::Fr;
 use ark_crypto_primitives::sponge::{
 	constraints::CryptographicSpongeVar,
-	poseidon::{constraints::PoseidonSpongeVar, find_poseidon_ark_and_mds, PoseidonConfig, PoseidonSponge},
+	poseidon::{
+		constraints::PoseidonSpongeVar, find_poseidon_ark_and_mds, PoseidonConfig, PoseidonSponge,
+	},
 	CryptographicSponge, FieldBasedCryptographicSponge,
 };
 use ark_r1cs_std::fields::fp::FpVar;
@@ -112,7 +114,10 @@ mod tests {
 	#[test]
 	fn parameters_have_the_documented_shape() {
 		let c = config();
-		assert_eq!((c.full_rounds, c.partial_rounds, c.alpha, c.rate, c.capacity), (8, 57, 5, 2, 1));
+		assert_eq!(
+			(c.full_rounds, c.partial_rounds, c.alpha, c.rate, c.capacity),
+			(8, 57, 5, 2, 1)
+		);
 		assert_eq!(c.ark.len(), 65);
 		assert_eq!(c.mds.len(), 3);
 	}

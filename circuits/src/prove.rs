@@ -52,7 +52,9 @@ pub fn is_satisfied<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<bool, Er
 /// Time of the non-cryptographic part of proving `circuit`: constraint synthesis, the
 /// satisfaction check, LC inlining and building the constraint matrices. It runs on one
 /// thread; the rest (FFTs, MSMs) is parallel and is what a GPU would accelerate.
-pub fn synthesis_time<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<std::time::Duration, Error> {
+pub fn synthesis_time<C: ConstraintSynthesizer<Fr>>(
+	circuit: C,
+) -> Result<std::time::Duration, Error> {
 	let start = std::time::Instant::now();
 	let cs = synthesize(circuit)?;
 	cs.is_satisfied()?;
@@ -89,7 +91,8 @@ fn prove_synthesized(
 	cs: ConstraintSystemRef<Fr>,
 ) -> Result<Proof<Bn254>, Error> {
 	cs.finalize();
-	let matrices = cs.to_matrices().ok_or_else(|| Error::Synthesis("no constraint matrices".into()))?;
+	let matrices =
+		cs.to_matrices().ok_or_else(|| Error::Synthesis("no constraint matrices".into()))?;
 	let num_inputs = cs.num_instance_variables();
 	let num_constraints = cs.num_constraints();
 	let full_assignment = {

@@ -17,7 +17,17 @@ use zkpow_runtime::{apis::RuntimeApi, opaque::Block};
 pub type ExtraHostFunctions = zkpow_primitives::host::zkpow_crypto::HostFunctions;
 
 /// All host functions the runtime may call.
+#[cfg(not(feature = "runtime-benchmarks"))]
 pub type HostFunctions = (sp_io::SubstrateHostFunctions, ExtraHostFunctions);
+
+/// All host functions the runtime may call; a benchmarking runtime also calls the
+/// benchmarking ones.
+#[cfg(feature = "runtime-benchmarks")]
+pub type HostFunctions = (
+	sp_io::SubstrateHostFunctions,
+	frame_benchmarking::benchmarking::HostFunctions,
+	ExtraHostFunctions,
+);
 
 /// The full client type.
 pub type FullClient = sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<HostFunctions>>;

@@ -111,8 +111,18 @@ pub const ARTIFACT_HEADER_LEN: usize = 2;
 
 /// Why a key set, an artifact or a statement was rejected.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum ArtifactError {
 	/// The key set has an unknown version, a capacity of 0 or above
 	/// [`MAX_AGGREGATOR_CAPACITY`], or a length that does not match its capacity.
@@ -161,8 +171,9 @@ pub const fn aggregator_input_count(capacity: usize) -> usize {
 
 /// Length of a version-1 key set with aggregator capacity `capacity`.
 pub const fn vk_set_len(capacity: usize) -> usize {
-	2 + vk_len(BATCH_PUBLIC_INPUTS) + vk_len(aggregator_input_count(capacity)) +
-		vk_len(FINAL_PUBLIC_INPUTS)
+	2 + vk_len(BATCH_PUBLIC_INPUTS)
+		+ vk_len(aggregator_input_count(capacity))
+		+ vk_len(FINAL_PUBLIC_INPUTS)
 }
 
 /// Length of a version-1 artifact for `n` batches.
@@ -187,10 +198,10 @@ pub struct VkSet {
 
 fn decode_key(bytes: &[u8], inputs: usize) -> Result<VerifyingKey<Bn254>, ArtifactError> {
 	let key = decode_verifying_key(bytes).map_err(ArtifactError::InvalidKey)?;
-	if key.alpha_g1.is_zero() ||
-		key.beta_g2.is_zero() ||
-		key.gamma_g2.is_zero() ||
-		key.delta_g2.is_zero()
+	if key.alpha_g1.is_zero()
+		|| key.beta_g2.is_zero()
+		|| key.gamma_g2.is_zero()
+		|| key.delta_g2.is_zero()
 	{
 		return Err(ArtifactError::InvalidKey(VerifyError::DegenerateKey));
 	}
@@ -222,8 +233,7 @@ pub fn split_vk_set(bytes: &[u8]) -> Result<(usize, [&[u8]; 3]), ArtifactError> 
 		return Err(ArtifactError::MalformedKeySet);
 	}
 	let capacity = bytes[1] as usize;
-	if capacity == 0 || capacity > MAX_AGGREGATOR_CAPACITY || bytes.len() != vk_set_len(capacity)
-	{
+	if capacity == 0 || capacity > MAX_AGGREGATOR_CAPACITY || bytes.len() != vk_set_len(capacity) {
 		return Err(ArtifactError::MalformedKeySet);
 	}
 	let (batch, rest) = bytes[2..].split_at(vk_len(BATCH_PUBLIC_INPUTS));
@@ -375,8 +385,8 @@ pub fn check_statement(
 	batches: &[BatchHeader],
 ) -> Result<(), ArtifactError> {
 	let last = batches.last().ok_or(ArtifactError::NoBatches)?;
-	if statement.new_state_root != last.state_root ||
-		statement.data_commitment != sequence_commitment(batches)
+	if statement.new_state_root != last.state_root
+		|| statement.data_commitment != sequence_commitment(batches)
 	{
 		return Err(ArtifactError::StatementMismatch);
 	}
@@ -395,7 +405,7 @@ pub enum ProofRole {
 }
 
 /// Every proof of a sequence with the public inputs the verifier derives for it, in
-/// proof order (final, batches, aggregator). `proofs` are the artifact's parts.
+/// proof order (final, batches, aggregator).
 pub fn derive_public_inputs(
 	capacity: usize,
 	statement: &SequenceStatement,
@@ -739,7 +749,8 @@ mod tests {
 	/// Reads `"key": value` from a flat JSON object (the vector file has no nesting
 	/// inside cases, and this crate has no JSON parser).
 	fn json_field<'a>(object: &'a str, key: &str) -> &'a str {
-		let start = object.find(&alloc::format!("\"{key}\": ")).expect("key present") + key.len() + 4;
+		let start =
+			object.find(&alloc::format!("\"{key}\": ")).expect("key present") + key.len() + 4;
 		let rest = &object[start..];
 		match rest.strip_prefix('"') {
 			Some(quoted) => &quoted[..quoted.find('"').expect("closing quote")],
@@ -793,7 +804,12 @@ mod tests {
 				Ok(()) => alloc::string::String::from("ok"),
 				Err(e) => alloc::format!("{e:?}"),
 			};
-			assert_eq!(verdict, json_field(object, "expected"), "case {}", json_field(object, "name"));
+			assert_eq!(
+				verdict,
+				json_field(object, "expected"),
+				"case {}",
+				json_field(object, "name")
+			);
 			verdicts.push(verdict);
 		}
 		assert!(verdicts.iter().filter(|v| *v == "ok").count() >= 2);

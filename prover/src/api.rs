@@ -136,7 +136,9 @@ impl Task {
 	/// at once instead of failing later. A batch witness is replayed natively.
 	pub fn validate(&self, config: &CircuitConfig) -> Result<(), String> {
 		match self {
-			Task::Batch { witness, .. } => witness.execute(config).map(|_| ()).map_err(|e| e.to_string()),
+			Task::Batch { witness, .. } => {
+				witness.execute(config).map(|_| ()).map_err(|e| e.to_string())
+			},
 			Task::Aggregator { batches, batch_proofs, .. } => {
 				if batches.len() < 2 {
 					return Err("an aggregator task needs at least two batches".into());
@@ -146,8 +148,12 @@ impl Task {
 			Task::Final { batches, batch_proofs, aggregator_proof, .. } => {
 				check_proofs(config, batches, batch_proofs)?;
 				match (batches.len() > 1, aggregator_proof) {
-					(true, None) => Err("a sequence of several batches needs `aggregator_proof`".into()),
-					(false, Some(_)) => Err("a single-batch sequence takes no `aggregator_proof`".into()),
+					(true, None) => {
+						Err("a sequence of several batches needs `aggregator_proof`".into())
+					},
+					(false, Some(_)) => {
+						Err("a single-batch sequence takes no `aggregator_proof`".into())
+					},
 					(_, Some(p)) if p.0.len() != PROOF_LEN => Err(format!(
 						"`aggregator_proof` is {} bytes, a proof is {PROOF_LEN}",
 						p.0.len()
@@ -161,12 +167,14 @@ impl Task {
 	/// The aggregator stage's input (for an aggregator task).
 	pub fn aggregator_input(&self) -> Option<AggregatorInput> {
 		match self {
-			Task::Aggregator { prover, prev_root, batches, batch_proofs } => Some(AggregatorInput {
-				prover: *prover,
-				prev_root: *prev_root,
-				batches: batches.iter().map(BatchHeader::from).collect(),
-				batch_proofs: batch_proofs.iter().map(|p| p.0.clone()).collect(),
-			}),
+			Task::Aggregator { prover, prev_root, batches, batch_proofs } => {
+				Some(AggregatorInput {
+					prover: *prover,
+					prev_root: *prev_root,
+					batches: batches.iter().map(BatchHeader::from).collect(),
+					batch_proofs: batch_proofs.iter().map(|p| p.0.clone()).collect(),
+				})
+			},
 			_ => None,
 		}
 	}

@@ -70,7 +70,10 @@ impl Backend for CpuBackend {
 			Task::Final { prover, .. } => {
 				let input = task.final_input().expect("final task");
 				let artifact = p.prove_final(&input).map_err(|e| e.to_string())?;
-				Ok(TaskOutput::Final { proof_hash: proof_hash(&artifact, prover), artifact: Hex(artifact) })
+				Ok(TaskOutput::Final {
+					proof_hash: proof_hash(&artifact, prover),
+					artifact: Hex(artifact),
+				})
 			},
 		}
 	}
@@ -101,7 +104,11 @@ impl std::str::FromStr for BackendKind {
 
 /// Builds the backend of `kind`. This build has no GPU backend: `auto` falls back to
 /// the CPU and says so, `gpu` is an error.
-pub fn select(kind: BackendKind, keys: Arc<KeySet>, log: &dyn Fn(&str)) -> Result<Arc<dyn Backend>, String> {
+pub fn select(
+	kind: BackendKind,
+	keys: Arc<KeySet>,
+	log: &dyn Fn(&str),
+) -> Result<Arc<dyn Backend>, String> {
 	match kind {
 		BackendKind::Gpu => Err("this zkpow-prover was built without a GPU backend; \
 			run with `--backend cpu` (or `auto`)"

@@ -19,9 +19,12 @@ use zkpow_circuits::{
 		generator::{funded_genesis, TransferGenerator},
 		witness::BatchWitness,
 	},
-	stages::{aggregator::AggregatorCircuit, batch::BatchCircuit, final_stage::FinalCircuit, Stage, StageCircuit},
-	AggregatorInput, AggregatorStage, BatchStage, CircuitConfig, FinalInput, FinalStage, Groth16Bundle,
-	DEV_SEED,
+	stages::{
+		aggregator::AggregatorCircuit, batch::BatchCircuit, final_stage::FinalCircuit, Stage,
+		StageCircuit,
+	},
+	AggregatorInput, AggregatorStage, BatchStage, CircuitConfig, FinalInput, FinalStage,
+	Groth16Bundle, DEV_SEED,
 };
 use zkpow_primitives::{artifact::verify_sequence_artifact, BatchHeader, SequenceStatement};
 
@@ -63,9 +66,11 @@ fn mean_of(runs: u32, mut f: impl FnMut()) -> Duration {
 
 fn witnesses(config: &CircuitConfig, seed: u64, batches: usize) -> Vec<BatchWitness> {
 	let mut state = funded_genesis(config.tree_depth, 64, 1 << 40).expect("genesis");
-	TransferGenerator::new(seed, (0..128).collect())
-		.expect("accounts")
-		.sequence(&mut state, batches, config.batch_size)
+	TransferGenerator::new(seed, (0..128).collect()).expect("accounts").sequence(
+		&mut state,
+		batches,
+		config.batch_size,
+	)
 }
 
 fn ms(d: Duration) -> String {
@@ -77,10 +82,15 @@ fn secs(d: Duration) -> String {
 }
 
 /// One row per stage of `config`.
-fn stage_rows(config: &CircuitConfig, keys: Arc<KeySet>, samples: usize, log: Progress) -> Vec<String> {
+fn stage_rows(
+	config: &CircuitConfig,
+	keys: Arc<KeySet>,
+	samples: usize,
+	log: Progress,
+) -> Vec<String> {
 	let pipeline = Groth16Bundle::new(keys.clone()).expect("valid keys");
 	let prover = [0x42; 32];
-	let n = config.max_batches.min(4).max(2);
+	let n = config.max_batches.clamp(2, 4);
 	let ws = witnesses(config, 7, n);
 	let mut rows = Vec::new();
 
@@ -99,7 +109,12 @@ fn stage_rows(config: &CircuitConfig, keys: Arc<KeySet>, samples: usize, log: Pr
 	let prev_root = ws[0].prev_root;
 
 	log(&format!("[bench] {}: aggregator and final proofs", config.name));
-	let agg_input = AggregatorInput { prover, prev_root, batches: batches.clone(), batch_proofs: batch_proofs.clone() };
+	let agg_input = AggregatorInput {
+		prover,
+		prev_root,
+		batches: batches.clone(),
+		batch_proofs: batch_proofs.clone(),
+	};
 	let mut agg_times = Vec::new();
 	let mut agg = Vec::new();
 	for _ in 0..samples {
@@ -129,10 +144,19 @@ fn stage_rows(config: &CircuitConfig, keys: Arc<KeySet>, samples: usize, log: Pr
 	let batch_circuit = BatchCircuit::assign(*config, &ws[0], prover).expect("assign");
 	let agg_circuit = AggregatorCircuit::new(config.max_batches, &statement, &batches);
 	let final_parts = zkpow_primitives::artifact::parse_artifact(&artifact).expect("artifact");
-	let verify_batch = mean_of(50, || verify(&keys.batch.pvk, &proofs[0].proof, &batch_circuit.public_inputs()).expect("verifies"));
-	let verify_agg = mean_of(50, || verify(&keys.aggregator.pvk, &agg, &agg_circuit.public_inputs()).expect("verifies"));
+	let verify_batch = mean_of(50, || {
+		verify(&keys.batch.pvk, &proofs[0].proof, &batch_circuit.public_inputs()).expect("verifies")
+	});
+	let verify_agg = mean_of(50, || {
+		verify(&keys.aggregator.pvk, &agg, &agg_circuit.public_inputs()).expect("verifies")
+	});
 	let verify_final = mean_of(50, || {
-		verify(&keys.final_keys.pvk, final_parts.final_proof, &FinalCircuit::new(&statement).public_inputs()).expect("verifies")
+		verify(
+			&keys.final_keys.pvk,
+			final_parts.final_proof,
+			&FinalCircuit::new(&statement).public_inputs(),
+		)
+		.expect("verifies")
 	});
 	// The single-threaded part of proving (see `synthesis_time`).
 	let synth_batch = synthesis_time(batch_circuit.clone()).expect("synthesizes");
@@ -156,7 +180,8 @@ fn stage_rows(config: &CircuitConfig, keys: Arc<KeySet>, samples: usize, log: Pr
 		));
 	}
 	let whole = mean_of(10, || {
-		verify_sequence_artifact(&keys.vk_set, &artifact, &statement, &batches).expect("artifact verifies")
+		verify_sequence_artifact(&keys.vk_set, &artifact, &statement, &batches)
+			.expect("artifact verifies")
 	});
 	rows.push(format!(
 		"| {} | artifact, n = {n} (batched check from bytes) | — | — | — | — | {} |",
@@ -169,7 +194,11 @@ fn stage_rows(config: &CircuitConfig, keys: Arc<KeySet>, samples: usize, log: Pr
 /// Proofs per minute of the service with `workers` workers on `tasks` batch tasks,
 /// submitted over HTTP on loopback.
 fn throughput(backend: Arc<dyn Backend>, tasks: &[Task], workers: usize) -> (Duration, Duration) {
-	let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+	let runtime = tokio::runtime::Builder::new_multi_thread()
+		.worker_threads(2)
+		.enable_all()
+		.build()
+		.expect("runtime");
 	let config = ServiceConfig { workers, queue_capacity: tasks.len(), ..Default::default() };
 	let service = runtime
 		.block_on(server::start("127.0.0.1:0".parse().expect("addr"), backend, config))
@@ -179,7 +208,8 @@ fn throughput(backend: Arc<dyn Backend>, tasks: &[Task], workers: usize) -> (Dur
 	let ids: Vec<String> = tasks
 		.iter()
 		.map(|t| {
-			let reply = client::post_json(addr, "/tasks", &serde_json::to_value(t).expect("task")).expect("submit");
+			let reply = client::post_json(addr, "/tasks", &serde_json::to_value(t).expect("task"))
+				.expect("submit");
 			assert_eq!(reply.status, 202, "{}", reply.text());
 			reply.json()["id"].as_str().expect("id").to_string()
 		})
@@ -195,13 +225,27 @@ fn throughput(backend: Arc<dyn Backend>, tasks: &[Task], workers: usize) -> (Dur
 	(wall, prove_total)
 }
 
+fn load_average() -> String {
+	std::fs::read_to_string("/proc/loadavg")
+		.ok()
+		.and_then(|l| l.split_whitespace().next().map(str::to_string))
+		.unwrap_or_else(|| "n/a".into())
+}
+
 /// Runs the benchmark and returns the Markdown report.
 pub fn run(options: &BenchOptions, log: Progress) -> Result<String, String> {
-	let mut out = String::new();
+	let mut out = format!(
+		"Machine: {} CPU threads, 1-minute load average {} at start.\n\n",
+		std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+		load_average()
+	);
 	out.push_str("| config | stage | constraints | public inputs | prove (s, median) | of which synthesis (s) | verify (ms) |\n");
 	out.push_str("|---|---|---:|---:|---:|---:|---:|\n");
 	for config in &options.configs {
-		let keys = Arc::new(KeySet::load_or_generate(&options.keys_dir, *config, DEV_SEED, log).map_err(|e| e.to_string())?);
+		let keys = Arc::new(
+			KeySet::load_or_generate(&options.keys_dir, *config, DEV_SEED, log)
+				.map_err(|e| e.to_string())?,
+		);
 		for row in stage_rows(config, keys, options.samples.max(1), log) {
 			out.push_str(&row);
 			out.push('\n');
@@ -209,13 +253,14 @@ pub fn run(options: &BenchOptions, log: Progress) -> Result<String, String> {
 	}
 
 	let config = options.throughput_config;
-	let keys = Arc::new(KeySet::load_or_generate(&options.keys_dir, config, DEV_SEED, log).map_err(|e| e.to_string())?);
+	let keys = Arc::new(
+		KeySet::load_or_generate(&options.keys_dir, config, DEV_SEED, log)
+			.map_err(|e| e.to_string())?,
+	);
 	let backend: Arc<dyn Backend> = Arc::new(CpuBackend::new(keys)?);
 	out.push_str(&format!(
-		"\nThroughput: {} `{}` batch tasks through the HTTP service on loopback ({} CPU threads).\n\n",
-		options.tasks,
-		config.name,
-		std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+		"\nThroughput: {} `{}` batch tasks submitted at once to the HTTP service on loopback.\n\n",
+		options.tasks, config.name
 	));
 	out.push_str("| workers | wall (s) | proofs/min | mean time in prover per task (s) | speed-up vs 1 worker |\n");
 	out.push_str("|---:|---:|---:|---:|---:|\n");
@@ -237,5 +282,6 @@ pub fn run(options: &BenchOptions, log: Progress) -> Result<String, String> {
 			per_min / base_rate
 		));
 	}
+	out.push_str(&format!("\n1-minute load average at the end: {}.\n", load_average()));
 	Ok(out)
 }

@@ -36,7 +36,12 @@ impl Reply {
 }
 
 /// Sends one request and reads the whole response.
-pub fn request(addr: SocketAddr, method: &str, path: &str, body: Option<&[u8]>) -> std::io::Result<Reply> {
+pub fn request(
+	addr: SocketAddr,
+	method: &str,
+	path: &str,
+	body: Option<&[u8]>,
+) -> std::io::Result<Reply> {
 	let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(10))?;
 	stream.set_read_timeout(Some(Duration::from_secs(600)))?;
 	let body = body.unwrap_or_default();
@@ -48,7 +53,9 @@ pub fn request(addr: SocketAddr, method: &str, path: &str, body: Option<&[u8]>) 
 	stream.write_all(body)?;
 	let mut raw = Vec::new();
 	stream.read_to_end(&mut raw)?;
-	parse(&raw).ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "malformed HTTP response"))
+	parse(&raw).ok_or_else(|| {
+		std::io::Error::new(std::io::ErrorKind::InvalidData, "malformed HTTP response")
+	})
 }
 
 fn parse(raw: &[u8]) -> Option<Reply> {
@@ -71,7 +78,11 @@ fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
 	let mut out = Vec::new();
 	loop {
 		let line_end = data.windows(2).position(|w| w == b"\r\n")?;
-		let size = usize::from_str_radix(std::str::from_utf8(&data[..line_end]).ok()?.split(';').next()?.trim(), 16).ok()?;
+		let size = usize::from_str_radix(
+			std::str::from_utf8(&data[..line_end]).ok()?.split(';').next()?.trim(),
+			16,
+		)
+		.ok()?;
 		data = &data[line_end + 2..];
 		if size == 0 {
 			return Some(out);
@@ -92,7 +103,11 @@ pub fn post_json(addr: SocketAddr, path: &str, body: &serde_json::Value) -> std:
 }
 
 /// Polls `GET /tasks/{id}` until the job is final, then returns its status.
-pub fn wait_final(addr: SocketAddr, id: &str, timeout: Duration) -> std::io::Result<serde_json::Value> {
+pub fn wait_final(
+	addr: SocketAddr,
+	id: &str,
+	timeout: Duration,
+) -> std::io::Result<serde_json::Value> {
 	let deadline = std::time::Instant::now() + timeout;
 	loop {
 		let status = get(addr, &format!("/tasks/{id}"))?.json();
@@ -100,7 +115,10 @@ pub fn wait_final(addr: SocketAddr, id: &str, timeout: Duration) -> std::io::Res
 			return Ok(status);
 		}
 		if std::time::Instant::now() > deadline {
-			return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, format!("task {id} still {status}")));
+			return Err(std::io::Error::new(
+				std::io::ErrorKind::TimedOut,
+				format!("task {id} still {status}"),
+			));
 		}
 		std::thread::sleep(Duration::from_millis(20));
 	}

@@ -237,7 +237,10 @@ impl JobStore {
 		inner.finished.push_back((id.clone(), generation));
 		while inner.finished.len() > self.retention {
 			let (old, generation) = inner.finished.pop_front().expect("non-empty");
-			let forget = inner.jobs.get(&old).is_some_and(|j| j.generation == generation && j.state.is_final());
+			let forget = inner
+				.jobs
+				.get(&old)
+				.is_some_and(|j| j.generation == generation && j.state.is_final());
 			if forget {
 				inner.jobs.remove(&old);
 			}

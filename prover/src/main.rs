@@ -11,7 +11,11 @@ use zkpow_prover::{
 };
 
 #[derive(Parser)]
-#[command(name = "zkpow-prover", version, about = "ZKPoW prover host: proves rollup batches for miners")]
+#[command(
+	name = "zkpow-prover",
+	version,
+	about = "ZKPoW prover host: proves rollup batches for miners"
+)]
 struct Cli {
 	#[command(subcommand)]
 	command: Command,
@@ -132,10 +136,16 @@ fn keys_dir(explicit: &Option<PathBuf>) -> PathBuf {
 
 fn load_keys(args: &KeyArgs) -> Result<KeySet, String> {
 	let config = CircuitConfig::by_name(&args.config).map_err(|e| e.to_string())?;
-	KeySet::load_or_generate(&keys_dir(&args.keys_dir), config, &args.seed, &log).map_err(|e| e.to_string())
+	KeySet::load_or_generate(&keys_dir(&args.keys_dir), config, &args.seed, &log)
+		.map_err(|e| e.to_string())
 }
 
-fn serve(keys: &KeyArgs, listen: SocketAddr, service: ServiceConfig, backend: &str) -> Result<(), String> {
+fn serve(
+	keys: &KeyArgs,
+	listen: SocketAddr,
+	service: ServiceConfig,
+	backend: &str,
+) -> Result<(), String> {
 	let kind: BackendKind = backend.parse()?;
 	if service.workers == 0 {
 		return Err("--workers must be at least 1".into());
@@ -145,7 +155,8 @@ fn serve(keys: &KeyArgs, listen: SocketAddr, service: ServiceConfig, backend: &s
 	}
 	let keys = Arc::new(load_keys(keys)?);
 	let backend = backend::select(kind, keys, &log)?;
-	let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the async runtime: {e}"))?;
+	let runtime = tokio::runtime::Runtime::new()
+		.map_err(|e| format!("cannot start the async runtime: {e}"))?;
 	runtime.block_on(async move {
 		let workers = service.workers;
 		let running = server::start(listen, backend.clone(), service)
@@ -167,7 +178,8 @@ fn serve(keys: &KeyArgs, listen: SocketAddr, service: ServiceConfig, backend: &s
 fn run(cli: Cli) -> Result<(), String> {
 	match cli.command {
 		Command::Serve { keys, listen, workers, queue_capacity, retention, backend } => {
-			let service = ServiceConfig { workers, queue_capacity, retention, ..Default::default() };
+			let service =
+				ServiceConfig { workers, queue_capacity, retention, ..Default::default() };
 			serve(&keys, listen, service, &backend)
 		},
 		Command::Setup { keys } => {
@@ -192,7 +204,17 @@ fn run(cli: Cli) -> Result<(), String> {
 			}
 			Ok(())
 		},
-		Command::Sequencer { config, out, sequences, batches, transfers, accounts, funded, balance, seed } => {
+		Command::Sequencer {
+			config,
+			out,
+			sequences,
+			batches,
+			transfers,
+			accounts,
+			funded,
+			balance,
+			seed,
+		} => {
 			let config = CircuitConfig::by_name(&config).map_err(|e| e.to_string())?;
 			let options = SequencerOptions {
 				out,

@@ -95,12 +95,35 @@ impl Metrics {
 			"zkpow_prover_info",
 			"gauge",
 			"Backend and circuit configuration.",
-			vec![format!("zkpow_prover_info{{backend=\"{}\",config=\"{}\"}} 1", g.backend, g.config)],
+			vec![format!(
+				"zkpow_prover_info{{backend=\"{}\",config=\"{}\"}} 1",
+				g.backend, g.config
+			)],
 		);
-		put("zkpow_prover_queue_depth", "gauge", "Tasks waiting for a worker.", gauge("zkpow_prover_queue_depth", g.queued));
-		put("zkpow_prover_queue_capacity", "gauge", "Most tasks that may wait.", gauge("zkpow_prover_queue_capacity", g.queue_capacity));
-		put("zkpow_prover_running", "gauge", "Tasks being proven.", gauge("zkpow_prover_running", g.running));
-		put("zkpow_prover_workers", "gauge", "Parallel proving workers.", gauge("zkpow_prover_workers", g.workers));
+		put(
+			"zkpow_prover_queue_depth",
+			"gauge",
+			"Tasks waiting for a worker.",
+			gauge("zkpow_prover_queue_depth", g.queued),
+		);
+		put(
+			"zkpow_prover_queue_capacity",
+			"gauge",
+			"Most tasks that may wait.",
+			gauge("zkpow_prover_queue_capacity", g.queue_capacity),
+		);
+		put(
+			"zkpow_prover_running",
+			"gauge",
+			"Tasks being proven.",
+			gauge("zkpow_prover_running", g.running),
+		);
+		put(
+			"zkpow_prover_workers",
+			"gauge",
+			"Parallel proving workers.",
+			gauge("zkpow_prover_workers", g.workers),
+		);
 		self.with(|m| {
 			put(
 				"zkpow_prover_tasks_submitted_total",

@@ -106,7 +106,10 @@ pub struct SequenceFile {
 impl SequenceFile {
 	/// The batch headers.
 	pub fn headers(&self) -> Vec<BatchHeader> {
-		self.batches.iter().map(|b| BatchHeader { state_root: b.state_root, data_hash: b.data_hash }).collect()
+		self.batches
+			.iter()
+			.map(|b| BatchHeader { state_root: b.state_root, data_hash: b.data_hash })
+			.collect()
 	}
 }
 
@@ -116,20 +119,32 @@ fn write_json(path: &Path, value: &impl Serialize) -> Result<(), String> {
 }
 
 fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, String> {
-	let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-	serde_json::from_str(&text).map_err(|e| format!("{} is not a valid sequencer file: {e}", path.display()))
+	let text = std::fs::read_to_string(path)
+		.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+	serde_json::from_str(&text)
+		.map_err(|e| format!("{} is not a valid sequencer file: {e}", path.display()))
 }
 
 fn check(options: &SequencerOptions) -> Result<(), String> {
 	let c = &options.config;
 	if options.batches == 0 || options.batches > c.max_batches {
-		return Err(format!("--batches must be 1..={} for the `{}` configuration", c.max_batches, c.name));
+		return Err(format!(
+			"--batches must be 1..={} for the `{}` configuration",
+			c.max_batches, c.name
+		));
 	}
 	if options.transfers > c.batch_size {
-		return Err(format!("--transfers must be at most {} for the `{}` configuration", c.batch_size, c.name));
+		return Err(format!(
+			"--transfers must be at most {} for the `{}` configuration",
+			c.batch_size, c.name
+		));
 	}
 	if options.accounts == 0 || options.accounts as u64 > c.accounts() {
-		return Err(format!("--accounts must be 1..={} for a tree of depth {}", c.accounts(), c.tree_depth));
+		return Err(format!(
+			"--accounts must be 1..={} for a tree of depth {}",
+			c.accounts(),
+			c.tree_depth
+		));
 	}
 	if options.funded > options.accounts {
 		return Err("--funded cannot exceed --accounts".into());
@@ -156,7 +171,11 @@ pub fn run(options: &SequencerOptions, log: &dyn Fn(&str)) -> Result<Vec<PathBuf
 			));
 		}
 		let state = RollupState::from_snapshot(&saved.state).map_err(|e| e.to_string())?;
-		log(&format!("continuing from sequence {} (root {})", saved.next_sequence, zkpow_circuits::field::to_hex(&state.root_bytes())));
+		log(&format!(
+			"continuing from sequence {} (root {})",
+			saved.next_sequence,
+			zkpow_circuits::field::to_hex(&state.root_bytes())
+		));
 		(state, saved)
 	} else {
 		let state = funded_genesis(options.config.tree_depth, options.funded, options.balance)
@@ -182,8 +201,11 @@ pub fn run(options: &SequencerOptions, log: &dyn Fn(&str)) -> Result<Vec<PathBuf
 	};
 	for _ in 0..options.sequences {
 		let index = saved.next_sequence;
-		let mut generator = TransferGenerator::new(saved.seed ^ index.wrapping_mul(0x9e37_79b9_7f4a_7c15), (0..saved.accounts).collect())
-			.map_err(|e| e.to_string())?;
+		let mut generator = TransferGenerator::new(
+			saved.seed ^ index.wrapping_mul(0x9e37_79b9_7f4a_7c15),
+			(0..saved.accounts).collect(),
+		)
+		.map_err(|e| e.to_string())?;
 		let prev_root = state.root_bytes();
 		let witnesses = generator.sequence(&mut state, options.batches, options.transfers);
 		let batches: Vec<BatchFile> = witnesses

@@ -25,12 +25,7 @@ use axum::{
 	routing::{get, post},
 	Json, Router,
 };
-use std::{
-	net::SocketAddr,
-	panic::AssertUnwindSafe,
-	sync::Arc,
-	time::Instant,
-};
+use std::{net::SocketAddr, panic::AssertUnwindSafe, sync::Arc, time::Instant};
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
 /// Service settings.
@@ -103,7 +98,9 @@ async fn submit(State(app): State<Shared>, body: Bytes) -> Response {
 			app.store.metrics.rejected("invalid");
 			return error(StatusCode::UNPROCESSABLE_ENTITY, format!("invalid task: {message}"));
 		},
-		Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, format!("validation crashed: {e}")),
+		Err(e) => {
+			return error(StatusCode::INTERNAL_SERVER_ERROR, format!("validation crashed: {e}"))
+		},
 	};
 	match app.store.submit(id, task) {
 		Ok(Submitted::Created(status)) => (StatusCode::ACCEPTED, Json(status)).into_response(),
@@ -116,9 +113,10 @@ async fn submit(State(app): State<Shared>, body: Bytes) -> Response {
 			response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
 			response
 		},
-		Err(Refused::ShuttingDown) => {
-			error(StatusCode::SERVICE_UNAVAILABLE, "the prover is shutting down and accepts no new tasks")
-		},
+		Err(Refused::ShuttingDown) => error(
+			StatusCode::SERVICE_UNAVAILABLE,
+			"the prover is shutting down and accepts no new tasks",
+		),
 	}
 }
 
@@ -140,7 +138,9 @@ async fn result(State(app): State<Shared>, Path(id): Path<String>) -> Response {
 fn not_ready(status: JobStatus) -> Response {
 	let reason = match &status.error {
 		Some(e) => format!("task {} failed: {e}", status.id),
-		None => format!("task {} has no result: it is {:?}", status.id, status.state).to_lowercase(),
+		None => {
+			format!("task {} has no result: it is {:?}", status.id, status.state).to_lowercase()
+		},
 	};
 	error(StatusCode::CONFLICT, reason)
 }

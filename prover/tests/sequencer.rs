@@ -1,12 +1,16 @@
 //! The sequencer tool and the command line.
 
 use std::process::Command;
-use zkpow_circuits::{config::TEST, rollup::transfer::{data_hash, decode_batch}};
+use zkpow_circuits::{
+	config::TEST,
+	rollup::transfer::{data_hash, decode_batch},
+};
 use zkpow_primitives::sequence_commitment;
 use zkpow_prover::sequencer::{self, SequencerOptions};
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
-	let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+	let nanos =
+		std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
 	std::env::temp_dir().join(format!("zkpow-{name}-{}-{nanos}", std::process::id()))
 }
 
@@ -63,7 +67,10 @@ fn sequencer_refuses_options_the_circuits_cannot_prove() {
 	let dir = temp_dir("sequencer-bad");
 	for (bad, message) in [
 		(SequencerOptions { batches: 5, ..options(dir.clone()) }, "--batches must be 1..=4"),
-		(SequencerOptions { transfers: 3, ..options(dir.clone()) }, "--transfers must be at most 2"),
+		(
+			SequencerOptions { transfers: 3, ..options(dir.clone()) },
+			"--transfers must be at most 2",
+		),
 		(SequencerOptions { accounts: 300, ..options(dir.clone()) }, "--accounts must be 1..=256"),
 		(SequencerOptions { funded: 13, ..options(dir.clone()) }, "--funded cannot exceed"),
 	] {
@@ -74,7 +81,11 @@ fn sequencer_refuses_options_the_circuits_cannot_prove() {
 
 fn cli(args: &[&str]) -> (bool, String, String) {
 	let out = Command::new(env!("CARGO_BIN_EXE_zkpow-prover")).args(args).output().unwrap();
-	(out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+	(
+		out.status.success(),
+		String::from_utf8_lossy(&out.stdout).into(),
+		String::from_utf8_lossy(&out.stderr).into(),
+	)
 }
 
 #[test]
@@ -98,7 +109,8 @@ fn the_command_line_reports_clear_errors() {
 #[test]
 fn the_sequencer_command_writes_files() {
 	let dir = temp_dir("sequencer-cli");
-	let (ok, out, err) = cli(&["sequencer", "--out", dir.to_str().unwrap(), "--sequences", "1", "--batches", "2"]);
+	let (ok, out, err) =
+		cli(&["sequencer", "--out", dir.to_str().unwrap(), "--sequences", "1", "--batches", "2"]);
 	assert!(ok, "{err}");
 	assert!(out.contains("sequence-000000.json"), "{out}");
 	assert!(dir.join("state.json").exists());

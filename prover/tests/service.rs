@@ -166,8 +166,10 @@ fn batch_task_is_proven_over_http() {
 	assert_eq!(health.json()["backend"], "cpu");
 
 	let mut state = funded_genesis(TEST.tree_depth, 4, 500).unwrap();
-	let witness = TransferGenerator::new(3, (0..6).collect()).unwrap().sequence(&mut state, 1, 2).remove(0);
-	let task = serde_json::to_value(Task::Batch { prover: MINER, witness: witness.clone() }).unwrap();
+	let witness =
+		TransferGenerator::new(3, (0..6).collect()).unwrap().sequence(&mut state, 1, 2).remove(0);
+	let task =
+		serde_json::to_value(Task::Batch { prover: MINER, witness: witness.clone() }).unwrap();
 	let reply = s.submit(&task);
 	assert_eq!(reply.status, 202, "{}", reply.text());
 	let id = reply.json()["id"].as_str().unwrap().to_string();
@@ -176,13 +178,20 @@ fn batch_task_is_proven_over_http() {
 	let result = get(s.addr, &format!("/tasks/{id}/result")).unwrap();
 	assert_eq!(result.status, 200);
 	let out = result.json();
-	let header = BatchHeader { state_root: word_field(&out["state_root"]), data_hash: word_field(&out["data_hash"]) };
+	let header = BatchHeader {
+		state_root: word_field(&out["state_root"]),
+		data_hash: word_field(&out["data_hash"]),
+	};
 	assert_eq!(header.state_root, state.root_bytes());
 	let inputs = batch_public_inputs(&witness.prev_root, &header, &MINER);
 	assert_eq!(groth16::verify(&keys().batch.vk_bytes, &hex_field(&out["proof"]), &inputs), Ok(()));
 
 	let metrics = s.metrics();
-	assert!(metrics.contains("zkpow_prover_tasks_finished_total{kind=\"batch\",outcome=\"succeeded\"} 1"), "{metrics}");
+	assert!(
+		metrics
+			.contains("zkpow_prover_tasks_finished_total{kind=\"batch\",outcome=\"succeeded\"} 1"),
+		"{metrics}"
+	);
 	assert!(metrics.contains("zkpow_prover_prove_seconds_count{kind=\"batch\"} 1"));
 }
 
@@ -199,7 +208,8 @@ fn a_whole_sequence_proven_concurrently_yields_a_verifying_artifact() {
 		let handles: Vec<_> = witnesses
 			.iter()
 			.map(|w| {
-				let task = serde_json::to_value(Task::Batch { prover: MINER, witness: w.clone() }).unwrap();
+				let task = serde_json::to_value(Task::Batch { prover: MINER, witness: w.clone() })
+					.unwrap();
 				let s = &s;
 				scope.spawn(move || s.submit(&task).json()["id"].as_str().unwrap().to_string())
 			})
@@ -213,8 +223,10 @@ fn a_whole_sequence_proven_concurrently_yields_a_verifying_artifact() {
 			get(s.addr, &format!("/tasks/{id}/result")).unwrap().json()
 		})
 		.collect();
-	let batches: Vec<Value> =
-		outputs.iter().map(|o| json!({"state_root": o["state_root"], "data_hash": o["data_hash"]})).collect();
+	let batches: Vec<Value> = outputs
+		.iter()
+		.map(|o| json!({"state_root": o["state_root"], "data_hash": o["data_hash"]}))
+		.collect();
 	let batch_proofs: Vec<Value> = outputs.iter().map(|o| o["proof"].clone()).collect();
 	let prev = format!("0x{}", hex::encode(prev_root));
 	let miner = format!("0x{}", hex::encode(MINER));
@@ -222,17 +234,23 @@ fn a_whole_sequence_proven_concurrently_yields_a_verifying_artifact() {
 	let agg = s.submit(&json!({"kind": "aggregator", "prover": miner, "prev_root": prev, "batches": batches, "batch_proofs": batch_proofs}));
 	let agg_id = agg.json()["id"].as_str().unwrap().to_string();
 	assert_eq!(s.wait(&agg_id)["state"], "succeeded");
-	let agg_proof = get(s.addr, &format!("/tasks/{agg_id}/result")).unwrap().json()["proof"].clone();
+	let agg_proof =
+		get(s.addr, &format!("/tasks/{agg_id}/result")).unwrap().json()["proof"].clone();
 
-	let fin = s.submit(&json!({"kind": "final", "rollup_id": 3, "sequence_index": 1, "prover": miner, "prev_root": prev,
-		"batches": batches, "batch_proofs": batch_proofs, "aggregator_proof": agg_proof}));
+	let fin = s.submit(
+		&json!({"kind": "final", "rollup_id": 3, "sequence_index": 1, "prover": miner, "prev_root": prev,
+		"batches": batches, "batch_proofs": batch_proofs, "aggregator_proof": agg_proof}),
+	);
 	let fin_id = fin.json()["id"].as_str().unwrap().to_string();
 	assert_eq!(s.wait(&fin_id)["state"], "succeeded");
 	let out = get(s.addr, &format!("/tasks/{fin_id}/result")).unwrap().json();
 	let artifact = hex_field(&out["artifact"]);
 	let headers: Vec<BatchHeader> = outputs
 		.iter()
-		.map(|o| BatchHeader { state_root: word_field(&o["state_root"]), data_hash: word_field(&o["data_hash"]) })
+		.map(|o| BatchHeader {
+			state_root: word_field(&o["state_root"]),
+			data_hash: word_field(&o["data_hash"]),
+		})
 		.collect();
 	let statement = SequenceStatement::new(3, 1, prev_root, &headers, MINER);
 	assert_eq!(verify_sequence_artifact(&keys().vk_set, &artifact, &statement, &headers), Ok(()));
@@ -247,7 +265,9 @@ fn the_same_task_submitted_twice_is_one_job() {
 	assert_eq!(first.status, 202);
 	let id = first.json()["id"].as_str().unwrap().to_string();
 	// Same content, different key order and whitespace.
-	let reordered = serde_json::to_string_pretty(&fake_task(1)).unwrap().replace("\"kind\": \"aggregator\",", "");
+	let reordered = serde_json::to_string_pretty(&fake_task(1))
+		.unwrap()
+		.replace("\"kind\": \"aggregator\",", "");
 	let reordered = reordered.replacen('{', "{\"kind\": \"aggregator\",", 1);
 	let second = request(s.addr, "POST", "/tasks", Some(reordered.as_bytes())).unwrap();
 	assert!(second.status == 200 || second.status == 202, "{}", second.text());
@@ -257,7 +277,10 @@ fn the_same_task_submitted_twice_is_one_job() {
 	assert_eq!(third.status, 200);
 	assert_eq!(third.json()["state"], "succeeded");
 	let metrics = s.metrics();
-	assert!(metrics.contains("zkpow_prover_tasks_submitted_total{kind=\"aggregator\"} 1"), "{metrics}");
+	assert!(
+		metrics.contains("zkpow_prover_tasks_submitted_total{kind=\"aggregator\"} 1"),
+		"{metrics}"
+	);
 	assert!(metrics.contains("zkpow_prover_tasks_deduplicated_total 2"), "{metrics}");
 }
 
@@ -284,7 +307,14 @@ fn malformed_tasks_get_a_4xx_with_a_message() {
 
 	// Well-formed JSON that is not a valid task: 422.
 	let mut state = funded_genesis(TEST.tree_depth, 2, 10).unwrap();
-	let mut witness = state.apply_batch(&[zkpow_circuits::rollup::transfer::Transfer { from: 0, to: 1, amount: 5, nonce: 0 }]).unwrap();
+	let mut witness = state
+		.apply_batch(&[zkpow_circuits::rollup::transfer::Transfer {
+			from: 0,
+			to: 1,
+			amount: 5,
+			nonce: 0,
+		}])
+		.unwrap();
 	witness.transfers[0].amount = 50;
 	let reply = s.submit(&serde_json::to_value(Task::Batch { prover: MINER, witness }).unwrap());
 	assert_eq!(reply.status, 422);
@@ -302,7 +332,9 @@ fn malformed_tasks_get_a_4xx_with_a_message() {
 	// Too large, unknown ids.
 	let big = format!("{{\"kind\": \"batch\", \"pad\": \"{}\"}}", "x".repeat(100 << 10));
 	assert_eq!(post(&big).status, 413);
-	for (method, path) in [("GET", "/tasks/abc"), ("GET", "/tasks/abc/result"), ("DELETE", "/tasks/abc")] {
+	for (method, path) in
+		[("GET", "/tasks/abc"), ("GET", "/tasks/abc/result"), ("DELETE", "/tasks/abc")]
+	{
 		let reply = request(s.addr, method, path, None).unwrap();
 		assert_eq!(reply.status, 404);
 		assert!(reply.json()["error"].as_str().unwrap().contains("no task"));
@@ -409,7 +441,9 @@ fn backend_selection_falls_back_to_cpu_and_refuses_a_missing_gpu() {
 	let err = backend::select(BackendKind::Gpu, keys(), &|_| {}).err().unwrap();
 	assert!(err.contains("without a GPU backend"), "{err}");
 	let lines = Mutex::new(Vec::new());
-	let chosen = backend::select(BackendKind::Auto, keys(), &|l| lines.lock().unwrap().push(l.to_string())).unwrap();
+	let chosen =
+		backend::select(BackendKind::Auto, keys(), &|l| lines.lock().unwrap().push(l.to_string()))
+			.unwrap();
 	assert_eq!(chosen.name(), "cpu");
 	assert!(lines.lock().unwrap()[0].contains("CPU"));
 	assert!("tpu".parse::<BackendKind>().is_err());

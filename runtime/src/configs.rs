@@ -124,8 +124,9 @@ impl pallet_zkpow::Config for Runtime {
 	type RollupDepositBase = ConstU128<{ 10 * UNIT }>;
 	type RollupDepositPerByte = ConstU128<{ 10 * MILLI_UNIT }>;
 	type MaxNameLen = ConstU32<64>;
-	/// Room for keys of up to 96 public inputs.
-	type MaxVerifyingKeyLen = ConstU32<{ 448 + 64 * 97 }>;
+	/// Room for a single Groth16 key of up to 118 public inputs, or a reference-artifact
+	/// key set for sequences of up to 16 batches (7,362 bytes).
+	type MaxVerifyingKeyLen = ConstU32<{ 8 * 1024 }>;
 	/// Room for multi-proof artifacts (final + batch + aggregator proofs) of the
 	/// largest sequences.
 	type MaxProofLen = ConstU32<{ 16 * 1024 }>;

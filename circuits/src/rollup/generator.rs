@@ -33,7 +33,8 @@ impl TransferGenerator {
 			let from = pool[self.rng.gen_range(0..pool.len())];
 			let to = self.accounts[self.rng.gen_range(0..self.accounts.len())];
 			let sender = scratch.account(from);
-			let amount = if sender.balance == 0 { 0 } else { self.rng.gen_range(0..=sender.balance / 4) };
+			let amount =
+				if sender.balance == 0 { 0 } else { self.rng.gen_range(0..=sender.balance / 4) };
 			let t = Transfer { from, to, amount, nonce: sender.nonce };
 			scratch.apply_batch(&[t]).expect("generated transfers are valid");
 			out.push(t);

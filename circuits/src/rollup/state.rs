@@ -127,8 +127,11 @@ impl RollupState {
 		if sender.nonce == u64::MAX {
 			return Err(invalid("sender nonce overflows"));
 		}
-		let receiver_balance = if t.from == t.to { sender.balance - t.amount } else { self.account(t.to).balance };
-		receiver_balance.checked_add(t.amount).ok_or_else(|| invalid("receiver balance overflows"))?;
+		let receiver_balance =
+			if t.from == t.to { sender.balance - t.amount } else { self.account(t.to).balance };
+		receiver_balance
+			.checked_add(t.amount)
+			.ok_or_else(|| invalid("receiver balance overflows"))?;
 		Ok(())
 	}
 
@@ -142,9 +145,15 @@ impl RollupState {
 			next.check_transfer(t)
 				.map_err(|e| invalid(format!("transfer {i} ({} -> {}): {e}", t.from, t.to)))?;
 			let sender = next.opening(t.from);
-			next.set(t.from, Account { balance: sender.balance - t.amount, nonce: sender.nonce + 1 })?;
+			next.set(
+				t.from,
+				Account { balance: sender.balance - t.amount, nonce: sender.nonce + 1 },
+			)?;
 			let receiver = next.opening(t.to);
-			next.set(t.to, Account { balance: receiver.balance + t.amount, nonce: receiver.nonce })?;
+			next.set(
+				t.to,
+				Account { balance: receiver.balance + t.amount, nonce: receiver.nonce },
+			)?;
 			accesses.push(TransferAccess { sender, receiver });
 		}
 		*self = next;

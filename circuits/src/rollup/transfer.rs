@@ -95,7 +95,7 @@ pub fn encode_batch(transfers: &[Transfer]) -> Vec<u8> {
 
 /// Decodes published batch data.
 pub fn decode_batch(bytes: &[u8]) -> Result<Vec<Transfer>, Error> {
-	if bytes.len() % TRANSFER_LEN != 0 {
+	if !bytes.len().is_multiple_of(TRANSFER_LEN) {
 		return Err(invalid(format!(
 			"batch data is {} bytes, not a multiple of {TRANSFER_LEN}",
 			bytes.len()

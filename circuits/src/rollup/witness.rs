@@ -66,7 +66,10 @@ pub struct BatchTransition {
 impl BatchTransition {
 	/// The batch's header as posted on chain.
 	pub fn header(&self) -> BatchHeader {
-		BatchHeader { state_root: fr_to_bytes(&self.new_root), data_hash: fr_to_bytes(&self.data_digest) }
+		BatchHeader {
+			state_root: fr_to_bytes(&self.new_root),
+			data_hash: fr_to_bytes(&self.data_digest),
+		}
 	}
 }
 
@@ -145,7 +148,8 @@ fn execute_transfer(i: usize, t: &Transfer, a: &TransferAccess, root: Fr) -> Res
 		fail(format!("overspend: balance {} is less than amount {}", s.balance, t.amount))
 	})?;
 	let bumped = s.nonce.checked_add(1).ok_or_else(|| fail("sender nonce overflows".into()))?;
-	let mid = root_from_path(leaf_hash(Fr::from(debited), Fr::from(bumped)), t.from as u64, &s_path);
+	let mid =
+		root_from_path(leaf_hash(Fr::from(debited), Fr::from(bumped)), t.from as u64, &s_path);
 
 	let r = &a.receiver;
 	let r_path = r.siblings_fr("receiver sibling")?;

@@ -135,7 +135,9 @@ impl BatchCircuit {
 		circuit.prev_root = witness.prev_root;
 		circuit.prev_root_value = fr_from_bytes(&witness.prev_root, "prev_root")?;
 		let mut root = circuit.prev_root_value;
-		for (slot, (t, access)) in circuit.slots.iter_mut().zip(witness.transfers.iter().zip(&witness.accesses)) {
+		for (slot, (t, access)) in
+			circuit.slots.iter_mut().zip(witness.transfers.iter().zip(&witness.accesses))
+		{
 			*slot = SlotValues {
 				enabled: true,
 				from: t.from as u64,
@@ -147,7 +149,8 @@ impl BatchCircuit {
 			};
 			// The running root after a slot is where the receiver's path leads.
 			let r = &slot.receiver;
-			root = root_from_path(leaf_hash(r.balance + slot.amount, r.nonce), slot.to, &r.siblings);
+			root =
+				root_from_path(leaf_hash(r.balance + slot.amount, r.nonce), slot.to, &r.siblings);
 		}
 		circuit.new_root = fr_to_bytes(&root);
 		circuit.data_hash = data_hash(&witness.transfers);
@@ -252,10 +255,10 @@ fn synthesize_slot(
 	run.root = FpVar::conditionally_select(&enabled, &next, &run.root)?;
 
 	// Data chain over the packed transfer.
-	let packed = Boolean::le_bits_to_fp(&from_bits)? +
-		Boolean::le_bits_to_fp(&to_bits)? * FpVar::Constant(shift(32)) +
-		&amount * FpVar::Constant(shift(64)) +
-		&nonce * FpVar::Constant(shift(128));
+	let packed = Boolean::le_bits_to_fp(&from_bits)?
+		+ Boolean::le_bits_to_fp(&to_bits)? * FpVar::Constant(shift(32))
+		+ &amount * FpVar::Constant(shift(64))
+		+ &nonce * FpVar::Constant(shift(128));
 	let chained = hash2_var(cs.clone(), &run.chain, &packed)?;
 	run.chain = FpVar::conditionally_select(&enabled, &chained, &run.chain)?;
 	run.prev_enabled = Some(enabled);

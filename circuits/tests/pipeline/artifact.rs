@@ -10,7 +10,9 @@ use zkpow_circuits::{
 	ProofBackend,
 };
 use zkpow_primitives::{
-	artifact::{artifact_len, encode_artifact, parse_artifact, verify_sequence_artifact, ArtifactError},
+	artifact::{
+		artifact_len, encode_artifact, parse_artifact, verify_sequence_artifact, ArtifactError,
+	},
 	groth16::VerifyError,
 	BatchHeader, SequenceStatement,
 };
@@ -33,9 +35,11 @@ impl Proven {
 
 fn prove(n: usize, seed: u64) -> Proven {
 	let mut state = genesis();
-	let witnesses = TransferGenerator::new(seed, (0..16).collect())
-		.unwrap()
-		.sequence(&mut state, n, TEST.batch_size);
+	let witnesses = TransferGenerator::new(seed, (0..16).collect()).unwrap().sequence(
+		&mut state,
+		n,
+		TEST.batch_size,
+	);
 	let artifact = prove_sequence(&backend(), 1, 5, &MINER_A, &witnesses).unwrap();
 	let batches = witnesses.iter().map(|w| w.execute(&TEST).unwrap().header()).collect();
 	Proven { witnesses, batches, artifact }
@@ -76,11 +80,18 @@ fn tampered_artifacts_fail() {
 	)
 	.unwrap();
 	assert_eq!(p.verify(&swapped, MINER_A), Err(ArtifactError::ProofRejected));
-	let agg_as_final =
-		encode_artifact(parts.aggregator_proof.unwrap(), &parts.batch_proofs, Some(parts.final_proof)).unwrap();
+	let agg_as_final = encode_artifact(
+		parts.aggregator_proof.unwrap(),
+		&parts.batch_proofs,
+		Some(parts.final_proof),
+	)
+	.unwrap();
 	assert_eq!(p.verify(&agg_as_final, MINER_A), Err(ArtifactError::ProofRejected));
 	// Layout errors.
-	assert_eq!(p.verify(&p.artifact[..p.artifact.len() - 1], MINER_A), Err(ArtifactError::MalformedArtifact));
+	assert_eq!(
+		p.verify(&p.artifact[..p.artifact.len() - 1], MINER_A),
+		Err(ArtifactError::MalformedArtifact)
+	);
 	let mut version = p.artifact.clone();
 	version[0] = 9;
 	assert_eq!(p.verify(&version, MINER_A), Err(ArtifactError::UnsupportedArtifactVersion));
@@ -101,7 +112,10 @@ fn statement_and_headers_must_match_the_artifact() {
 	let mut changed = p.batches.clone();
 	changed[0].data_hash[31] ^= 1;
 	let s = SequenceStatement::new(1, 5, p.witnesses[0].prev_root, &changed, MINER_A);
-	assert_eq!(verify_sequence_artifact(vk_set, &p.artifact, &s, &changed), Err(ArtifactError::ProofRejected));
+	assert_eq!(
+		verify_sequence_artifact(vk_set, &p.artifact, &s, &changed),
+		Err(ArtifactError::ProofRejected)
+	);
 	// Statement not derived from these headers.
 	assert_eq!(
 		verify_sequence_artifact(vk_set, &p.artifact, &statement, &changed),
@@ -110,12 +124,18 @@ fn statement_and_headers_must_match_the_artifact() {
 	// Other rollup or sequence index.
 	let mut other = statement.clone();
 	other.sequence_index += 1;
-	assert_eq!(verify_sequence_artifact(vk_set, &p.artifact, &other, &p.batches), Err(ArtifactError::ProofRejected));
+	assert_eq!(
+		verify_sequence_artifact(vk_set, &p.artifact, &other, &p.batches),
+		Err(ArtifactError::ProofRejected)
+	);
 	assert_eq!(
 		verify_sequence_artifact(vk_set, &p.artifact, &statement, &p.batches[..1]),
 		Err(ArtifactError::BatchCountMismatch)
 	);
-	assert_eq!(verify_sequence_artifact(vk_set, &p.artifact, &statement, &[]), Err(ArtifactError::NoBatches));
+	assert_eq!(
+		verify_sequence_artifact(vk_set, &p.artifact, &statement, &[]),
+		Err(ArtifactError::NoBatches)
+	);
 }
 
 #[test]
@@ -186,7 +206,8 @@ fn final_stage_rejects_inconsistent_inputs() {
 }
 
 fn vectors_path() -> std::path::PathBuf {
-	std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../primitives/test-vectors/artifact-v1.json")
+	std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+		.join("../primitives/test-vectors/artifact-v1.json")
 }
 
 /// The committed vectors were made with the current dev keys and still get their
@@ -211,7 +232,10 @@ fn shared_test_vectors_are_current() {
 		let word = |k: &str| <[u8; 32]>::try_from(hex(k)).unwrap();
 		let batches: Vec<BatchHeader> = hex("batches")
 			.chunks(64)
-			.map(|c| BatchHeader { state_root: c[..32].try_into().unwrap(), data_hash: c[32..].try_into().unwrap() })
+			.map(|c| BatchHeader {
+				state_root: c[..32].try_into().unwrap(),
+				data_hash: c[32..].try_into().unwrap(),
+			})
 			.collect();
 		let case = vectors::VectorCase {
 			name: case["name"].as_str().unwrap().into(),
@@ -222,7 +246,13 @@ fn shared_test_vectors_are_current() {
 			batches,
 			artifact: hex("artifact"),
 		};
-		let expected = json["cases"].as_array().unwrap().iter().find(|c| c["name"] == case.name.as_str()).unwrap()["expected"].clone();
+		let expected = json["cases"]
+			.as_array()
+			.unwrap()
+			.iter()
+			.find(|c| c["name"] == case.name.as_str())
+			.unwrap()["expected"]
+			.clone();
 		assert_eq!(case.verdict(&keys().vk_set), expected.as_str().unwrap(), "case {}", case.name);
 	}
 }

@@ -5,8 +5,8 @@ use crate::common::{backend, genesis, keys, MINER_A, MINER_B};
 use ark_bn254::Fr;
 use zkpow_circuits::{
 	config::TEST,
-	prove::{is_satisfied, prove_unchecked},
 	field::fr_to_bytes,
+	prove::{is_satisfied, prove_unchecked},
 	rollup::{
 		leaf_hash,
 		smt::SparseMerkleTree,
@@ -47,7 +47,10 @@ fn valid_batch_proves_and_verifies() {
 	let transfers = [transfer(0, 9, 100, 0), transfer(9, 2, 40, 0)];
 	let witness = state.apply_batch(&transfers).unwrap();
 	let proved = backend().prove_batch(&MINER_A, &witness).unwrap();
-	assert_eq!(proved.header, BatchHeader { state_root: state.root_bytes(), data_hash: data_hash(&transfers) });
+	assert_eq!(
+		proved.header,
+		BatchHeader { state_root: state.root_bytes(), data_hash: data_hash(&transfers) }
+	);
 	assert_eq!(state.account(9).balance, 60);
 	let inputs = batch_public_inputs(&witness.prev_root, &proved.header, &MINER_A);
 	assert_eq!(groth16::verify(&keys().batch.vk_bytes, &proved.proof, &inputs), Ok(()));
@@ -113,7 +116,11 @@ fn wrong_roots_cannot_produce_a_verifying_proof() {
 	// A claimed previous root the openings do not lead to.
 	let mut wrong_prev = witness.clone();
 	wrong_prev.prev_root = other_root;
-	assert!(wrong_prev.execute(&TEST).unwrap_err().to_string().contains("do not match the state root"));
+	assert!(wrong_prev
+		.execute(&TEST)
+		.unwrap_err()
+		.to_string()
+		.contains("do not match the state root"));
 	assert_cannot_prove(BatchCircuit::assign(TEST, &wrong_prev, MINER_A).unwrap());
 
 	// A claimed new root other than where the transfers lead.

@@ -2,7 +2,9 @@
 
 use crate::common::{keys, temp_dir};
 use std::sync::Mutex;
-use zkpow_circuits::{config::TEST, export::export_keys, field::parse_hex, stages::Stage, KeySet, DEV_SEED};
+use zkpow_circuits::{
+	config::TEST, export::export_keys, field::parse_hex, stages::Stage, KeySet, DEV_SEED,
+};
 use zkpow_primitives::artifact::{aggregator_input_count, validate_vk_set, vk_set_len};
 
 #[test]

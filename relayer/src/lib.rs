@@ -1,0 +1,25 @@
+//! ZKPoW relayer: carries every finalized sequence of the appchain, with its proof
+//! artifact, to its rollup's inbox contract on an EVM base chain, exactly once and in
+//! order. The inbox verifies the artifact itself; the relayer is trusted with nothing but
+//! liveness.
+//!
+//! - [`follow`]: reads finalized appchain blocks ([`appchain`], [`extract`]) into the
+//!   embedded database ([`store`]), cursor and records in one transaction per block;
+//! - [`deliver`]: one worker per base chain ([`evm`]) delivers each rollup's sequences in
+//!   index order, skipping what the inbox already has, retrying transient failures and
+//!   reporting permanent rejections;
+//! - [`service`]: runs the follower and the workers; [`deploy`]: deploys an inbox;
+//! - [`config`], [`keys`], [`metrics`]: configuration file and flags, signing keys (never
+//!   logged), Prometheus metrics.
+
+pub mod appchain;
+pub mod config;
+pub mod deliver;
+pub mod deploy;
+pub mod evm;
+pub mod extract;
+pub mod follow;
+pub mod keys;
+pub mod metrics;
+pub mod service;
+pub mod store;

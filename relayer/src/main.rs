@@ -1,0 +1,185 @@
+//! `zkpow-relayer`: see the crate documentation and `relayer/README.md`.
+
+use clap::{Parser, Subcommand};
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
+use zkpow_relayer::{
+	config::{parse_chain_flag, ChainConfig, Config, KeySource},
+	deploy,
+	service::Relayer,
+	store::{DeliveryState, Store},
+};
+
+/// Relays finalized ZKPoW sequences to their rollups' inboxes on EVM base chains.
+#[derive(Parser, Debug)]
+#[command(name = "zkpow-relayer", version)]
+struct Cli {
+	/// TOML configuration file (flags override it).
+	#[arg(long, short, global = true)]
+	config: Option<PathBuf>,
+	/// Appchain node WebSocket endpoint.
+	#[arg(long, global = true)]
+	appchain_url: Option<String>,
+	/// Database file.
+	#[arg(long, global = true)]
+	db: Option<PathBuf>,
+	/// Serve Prometheus metrics at this address.
+	#[arg(long, global = true)]
+	metrics_addr: Option<SocketAddr>,
+	/// A base chain: CHAIN_ID=URL[,URL...] (repeatable; replaces the file's endpoints of
+	/// that chain).
+	#[arg(long = "chain", global = true, value_parser = parse_chain_flag)]
+	chains: Vec<(u64, Vec<String>)>,
+	/// File holding the default signing key (hex).
+	#[arg(long, global = true)]
+	key_file: Option<PathBuf>,
+	/// Environment variable holding the default signing key (hex).
+	#[arg(long, global = true)]
+	key_env: Option<String>,
+	/// First appchain block to scan when the database has no cursor.
+	#[arg(long, global = true)]
+	start_block: Option<u32>,
+	/// Poll interval in milliseconds.
+	#[arg(long, global = true)]
+	poll_interval_ms: Option<u64>,
+	/// Log filter (`info`, `zkpow_relayer=debug`, ...); `RUST_LOG` also works.
+	#[arg(long, global = true, default_value = "info")]
+	log: String,
+	#[command(subcommand)]
+	command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+	/// Follow the appchain and deliver (the default).
+	Run,
+	/// Deploy the inbox of a registered rollup on its base chain.
+	Deploy {
+		/// The rollup.
+		#[arg(long)]
+		rollup_id: u32,
+	},
+	/// Print the address the next deployment from the configured key gets on a chain.
+	PredictAddress {
+		/// The chain.
+		#[arg(long)]
+		chain_id: u64,
+	},
+	/// Print the cursor and every rollup's undelivered sequences from the database.
+	Status,
+}
+
+fn config(cli: &Cli) -> Result<Config, String> {
+	let mut config = match &cli.config {
+		Some(path) => Config::from_file(path).map_err(|e| e.to_string())?,
+		None => Config::default(),
+	};
+	if let Some(url) = &cli.appchain_url {
+		config.appchain_url = url.clone();
+	}
+	if let Some(db) = &cli.db {
+		config.db_path = db.clone();
+	}
+	if cli.metrics_addr.is_some() {
+		config.metrics_addr = cli.metrics_addr;
+	}
+	if cli.key_file.is_some() || cli.key_env.is_some() {
+		config.key = KeySource { key_file: cli.key_file.clone(), key_env: cli.key_env.clone() };
+	}
+	if let Some(block) = cli.start_block {
+		config.start_block = block;
+	}
+	if let Some(ms) = cli.poll_interval_ms {
+		config.poll_interval = std::time::Duration::from_millis(ms);
+	}
+	for (chain_id, rpc) in &cli.chains {
+		match config.chains.iter_mut().find(|c| c.chain_id == *chain_id) {
+			Some(chain) => chain.rpc = rpc.clone(),
+			None => config.chains.push(ChainConfig {
+				chain_id: *chain_id,
+				rpc: rpc.clone(),
+				key: KeySource::default(),
+			}),
+		}
+	}
+	Ok(config)
+}
+
+fn status(config: &Config) -> Result<(), String> {
+	let store = Store::open(&config.db_path).map_err(|e| e.to_string())?;
+	match store.cursor().map_err(|e| e.to_string())? {
+		Some(c) => println!("cursor: block #{} 0x{}", c.number, hex::encode(c.hash)),
+		None => println!("cursor: none (nothing processed yet)"),
+	}
+	for open in store.open_rollups().map_err(|e| e.to_string())? {
+		println!(
+			"rollup {} -> chain {} inbox 0x{}",
+			open.rollup_id,
+			open.destination.chain_id,
+			hex::encode(open.destination.inbox)
+		);
+		for (index, status) in store.statuses(open.rollup_id, open.lowest).map_err(|e| e.to_string())? {
+			let state = match &status.state {
+				DeliveryState::Pending => "pending".to_string(),
+				DeliveryState::Sent { tx_hash, .. } => format!("sent 0x{}", hex::encode(tx_hash)),
+				DeliveryState::Delivered { .. } => continue,
+				DeliveryState::Rejected { reason } => format!("REJECTED: {reason}"),
+			};
+			println!("  sequence {index}: {state} ({} attempts)", status.attempts);
+		}
+	}
+	Ok(())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+	let cli = Cli::parse();
+	let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+		.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&cli.log));
+	tracing_subscriber::fmt()
+		.with_env_filter(filter)
+		.with_writer(std::io::stderr)
+		.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+		.init();
+	let result = async {
+		let config = config(&cli)?;
+		let command = cli.command.as_ref().unwrap_or(&Command::Run);
+		if !matches!(command, Command::Status) {
+			config.validate().map_err(|e| e.to_string())?;
+		}
+		match command {
+			Command::Run => {
+				let relayer = Relayer::new(&config).map_err(|e| e.to_string())?;
+				relayer
+					.run(async {
+						let _ = tokio::signal::ctrl_c().await;
+					})
+					.await;
+				Ok(())
+			},
+			Command::Deploy { rollup_id } => {
+				let deployed = deploy::deploy(&config, *rollup_id).await?;
+				println!("{}", deployed.address);
+				if deployed.address != deployed.registered {
+					eprintln!(
+						"warning: rollup {rollup_id} registered inbox {} on chain {}; the relayer delivers there, not to {}",
+						deployed.registered, deployed.chain_id, deployed.address
+					);
+				}
+				Ok(())
+			},
+			Command::PredictAddress { chain_id } => {
+				println!("{}", deploy::predict_address(&config, *chain_id).await?);
+				Ok(())
+			},
+			Command::Status => status(&config),
+		}
+	}
+	.await;
+	match result {
+		Ok(()) => ExitCode::SUCCESS,
+		Err(e) => {
+			eprintln!("error: {e}");
+			ExitCode::FAILURE
+		},
+	}
+}

@@ -1,0 +1,433 @@
+//! The relayer's embedded database (redb, one file, ACID transactions).
+//!
+//! | table | key | value |
+//! |-------|-----|-------|
+//! | `meta` | `"cursor"` | last appchain block fully processed: number and hash |
+//! | `batches` | (rollup, sequence) | batch headers seen in `SequenceSubmitted`, until the sequence is finalized |
+//! | `payloads` | (rollup, sequence) | a finalized sequence still to deliver ([`SequenceDelivery`]) |
+//! | `status` | (rollup, sequence) | where the sequence goes and how its delivery stands ([`Status`]) |
+//! | `open` | rollup | destination and lowest undelivered sequence of rollups with work left |
+//!
+//! A processed block is one transaction: its new records and the cursor move together, so
+//! a crash at any point resumes at the first block not fully recorded, with nothing lost
+//! and nothing recorded twice. A delivered sequence keeps its (small) status as history
+//! and drops its payload. Values are SCALE-encoded.
+
+use codec::{Decode, Encode};
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use std::path::Path;
+use zkpow_contracts::SequenceDelivery;
+use zkpow_primitives::{BatchHeader, RollupId, SequenceIndex};
+
+const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+const BATCHES: TableDefinition<(u32, u64), &[u8]> = TableDefinition::new("batches");
+const PAYLOADS: TableDefinition<(u32, u64), &[u8]> = TableDefinition::new("payloads");
+const STATUS: TableDefinition<(u32, u64), &[u8]> = TableDefinition::new("status");
+const OPEN: TableDefinition<u32, &[u8]> = TableDefinition::new("open");
+const CURSOR: &str = "cursor";
+
+/// A database failure (I/O, corruption) or an undecodable value.
+#[derive(Debug, thiserror::Error)]
+#[error("relayer database: {0}")]
+pub struct StoreError(String);
+
+impl StoreError {
+	/// A sequence that is not delivered has lost its payload (should not happen).
+	pub fn missing_payload(rollup: RollupId, index: SequenceIndex) -> Self {
+		StoreError(format!("sequence {index} of rollup {rollup} has no payload"))
+	}
+}
+
+fn db_err(e: impl std::fmt::Display) -> StoreError {
+	StoreError(e.to_string())
+}
+
+/// The last appchain block whose events are fully recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct Cursor {
+	/// Block number.
+	pub number: u32,
+	/// Block hash.
+	pub hash: [u8; 32],
+}
+
+/// Where a rollup's sequences are delivered: its base chain and inbox.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Encode, Decode)]
+pub struct Destination {
+	/// EIP-155 chain id.
+	pub chain_id: u64,
+	/// Inbox contract address.
+	pub inbox: [u8; 20],
+}
+
+/// How the delivery of one sequence stands.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum DeliveryState {
+	/// Not sent yet.
+	Pending,
+	/// A transaction was signed and recorded before being broadcast; a restart re-sends
+	/// exactly these bytes (same hash), so a crash never makes a second transaction.
+	Sent {
+		/// Transaction hash.
+		tx_hash: [u8; 32],
+		/// The signed transaction (EIP-2718 encoding).
+		raw: Vec<u8>,
+		/// Its nonce.
+		nonce: u64,
+	},
+	/// The inbox has the sequence.
+	Delivered {
+		/// Our transaction that delivered it; `None` when the inbox already had it.
+		tx_hash: Option<[u8; 32]>,
+	},
+	/// The inbox will never accept the sequence as it stands; the reason says why.
+	Rejected {
+		/// The inbox's error, in words.
+		reason: String,
+	},
+}
+
+/// The delivery record of one finalized sequence.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct Status {
+	/// Where it goes.
+	pub destination: Destination,
+	/// How it stands.
+	pub state: DeliveryState,
+	/// Transactions signed for it so far.
+	pub attempts: u32,
+}
+
+/// A rollup with sequences left to deliver.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct OpenRollup {
+	/// The rollup.
+	pub rollup_id: RollupId,
+	/// Where its sequences go.
+	pub destination: Destination,
+	/// Its lowest sequence not yet delivered.
+	pub lowest: SequenceIndex,
+}
+
+/// Everything one processed block adds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BlockRecords {
+	/// Batch headers of sequences submitted in the block.
+	pub submitted: Vec<(RollupId, SequenceIndex, Vec<BatchHeader>)>,
+	/// Sequences finalized in the block, with their destination.
+	pub finalized: Vec<(Destination, SequenceDelivery)>,
+}
+
+fn decode<T: Decode>(bytes: &[u8]) -> Result<T, StoreError> {
+	T::decode(&mut &bytes[..]).map_err(|e| StoreError(format!("undecodable record: {e}")))
+}
+
+/// The relayer's database.
+pub struct Store {
+	db: Database,
+}
+
+impl Store {
+	/// Opens (or creates) the database at `path`.
+	pub fn open(path: &Path) -> Result<Self, StoreError> {
+		let db = Database::create(path)
+			.map_err(|e| StoreError(format!("cannot open {}: {e}", path.display())))?;
+		let txn = db.begin_write().map_err(db_err)?;
+		{
+			txn.open_table(META).map_err(db_err)?;
+			txn.open_table(BATCHES).map_err(db_err)?;
+			txn.open_table(PAYLOADS).map_err(db_err)?;
+			txn.open_table(STATUS).map_err(db_err)?;
+			txn.open_table(OPEN).map_err(db_err)?;
+		}
+		txn.commit().map_err(db_err)?;
+		Ok(Self { db })
+	}
+
+	/// The last fully processed block, if any.
+	pub fn cursor(&self) -> Result<Option<Cursor>, StoreError> {
+		let txn = self.db.begin_read().map_err(db_err)?;
+		let table = txn.open_table(META).map_err(db_err)?;
+		let value = table.get(CURSOR).map_err(db_err)?;
+		value.map(|v| decode(v.value())).transpose()
+	}
+
+	/// Records block `cursor` in one transaction: submitted batches, finalized sequences
+	/// (each once: a sequence already recorded is left as it is) and the cursor. Returns
+	/// the finalized sequences that were new.
+	pub fn apply_block(
+		&self,
+		cursor: Cursor,
+		records: &BlockRecords,
+	) -> Result<Vec<(RollupId, SequenceIndex)>, StoreError> {
+		let txn = self.db.begin_write().map_err(db_err)?;
+		let mut added = Vec::new();
+		{
+			let mut batches = txn.open_table(BATCHES).map_err(db_err)?;
+			for (rollup, index, headers) in &records.submitted {
+				batches.insert((*rollup, *index), headers.encode().as_slice()).map_err(db_err)?;
+			}
+			for (destination, sequence) in &records.finalized {
+				let key = (sequence.rollup_id, sequence.sequence_index);
+				batches.remove(key).map_err(db_err)?;
+				if insert_pending(&txn, *destination, sequence)? {
+					added.push(key);
+				}
+			}
+			let mut meta = txn.open_table(META).map_err(db_err)?;
+			meta.insert(CURSOR, cursor.encode().as_slice()).map_err(db_err)?;
+		}
+		txn.commit().map_err(db_err)?;
+		Ok(added)
+	}
+
+	/// Records one finalized sequence (found by a backfill, or given by a test); `false`
+	/// if it was already recorded.
+	pub fn insert_finalized(
+		&self,
+		destination: Destination,
+		sequence: &SequenceDelivery,
+	) -> Result<bool, StoreError> {
+		let txn = self.db.begin_write().map_err(db_err)?;
+		let added = insert_pending(&txn, destination, sequence)?;
+		txn.commit().map_err(db_err)?;
+		Ok(added)
+	}
+
+	/// Batch headers recorded from a `SequenceSubmitted` event.
+	pub fn batches(
+		&self,
+		rollup: RollupId,
+		index: SequenceIndex,
+	) -> Result<Option<Vec<BatchHeader>>, StoreError> {
+		let txn = self.db.begin_read().map_err(db_err)?;
+		let table = txn.open_table(BATCHES).map_err(db_err)?;
+		let value = table.get((rollup, index)).map_err(db_err)?;
+		value.map(|v| decode(v.value())).transpose()
+	}
+
+	/// The delivery record of a sequence.
+	pub fn status(
+		&self,
+		rollup: RollupId,
+		index: SequenceIndex,
+	) -> Result<Option<Status>, StoreError> {
+		let txn = self.db.begin_read().map_err(db_err)?;
+		let table = txn.open_table(STATUS).map_err(db_err)?;
+		let value = table.get((rollup, index)).map_err(db_err)?;
+		value.map(|v| decode(v.value())).transpose()
+	}
+
+	/// The payload of a sequence not yet delivered.
+	pub fn payload(
+		&self,
+		rollup: RollupId,
+		index: SequenceIndex,
+	) -> Result<Option<SequenceDelivery>, StoreError> {
+		let txn = self.db.begin_read().map_err(db_err)?;
+		let table = txn.open_table(PAYLOADS).map_err(db_err)?;
+		let value = table.get((rollup, index)).map_err(db_err)?;
+		value.map(|v| decode(v.value())).transpose()
+	}
+
+	/// Updates a sequence's delivery state. `Delivered` drops the payload and moves the
+	/// rollup's lowest undelivered index past it; `Sent` counts an attempt.
+	pub fn set_state(
+		&self,
+		rollup: RollupId,
+		index: SequenceIndex,
+		state: DeliveryState,
+	) -> Result<(), StoreError> {
+		let txn = self.db.begin_write().map_err(db_err)?;
+		let delivered = matches!(state, DeliveryState::Delivered { .. });
+		let destination = {
+			let mut status_table = txn.open_table(STATUS).map_err(db_err)?;
+			let current =
+				status_table.get((rollup, index)).map_err(db_err)?.map(|v| v.value().to_vec());
+			let mut status: Status = match current {
+				Some(bytes) => decode(&bytes)?,
+				None => {
+					return Err(StoreError(format!(
+						"no record of sequence {index} of rollup {rollup}"
+					)))
+				},
+			};
+			if matches!(state, DeliveryState::Sent { .. }) {
+				status.attempts += 1;
+			}
+			status.state = state;
+			status_table.insert((rollup, index), status.encode().as_slice()).map_err(db_err)?;
+			status.destination
+		};
+		if delivered {
+			txn.open_table(PAYLOADS).map_err(db_err)?.remove((rollup, index)).map_err(db_err)?;
+			refresh_open(&txn, rollup, destination)?;
+		}
+		txn.commit().map_err(db_err)
+	}
+
+	/// Rollups with sequences left to deliver.
+	pub fn open_rollups(&self) -> Result<Vec<OpenRollup>, StoreError> {
+		let txn = self.db.begin_read().map_err(db_err)?;
+		let table = txn.open_table(OPEN).map_err(db_err)?;
+		let mut out = Vec::new();
+		for entry in table.iter().map_err(db_err)? {
+			let (_, value) = entry.map_err(db_err)?;
+			out.push(decode(value.value())?);
+		}
+		Ok(out)
+	}
+
+	/// Every delivery record of `rollup` from `from` on, in index order.
+	pub fn statuses(
+		&self,
+		rollup: RollupId,
+		from: SequenceIndex,
+	) -> Result<Vec<(SequenceIndex, Status)>, StoreError> {
+		let txn = self.db.begin_read().map_err(db_err)?;
+		let table = txn.open_table(STATUS).map_err(db_err)?;
+		let mut out = Vec::new();
+		for entry in table.range((rollup, from)..=(rollup, u64::MAX)).map_err(db_err)? {
+			let (key, value) = entry.map_err(db_err)?;
+			out.push((key.value().1, decode(value.value())?));
+		}
+		Ok(out)
+	}
+}
+
+/// Inserts a `Pending` record unless the sequence is already recorded.
+fn insert_pending(
+	txn: &redb::WriteTransaction,
+	destination: Destination,
+	sequence: &SequenceDelivery,
+) -> Result<bool, StoreError> {
+	let key = (sequence.rollup_id, sequence.sequence_index);
+	let mut status_table = txn.open_table(STATUS).map_err(db_err)?;
+	if status_table.get(key).map_err(db_err)?.is_some() {
+		return Ok(false);
+	}
+	let status = Status { destination, state: DeliveryState::Pending, attempts: 0 };
+	status_table.insert(key, status.encode().as_slice()).map_err(db_err)?;
+	txn.open_table(PAYLOADS)
+		.map_err(db_err)?
+		.insert(key, sequence.encode().as_slice())
+		.map_err(db_err)?;
+	let mut open = txn.open_table(OPEN).map_err(db_err)?;
+	let current: Option<OpenRollup> =
+		open.get(key.0).map_err(db_err)?.map(|v| decode(v.value())).transpose()?;
+	let lowest = current.map_or(key.1, |c| c.lowest.min(key.1));
+	let entry = OpenRollup { rollup_id: key.0, destination, lowest };
+	open.insert(key.0, entry.encode().as_slice()).map_err(db_err)?;
+	Ok(true)
+}
+
+/// Recomputes a rollup's lowest undelivered sequence after a delivery (or closes it).
+fn refresh_open(
+	txn: &redb::WriteTransaction,
+	rollup: RollupId,
+	destination: Destination,
+) -> Result<(), StoreError> {
+	let mut open = txn.open_table(OPEN).map_err(db_err)?;
+	let from = match open.get(rollup).map_err(db_err)? {
+		Some(v) => decode::<OpenRollup>(v.value())?.lowest,
+		None => 0,
+	};
+	let status_table = txn.open_table(STATUS).map_err(db_err)?;
+	let mut lowest = None;
+	for entry in status_table.range((rollup, from)..=(rollup, u64::MAX)).map_err(db_err)? {
+		let (key, value) = entry.map_err(db_err)?;
+		let status: Status = decode(value.value())?;
+		if !matches!(status.state, DeliveryState::Delivered { .. }) {
+			lowest = Some(key.value().1);
+			break;
+		}
+	}
+	match lowest {
+		Some(lowest) => {
+			let entry = OpenRollup { rollup_id: rollup, destination, lowest };
+			open.insert(rollup, entry.encode().as_slice()).map_err(db_err)?;
+		},
+		None => {
+			open.remove(rollup).map_err(db_err)?;
+		},
+	}
+	Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn sequence(rollup: RollupId, index: SequenceIndex) -> SequenceDelivery {
+		SequenceDelivery {
+			rollup_id: rollup,
+			sequence_index: index,
+			start_batch: 1 + index,
+			prev_state_root: [index as u8; 32],
+			new_state_root: [index as u8 + 1; 32],
+			data_commitment: [9; 32],
+			proof: vec![1, 2, 3],
+			prover: [7; 32],
+			provers: vec![[7; 32]],
+			batches: vec![BatchHeader { state_root: [index as u8 + 1; 32], data_hash: [5; 32] }],
+		}
+	}
+
+	const DEST: Destination = Destination { chain_id: 31337, inbox: [0x11; 20] };
+
+	#[test]
+	fn a_block_and_its_cursor_are_recorded_together_and_once() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = Store::open(&dir.path().join("db")).unwrap();
+		assert_eq!(store.cursor().unwrap(), None);
+		let records = BlockRecords {
+			submitted: vec![(3, 2, sequence(3, 2).batches)],
+			finalized: vec![(DEST, sequence(3, 0)), (DEST, sequence(3, 1))],
+		};
+		let cursor = Cursor { number: 10, hash: [1; 32] };
+		assert_eq!(store.apply_block(cursor, &records).unwrap(), vec![(3, 0), (3, 1)]);
+		assert_eq!(store.cursor().unwrap(), Some(cursor));
+		assert_eq!(store.batches(3, 2).unwrap(), Some(sequence(3, 2).batches));
+		// Seen again (a replayed block): nothing new.
+		assert!(store.apply_block(cursor, &records).unwrap().is_empty());
+		assert_eq!(store.payload(3, 1).unwrap(), Some(sequence(3, 1)));
+		assert_eq!(
+			store.open_rollups().unwrap(),
+			vec![OpenRollup { rollup_id: 3, destination: DEST, lowest: 0 }]
+		);
+		// Finalizing sequence 2 drops its cached batches.
+		let later = BlockRecords { submitted: vec![], finalized: vec![(DEST, sequence(3, 2))] };
+		store.apply_block(Cursor { number: 11, hash: [2; 32] }, &later).unwrap();
+		assert_eq!(store.batches(3, 2).unwrap(), None);
+	}
+
+	#[test]
+	fn deliveries_move_the_lowest_index_and_drop_payloads() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("db");
+		{
+			let store = Store::open(&path).unwrap();
+			for index in [0, 1, 2] {
+				assert!(store.insert_finalized(DEST, &sequence(5, index)).unwrap());
+			}
+			assert!(!store.insert_finalized(DEST, &sequence(5, 1)).unwrap());
+			let sent = DeliveryState::Sent { tx_hash: [3; 32], raw: vec![1], nonce: 0 };
+			store.set_state(5, 0, sent.clone()).unwrap();
+			assert_eq!(store.status(5, 0).unwrap().unwrap().attempts, 1);
+			store.set_state(5, 0, DeliveryState::Delivered { tx_hash: Some([3; 32]) }).unwrap();
+			assert_eq!(store.payload(5, 0).unwrap(), None);
+			assert_eq!(store.open_rollups().unwrap()[0].lowest, 1);
+		}
+		// Reopened: everything is still there.
+		let store = Store::open(&path).unwrap();
+		assert_eq!(store.open_rollups().unwrap()[0].lowest, 1);
+		store.set_state(5, 2, DeliveryState::Delivered { tx_hash: None }).unwrap();
+		assert_eq!(store.open_rollups().unwrap()[0].lowest, 1);
+		store.set_state(5, 1, DeliveryState::Delivered { tx_hash: None }).unwrap();
+		assert!(store.open_rollups().unwrap().is_empty());
+		let history = store.statuses(5, 0).unwrap();
+		assert_eq!(history.len(), 3);
+		assert_eq!(history[0].1.state, DeliveryState::Delivered { tx_hash: Some([3; 32]) });
+		assert!(store.set_state(6, 0, DeliveryState::Pending).is_err());
+	}
+}
