@@ -19,8 +19,10 @@ pub const STATEMENT_PUBLIC_INPUTS: usize = 10;
 pub struct BatchHeader {
 	/// The rollup's state root after this batch is applied.
 	pub state_root: Bytes32,
-	/// `keccak256` of the batch's transaction data (the data itself is published by the
-	/// rollup's sequencer).
+	/// 32-byte digest of the batch's transaction data, defined by the rollup (the
+	/// reference rollup uses a Poseidon hash of its transfers, cheap to prove in the batch
+	/// circuit); the chain treats it as opaque. The data itself is published by the
+	/// rollup's sequencer.
 	pub data_hash: Bytes32,
 }
 
