@@ -15,7 +15,7 @@ use zkpow_contracts::{
 	anvil::DEV_KEYS,
 	fixtures::{vk_set, ProvingRollup},
 };
-use zkpow_integration_tests::{wait_for, Node, Rpc};
+use zkpow_integration_tests::{submit_and_find, wait_for, Node, Rpc};
 use zkpow_primitives::proof_hash;
 use zkpow_relayer::{
 	config::{ChainConfig, Config, KeySource},
@@ -30,23 +30,6 @@ const MIN_BOND: u128 = 1_000 * UNIT;
 
 fn zkpow(call: pallet_zkpow::Call<zkpow_runtime::Runtime>) -> RuntimeCall {
 	RuntimeCall::Zkpow(call)
-}
-
-async fn submit_and_find<T>(
-	rpc: &Rpc,
-	node: &Node,
-	signer: Sr25519Keyring,
-	call: RuntimeCall,
-	what: &str,
-	pick: impl FnMut(&RuntimeEvent) -> Option<T>,
-) -> (u32, T) {
-	let from = rpc.best_number().await.unwrap();
-	rpc.submit(signer, call).await.unwrap_or_else(|e| panic!("{what}: {e}"));
-	let (_, number, found) = rpc
-		.find_event(from, Duration::from_secs(60), what, pick)
-		.await
-		.unwrap_or_else(|e| panic!("{e}\n{}", node.log_tail(30)));
-	(number, found)
 }
 
 /// Bob submits the sequence, Charlie commits and reveals its artifact; returns once the

@@ -142,6 +142,26 @@ where
 	}
 }
 
+/// Submits `call` signed by `signer` and waits (up to 60 s) for the first event from the
+/// current best block on that `pick` accepts; returns the block number and what `pick`
+/// extracted. Panics with the node's last log lines on failure (a test helper).
+pub async fn submit_and_find<T>(
+	rpc: &Rpc,
+	node: &Node,
+	signer: Sr25519Keyring,
+	call: RuntimeCall,
+	what: &str,
+	pick: impl FnMut(&RuntimeEvent) -> Option<T>,
+) -> (u32, T) {
+	let from = rpc.best_number().await.unwrap();
+	rpc.submit(signer, call).await.unwrap_or_else(|e| panic!("{what}: {e}"));
+	let (_, number, found) = rpc
+		.find_event(from, Duration::from_secs(60), what, pick)
+		.await
+		.unwrap_or_else(|e| panic!("{e}\n{}", node.log_tail(30)));
+	(number, found)
+}
+
 /// A JSON-RPC connection to a node.
 pub struct Rpc {
 	/// The underlying client, for calls without a helper.

@@ -9,7 +9,7 @@ use jsonrpsee::rpc_params;
 use pallet_zkpow::{BaseChain, Event as ZkpowEvent, RollupParams, VerifierKind};
 use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave};
 use std::time::Duration;
-use zkpow_integration_tests::{Node, Rpc};
+use zkpow_integration_tests::{submit_and_find, Node};
 use zkpow_primitives::{proof_hash, testing, BatchHeader, SequenceStatement};
 use zkpow_runtime::{RuntimeCall, RuntimeEvent, UNIT};
 
@@ -24,23 +24,6 @@ fn zkpow(call: pallet_zkpow::Call<zkpow_runtime::Runtime>) -> RuntimeCall {
 
 fn account_bytes(who: Sr25519Keyring) -> [u8; 32] {
 	who.to_account_id().into()
-}
-
-async fn submit_and_find<T>(
-	rpc: &Rpc,
-	node: &Node,
-	signer: Sr25519Keyring,
-	call: RuntimeCall,
-	what: &str,
-	pick: impl FnMut(&RuntimeEvent) -> Option<T>,
-) -> (u32, T) {
-	let from = rpc.best_number().await.unwrap();
-	rpc.submit(signer, call).await.unwrap_or_else(|e| panic!("{what}: {e}"));
-	let (_, number, found) = rpc
-		.find_event(from, Duration::from_secs(60), what, pick)
-		.await
-		.unwrap_or_else(|e| panic!("{e}\n{}", node.log_tail(30)));
-	(number, found)
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// Register a rollup: the signer becomes its owner and a deposit (base + per byte of name and
+// key) is held from it until deregistration.
+//
+//   zkpow-prover export-keys --config test --out keys/
+//   node examples/register.js --url ws://127.0.0.1:9944 --suri //Alice --name my-rollup \
+//     --vk keys/vk_set.hex --sequencer 5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty \
+//     --chain-id 31337 --inbox 0x<20 bytes> --t1 3 --t2 6 --reward 100000000000000 \
+//     --min-bond 1000000000000000
+//
+// `--verifier ReferenceArtifactV1` (default) takes the key set `vk_set.hex`;
+// `--verifier Groth16Bn254` takes a single ten-input key (`final_vk.hex`). Amounts are in
+// planck (1 UNIT = 10^12). Prints the new rollup as JSON.
+
+import { readFileSync } from 'node:fs';
+import { isHex } from '@polkadot/util';
+import { connect, signer, submit, findEvent } from '../lib/api.js';
+import { args, isMain, required, run } from '../lib/cli.js';
+
+/** Reads a hex-encoded key file as written by `zkpow-prover export-keys`. */
+export function readKey(path) {
+  const text = readFileSync(path, 'utf8').trim();
+  if (!isHex(text)) throw new Error(`${path} does not hold 0x-prefixed hex`);
+  return text;
+}
+
+/** The `register_rollup` extrinsic for `opts` (see `registerRollup`), unchecked. */
+export function registerTx(api, opts) {
+  const p = opts.params ?? {};
+  return api.tx.zkpow.registerRollup(
+    opts.name,
+    { chainId: opts.baseChain?.chainId ?? 31337, inbox: opts.baseChain?.inbox ?? new Uint8Array(20) },
+    opts.verifier ?? 'ReferenceArtifactV1',
+    opts.verifyingKey,
+    { Id: opts.sequencer },
+    {
+      commitWindow: p.commitWindow ?? null,
+      revealWindow: p.revealWindow ?? null,
+      rewardPerSequence: p.rewardPerSequence ?? 0,
+      minMinerBond: p.minMinerBond ?? 1,
+      noProofPenalty: p.noProofPenalty ?? null,
+      invalidProofPenalty: p.invalidProofPenalty ?? null,
+    },
+    opts.genesisStateRoot ?? new Uint8Array(32),
+    opts.lastBatch ?? 0,
+  );
+}
+
+/** Byte length of a string (UTF-8), hex string or byte array. */
+function byteLength(value) {
+  if (value instanceof Uint8Array) return value.length;
+  if (isHex(value)) return (value.length - 2) / 2;
+  return Buffer.byteLength(value, 'utf8');
+}
+
+/**
+ * Registers a rollup and resolves with `{ rollupId, owner, sequencer, verifier, terms,
+ * deposit, blockHash }` from its `RollupRegistered` event.
+ *
+ * `opts`: `name`, `verifyingKey` (hex or bytes), `verifier` ('ReferenceArtifactV1' |
+ * 'Groth16Bn254'), `sequencer` (address), `baseChain` `{ chainId, inbox }`, `params`
+ * `{ commitWindow, revealWindow, rewardPerSequence, minMinerBond, noProofPenalty,
+ * invalidProofPenalty }` (unset fields take the protocol defaults), `genesisStateRoot`,
+ * `lastBatch`. Sizes are checked against the runtime's constants before submitting, because
+ * an oversized name or key cannot even be decoded by the runtime.
+ */
+export async function registerRollup(api, pair, opts) {
+  const maxName = api.consts.zkpow.maxNameLen.toNumber();
+  const nameLen = byteLength(opts.name);
+  if (nameLen > maxName) {
+    throw new Error(`rollup name is ${nameLen} bytes; the runtime accepts at most ${maxName} (zkpow.maxNameLen)`);
+  }
+  const maxKey = api.consts.zkpow.maxVerifyingKeyLen.toNumber();
+  const keyLen = byteLength(opts.verifyingKey);
+  if (keyLen > maxKey) {
+    throw new Error(`verifying key is ${keyLen} bytes; the runtime accepts at most ${maxKey} (zkpow.maxVerifyingKeyLen)`);
+  }
+  const { blockHash, events } = await submit(api, registerTx(api, opts), pair);
+  const e = findEvent(api, events, 'RollupRegistered').data;
+  return {
+    rollupId: e.rollupId.toNumber(),
+    owner: e.owner.toString(),
+    sequencer: e.sequencer.toString(),
+    verifier: e.verifier.toString(),
+    terms: e.terms.toJSON(),
+    deposit: e.deposit.toBigInt(),
+    blockHash,
+  };
+}
+
+const USAGE = `usage: node examples/register.js [--url ws://127.0.0.1:9944] [--suri //Alice]
+  --name NAME --vk FILE [--verifier ReferenceArtifactV1|Groth16Bn254] [--sequencer ADDRESS]
+  [--chain-id 31337] [--inbox 0x<20 bytes>] [--t1 BLOCKS] [--t2 BLOCKS] [--reward PLANCK]
+  [--min-bond PLANCK] [--genesis-root 0x<32 bytes>] [--last-batch N]`;
+
+if (isMain(import.meta.url)) {
+  run(async () => {
+    const o = args(
+      {
+        name: { type: 'string' }, vk: { type: 'string' }, verifier: { type: 'string' },
+        sequencer: { type: 'string' }, 'chain-id': { type: 'string' }, inbox: { type: 'string' },
+        t1: { type: 'string' }, t2: { type: 'string' }, reward: { type: 'string' },
+        'min-bond': { type: 'string' }, 'genesis-root': { type: 'string' }, 'last-batch': { type: 'string' },
+      },
+      USAGE,
+    );
+    const pair = await signer(o.suri);
+    const api = await connect(o.url);
+    try {
+      const num = (v) => (v === undefined ? undefined : Number(v));
+      const big = (v) => (v === undefined ? undefined : BigInt(v));
+      const out = await registerRollup(api, pair, {
+        name: required(o, 'name', USAGE),
+        verifyingKey: readKey(required(o, 'vk', USAGE)),
+        verifier: o.verifier,
+        sequencer: o.sequencer ?? pair.address,
+        baseChain: { chainId: num(o['chain-id']), inbox: o.inbox },
+        params: {
+          commitWindow: num(o.t1), revealWindow: num(o.t2),
+          rewardPerSequence: big(o.reward), minMinerBond: big(o['min-bond']),
+        },
+        genesisStateRoot: o['genesis-root'],
+        lastBatch: big(o['last-batch']),
+      });
+      console.log(JSON.stringify(out, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
+    } finally {
+      await api.disconnect();
+    }
+  });
+}
+

@@ -1,0 +1,59 @@
+// Custom RPC definitions of the `zkpow_*` methods (node/src/rpc/zkpow.rs), in the form
+// polkadot.js takes them:
+//
+//   import { ApiPromise, WsProvider } from '@polkadot/api';
+//   import { zkpowRpc } from './lib/zkpow-rpc.js';
+//   const api = await ApiPromise.create({ provider: new WsProvider(url), rpc: zkpowRpc });
+//   const info = (await api.rpc.zkpow.rollupInfo(0)).toJSON();
+//
+// Results are typed `Json`: the node serializes the runtime API's structs with serde
+// (snake_case fields, except `protocolLimits` which is camelCase; byte arrays as arrays of
+// numbers). Balances are JSON numbers, so values above 2^53 planck lose precision in
+// JavaScript; read `api.query.zkpow.rollups` for exact balances.
+
+/** Optional trailing parameter: the block to answer at (default: best block). */
+const at = { name: 'at', type: 'BlockHash', isOptional: true };
+
+/** `rpc` option of `ApiPromise.create` for the `zkpow_*` methods. */
+export const zkpowRpc = {
+  zkpow: {
+    openTasks: {
+      description:
+        'Open proving tasks by priority (lowest start batch first), optionally for one rollup, from startBatch on; at most limit (1..=1000, default 1000)',
+      params: [
+        { name: 'rollupId', type: 'u32', isOptional: true },
+        { name: 'startBatch', type: 'u64', isOptional: true },
+        { name: 'limit', type: 'u32', isOptional: true },
+        at,
+      ],
+      type: 'Json',
+    },
+    sequenceStatus: {
+      description:
+        'Status of a sequence: window phase and deadlines, committers, reveals, accepted proof; null if unknown',
+      params: [
+        { name: 'rollupId', type: 'u32' },
+        { name: 'sequenceIndex', type: 'u64' },
+        at,
+      ],
+      type: 'Json',
+    },
+    minerInfo: {
+      description:
+        "A miner's bond, unbonding chunks, open commitments, rewards and slashes; null if it never bonded",
+      params: [{ name: 'miner', type: 'AccountId' }, at],
+      type: 'Json',
+    },
+    rollupInfo: {
+      description:
+        "A rollup's parameters, status, reward pool, escrow and statistics; null if not registered",
+      params: [{ name: 'rollupId', type: 'u32' }, at],
+      type: 'Json',
+    },
+    protocolLimits: {
+      description: 'The runtime-wide protocol limits in force',
+      params: [at],
+      type: 'Json',
+    },
+  },
+};
