@@ -9,7 +9,7 @@ mod common;
 use alloy::signers::local::PrivateKeySigner;
 use common::*;
 use pallet_zkpow::{BaseChain, Event as ZkpowEvent, RollupParams, VerifierKind};
-use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie};
+use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie};
 use std::time::Duration;
 use zkpow_contracts::{
 	anvil::DEV_KEYS,

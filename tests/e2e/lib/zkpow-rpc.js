@@ -6,7 +6,8 @@
 //   const api = await ApiPromise.create({ provider: new WsProvider(url), rpc: zkpowRpc });
 //   const info = (await api.rpc.zkpow.rollupInfo(0)).toJSON();
 //
-// Results are typed `Json`: the node serializes the runtime API's structs with serde
+// Results are `Json` objects (`Option<Json>` where the node may answer null, `Vec<Json>` for
+// lists; call `.toJSON()` for plain values): the node serializes the runtime API's structs with serde
 // (snake_case fields, except `protocolLimits` which is camelCase; byte arrays as arrays of
 // numbers). Balances are JSON numbers, so values above 2^53 planck lose precision in
 // JavaScript; read `api.query.zkpow.rollups` for exact balances.
@@ -26,7 +27,7 @@ export const zkpowRpc = {
         { name: 'limit', type: 'u32', isOptional: true },
         at,
       ],
-      type: 'Json',
+      type: 'Vec<Json>',
     },
     sequenceStatus: {
       description:
@@ -36,19 +37,19 @@ export const zkpowRpc = {
         { name: 'sequenceIndex', type: 'u64' },
         at,
       ],
-      type: 'Json',
+      type: 'Option<Json>',
     },
     minerInfo: {
       description:
         "A miner's bond, unbonding chunks, open commitments, rewards and slashes; null if it never bonded",
       params: [{ name: 'miner', type: 'AccountId' }, at],
-      type: 'Json',
+      type: 'Option<Json>',
     },
     rollupInfo: {
       description:
         "A rollup's parameters, status, reward pool, escrow and statistics; null if not registered",
       params: [{ name: 'rollupId', type: 'u32' }, at],
-      type: 'Json',
+      type: 'Option<Json>',
     },
     protocolLimits: {
       description: 'The runtime-wide protocol limits in force',
