@@ -15,5 +15,8 @@ if [ "$#" -gt 0 ]; then
 else
 	# Also builds the zkpow-node binary that the end-to-end tests start.
 	cargo test --locked --workspace
+	log "polkadot.js suite (tests/e2e) against the real node"
+	npm ci --prefix tests/e2e --no-audit --no-fund
+	npm test --prefix tests/e2e
 fi
 log "all tests passed"

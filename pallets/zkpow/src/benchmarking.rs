@@ -42,12 +42,12 @@ fn params<T: Config>() -> RollupParamsOf<T> {
 	}
 }
 
-fn max_name<T: Config>() -> BoundedVec<u8, T::MaxNameLen> {
-	BoundedVec::truncate_from(vec![b'r'; T::MaxNameLen::get() as usize])
+fn max_name<T: Config>() -> Vec<u8> {
+	vec![b'r'; T::MaxNameLen::get() as usize]
 }
 
-fn key<T: Config>() -> BoundedVec<u8, T::MaxVerifyingKeyLen> {
-	BoundedVec::truncate_from(trapdoor_verifying_key())
+fn key<T: Config>() -> Vec<u8> {
+	trapdoor_verifying_key()
 }
 
 fn set_block<T: Config>(n: BlockNumberFor<T>) {
@@ -60,10 +60,10 @@ fn rollup<T: Config>(owner: &T::AccountId) -> RollupId {
 	let id = NextRollupId::<T>::get();
 	Zkpow::<T>::do_register_rollup(
 		owner.clone(),
-		max_name::<T>(),
+		BoundedVec::truncate_from(max_name::<T>()),
 		BaseChain { chain_id: 1, inbox: [1; 20] },
 		VerifierKind::Groth16Bn254,
-		key::<T>(),
+		BoundedVec::truncate_from(key::<T>()),
 		owner.clone(),
 		params::<T>(),
 		[0; 32],

@@ -417,6 +417,11 @@ pub mod pallet {
 		SequencesInFlight,
 		/// The rollup name is empty.
 		EmptyName,
+		/// The rollup name is longer than `MaxNameLen` bytes (see the pallet's constants).
+		NameTooLong,
+		/// The verifying key is longer than `MaxVerifyingKeyLen` bytes (see the pallet's
+		/// constants).
+		KeyTooLong,
 		/// The verifying key is not a well-formed key of the proof system (wrong length or a
 		/// coordinate outside the field).
 		KeyMalformed,
@@ -541,16 +546,20 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::register_rollup())]
 		pub fn register_rollup(
 			origin: OriginFor<T>,
-			name: BoundedVec<u8, T::MaxNameLen>,
+			name: alloc::vec::Vec<u8>,
 			base_chain: BaseChain,
 			verifier: VerifierKind,
-			verifying_key: BoundedVec<u8, T::MaxVerifyingKeyLen>,
+			verifying_key: alloc::vec::Vec<u8>,
 			sequencer: AccountIdLookupOf<T>,
 			params: RollupParamsOf<T>,
 			genesis_state_root: Bytes32,
 			last_batch: BatchNumber,
 		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
+			let name: BoundedVec<u8, T::MaxNameLen> =
+				name.try_into().map_err(|_| Error::<T>::NameTooLong)?;
+			let verifying_key: BoundedVec<u8, T::MaxVerifyingKeyLen> =
+				verifying_key.try_into().map_err(|_| Error::<T>::KeyTooLong)?;
 			let sequencer = T::Lookup::lookup(sequencer)?;
 			Self::do_register_rollup(
 				owner,

@@ -10,7 +10,9 @@ import { args, isMain, required, run } from '../lib/cli.js';
 
 /**
  * Calls `onEvent({ block, name, data })` for each zkpow event of `rollupId` in each new best
- * block (`data` in JSON form, field names as in the metadata). Also calls `onBlock(number)`
+ * block. `data` is a plain object keyed by the event's field names (`rollupId`, `owner`,
+ * ...): accounts as SS58 addresses, byte arrays as hex, balances as numbers (decimal
+ * strings above 2^53). Also calls `onBlock(number)`
  * after each block if given. Resolves with a function that stops watching.
  */
 export async function watchRollup(api, rollupId, onEvent, onBlock = () => {}) {
@@ -21,7 +23,8 @@ export async function watchRollup(api, rollupId, onEvent, onBlock = () => {}) {
       if (event.section !== 'zkpow') continue;
       const data = event.data;
       if (!data.rollupId || data.rollupId.toNumber() !== rollupId) continue;
-      onEvent({ block, name: event.method, data: data.toJSON() });
+      const fields = Object.fromEntries(data.names.map((name, i) => [name, data[i].toPrimitive()]));
+      onEvent({ block, name: event.method, data: fields });
     }
     onBlock(block);
   });

@@ -18,7 +18,7 @@ export async function connect(url, { timeoutMs = 30_000 } = {}) {
     await Promise.race([api.isReadyOrError, timeout]);
   } catch (e) {
     await api.disconnect().catch(() => {});
-    throw e;
+    throw new Error(`cannot use the node at ${url}: ${e.message}`);
   } finally {
     clearTimeout(timer);
   }

@@ -14,6 +14,8 @@ const REACHED: &[(&str, &str)] = &[
 	("RollupNotPaused", "registration_should::pause_stops_submissions_but_not_proving"),
 	("SequencesInFlight", "registration_should::reject_deregistration_with_work_in_flight"),
 	("EmptyName", "registration_should::reject_empty_name"),
+	("NameTooLong", "registration_should::reject_names_and_keys_that_are_too_long"),
+	("KeyTooLong", "registration_should::reject_names_and_keys_that_are_too_long"),
 	("KeyMalformed", "registration_should::reject_malformed_verifying_key"),
 	("KeyPointInvalid", "registration_should::reject_key_with_point_off_curve"),
 	("KeyDegenerate", "registration_should::reject_degenerate_key"),

@@ -21,7 +21,7 @@ mod verifier_should;
 use crate::{mock::*, *};
 use frame_support::{
 	assert_ok,
-	traits::{fungible::InspectHold, ConstU32},
+	traits::fungible::InspectHold,
 	BoundedVec,
 };
 use std::sync::OnceLock;
@@ -45,16 +45,16 @@ pub fn keys() -> &'static StatementKeys {
 	KEYS.get_or_init(|| testing::setup(42))
 }
 
-pub fn name() -> BoundedVec<u8, ConstU32<32>> {
-	BoundedVec::truncate_from(b"test rollup".to_vec())
+pub fn name() -> Vec<u8> {
+	b"test rollup".to_vec()
 }
 
 pub fn base_chain() -> BaseChain {
 	BaseChain { chain_id: 31337, inbox: [0xaa; 20] }
 }
 
-pub fn vk(bytes: &[u8]) -> BoundedVec<u8, ConstU32<2048>> {
-	BoundedVec::truncate_from(bytes.to_vec())
+pub fn vk(bytes: &[u8]) -> Vec<u8> {
+	bytes.to_vec()
 }
 
 pub fn params() -> RollupParamsOf<Test> {

@@ -141,12 +141,48 @@ fn reject_key_for_another_number_of_inputs() {
 }
 
 #[test]
+fn reject_names_and_keys_that_are_too_long() {
+	new_test_ext().execute_with(|| {
+		let max_name = <<Test as Config>::MaxNameLen as Get<u32>>::get() as usize;
+		let max_key = <<Test as Config>::MaxVerifyingKeyLen as Get<u32>>::get() as usize;
+		assert_noop!(
+			Zkpow::register_rollup(
+				RuntimeOrigin::signed(owner()),
+				vec![b'n'; max_name + 1],
+				base_chain(),
+				VerifierKind::Groth16Bn254,
+				vk(&keys().vk_bytes),
+				sequencer(),
+				params(),
+				[0; 32],
+				0,
+			),
+			Error::<Test>::NameTooLong
+		);
+		assert_noop!(
+			Zkpow::register_rollup(
+				RuntimeOrigin::signed(owner()),
+				name(),
+				base_chain(),
+				VerifierKind::Groth16Bn254,
+				vec![0u8; max_key + 1],
+				sequencer(),
+				params(),
+				[0; 32],
+				0,
+			),
+			Error::<Test>::KeyTooLong
+		);
+	});
+}
+
+#[test]
 fn reject_empty_name() {
 	new_test_ext().execute_with(|| {
 		assert_noop!(
 			Zkpow::register_rollup(
 				RuntimeOrigin::signed(owner()),
-				BoundedVec::new(),
+				Vec::new(),
 				base_chain(),
 				VerifierKind::Groth16Bn254,
 				vk(&keys().vk_bytes),
