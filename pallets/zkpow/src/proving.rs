@@ -165,11 +165,14 @@ impl<T: Config> Pallet<T> {
 			Err(RejectReason::HashMismatch)
 		} else {
 			let verifier = Verifiers::<T>::get(rollup_id).ok_or(Error::<T>::RollupNotFound)?;
-			if verifier.kind == crate::VerifierKind::ReferenceArtifactV1 {
+			// Only the multi-proof artifact needs the batch headers (and costs more).
+			let batches = if verifier.kind == crate::VerifierKind::ReferenceArtifactV1 {
 				cost_factor = u64::from((sequence.batch_count + 11) / 3 + 1);
-			}
+				SequenceBatches::<T>::get(rollup_id, sequence_index).unwrap_or_default()
+			} else {
+				Default::default()
+			};
 			let statement = Self::statement_of(rollup_id, sequence_index, &sequence, &who);
-			let batches = SequenceBatches::<T>::get(rollup_id, sequence_index).unwrap_or_default();
 			verifier
 				.kind
 				.verify(&verifier.key, &proof, &statement, &batches)
