@@ -9,6 +9,7 @@
 //! - [`metrics`]: Prometheus exposition;
 //! - [`client`]: a minimal HTTP client for tests and scripts;
 //! - [`sequencer`]: random valid sequences with their witnesses;
+//! - [`publish`]: the rollup's data endpoint miners fetch witnesses from;
 //! - [`bench`]: the benchmark behind the README table.
 
 pub mod api;
@@ -17,5 +18,6 @@ pub mod bench;
 pub mod client;
 pub mod jobs;
 pub mod metrics;
+pub mod publish;
 pub mod sequencer;
 pub mod server;

@@ -99,6 +99,16 @@ enum Command {
 		#[arg(long, default_value_t = 1)]
 		seed: u64,
 	},
+	/// Serve a sequencer output directory as the rollup's data endpoint
+	/// (`GET /sequences/{index}`, `GET /genesis`), the URL given to `set_data_url`.
+	Publish {
+		/// The sequencer's output directory.
+		#[arg(long)]
+		dir: PathBuf,
+		/// Address to listen on.
+		#[arg(long, default_value = "127.0.0.1:8548")]
+		listen: SocketAddr,
+	},
 	/// Measure constraints, proving and verification time, and service throughput.
 	Bench {
 		/// Configurations for the per-stage table, comma separated.
@@ -231,6 +241,23 @@ fn run(cli: Cli) -> Result<(), String> {
 				println!("{}", path.display());
 			}
 			Ok(())
+		},
+		Command::Publish { dir, listen } => {
+			if !dir.is_dir() {
+				return Err(format!("{} is not a directory", dir.display()));
+			}
+			let runtime = tokio::runtime::Runtime::new()
+				.map_err(|e| format!("cannot start the async runtime: {e}"))?;
+			runtime
+				.block_on(zkpow_prover::publish::serve(
+					listen,
+					dir.clone(),
+					|addr| log(&format!("publishing {} on http://{addr}", dir.display())),
+					async {
+						let _ = tokio::signal::ctrl_c().await;
+					},
+				))
+				.map_err(|e| format!("cannot serve on {listen}: {e}"))
 		},
 		Command::Bench { configs, throughput_config, workers, tasks, samples, keys_dir: dir } => {
 			let parse = |n: &str| CircuitConfig::by_name(n).map_err(|e| e.to_string());

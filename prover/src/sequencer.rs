@@ -230,7 +230,7 @@ pub fn run(options: &SequencerOptions, log: &dyn Fn(&str)) -> Result<Vec<PathBuf
 			batches,
 		};
 		file.data_commitment = sequence_commitment(&file.headers());
-		let path = options.out.join(format!("sequence-{index:06}.json"));
+		let path = options.out.join(crate::publish::sequence_file_name(index));
 		write_json(&path, &file)?;
 		log(&format!("sequence {index}: {} batches -> {}", file.batches.len(), path.display()));
 		written.push(path);

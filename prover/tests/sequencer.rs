@@ -101,7 +101,7 @@ fn the_command_line_reports_clear_errors() {
 	assert!(err.contains("--listen"), "{err}");
 	let (ok, out, _) = cli(&["--help"]);
 	assert!(ok);
-	for command in ["serve", "setup", "export-keys", "sequencer", "bench"] {
+	for command in ["serve", "setup", "export-keys", "sequencer", "publish", "bench"] {
 		assert!(out.contains(command), "{out}");
 	}
 }
@@ -114,5 +114,48 @@ fn the_sequencer_command_writes_files() {
 	assert!(ok, "{err}");
 	assert!(out.contains("sequence-000000.json"), "{out}");
 	assert!(dir.join("state.json").exists());
+	std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_data_endpoint_serves_what_the_sequencer_wrote() {
+	use zkpow_prover::client;
+	let dir = temp_dir("publish");
+	sequencer::run(&options(dir.clone()), &|_| {}).unwrap();
+	let runtime = tokio::runtime::Runtime::new().unwrap();
+	let (tx, rx) = std::sync::mpsc::channel();
+	let served = dir.clone();
+	let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+	let server = runtime.spawn(zkpow_prover::publish::serve(
+		"127.0.0.1:0".parse().unwrap(),
+		served,
+		move |addr| tx.send(addr).unwrap(),
+		async move {
+			let _ = stopped.await;
+		},
+	));
+	let addr = rx.recv().unwrap();
+
+	let reply = client::get(addr, "/sequences/1").unwrap();
+	assert_eq!(reply.status, 200);
+	let file = sequencer::read_sequence(&dir.join("sequence-000001.json")).unwrap();
+	let served: sequencer::SequenceFile = serde_json::from_slice(&reply.body).unwrap();
+	assert_eq!(served.sequence_index, 1);
+	assert_eq!(served.headers(), file.headers());
+	assert_eq!(client::get(addr, "/genesis").unwrap().status, 200);
+
+	let missing = client::get(addr, "/sequences/2").unwrap();
+	assert_eq!(missing.status, 404);
+	assert_eq!(missing.json()["error"], "sequence 2 is not published (yet)");
+	let bad = client::get(addr, "/sequences/two").unwrap();
+	assert_eq!(bad.status, 400);
+	assert!(bad.json()["error"].as_str().unwrap().contains("`two` is not a sequence index"));
+
+	// Sequences written later are served without a restart.
+	sequencer::run(&SequencerOptions { sequences: 1, ..options(dir.clone()) }, &|_| {}).unwrap();
+	assert_eq!(client::get(addr, "/sequences/2").unwrap().status, 200);
+
+	stop.send(()).unwrap();
+	runtime.block_on(server).unwrap().unwrap();
 	std::fs::remove_dir_all(dir).unwrap();
 }

@@ -220,6 +220,19 @@ mod benchmarks {
 	}
 
 	#[benchmark]
+	fn set_data_url() {
+		let caller = funded::<T>("owner", 0);
+		let id = rollup::<T>(&caller);
+		let mut url = b"https://".to_vec();
+		url.resize(T::MaxDataUrlLen::get() as usize, b'a');
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), id, Some(url.clone()));
+
+		assert_eq!(DataUrls::<T>::get(id).unwrap().into_inner(), url);
+	}
+
+	#[benchmark]
 	fn pause_rollup() {
 		let caller = funded::<T>("owner", 0);
 		let id = rollup::<T>(&caller);

@@ -106,6 +106,8 @@ pub type ProofOf<T> = BoundedVec<u8, <T as Config>::MaxProofLen>;
 /// Accepted proof.
 pub type AcceptedProofOf<T> =
 	AcceptedProof<<T as frame_system::Config>::AccountId, <T as Config>::MaxProofLen>;
+/// A rollup's data URL.
+pub type DataUrlOf<T> = BoundedVec<u8, <T as Config>::MaxDataUrlLen>;
 /// Account or address as accepted by calls.
 pub type AccountIdLookupOf<T> =
 	<<T as frame_system::Config>::Lookup as sp_runtime::traits::StaticLookup>::Source;
@@ -158,6 +160,10 @@ pub mod pallet {
 		/// Longest rollup name, in bytes.
 		#[pallet::constant]
 		type MaxNameLen: Get<u32>;
+
+		/// Longest data URL of a rollup (where miners fetch batch witnesses), in bytes.
+		#[pallet::constant]
+		type MaxDataUrlLen: Get<u32>;
 
 		/// Longest verifying key, in bytes (a Groth16/BN254 key for the 10-input statement
 		/// has 1,152 bytes).
@@ -222,6 +228,12 @@ pub mod pallet {
 	/// Proof system and verifying key of each rollup.
 	#[pallet::storage]
 	pub type Verifiers<T: Config> = StorageMap<_, Twox64Concat, RollupId, VerifierConfigOf<T>>;
+
+	/// Where miners fetch each rollup's batch data: `GET {url}/sequences/{sequence_index}`
+	/// answers the sequence's batches with their witnesses (see the pallet README). Set by
+	/// the owner with `set_data_url`.
+	#[pallet::storage]
+	pub type DataUrls<T: Config> = StorageMap<_, Twox64Concat, RollupId, DataUrlOf<T>>;
 
 	/// Sequences submitted and not yet finalized (the proving tasks), with their window.
 	#[pallet::storage]
@@ -307,6 +319,8 @@ pub mod pallet {
 			amount: BalanceOf<T>,
 			pool: BalanceOf<T>,
 		},
+		/// A rollup's data URL changed (`None`: removed); miners fetch batch data from it.
+		DataUrlSet { rollup_id: RollupId, url: Option<DataUrlOf<T>> },
 		/// A rollup stopped accepting sequences.
 		RollupPaused { rollup_id: RollupId },
 		/// A rollup accepts sequences again.
@@ -486,6 +500,11 @@ pub mod pallet {
 		NotCommitted,
 		/// You already revealed in this window.
 		AlreadyRevealed,
+		/// The data URL is longer than `MaxDataUrlLen` bytes (see the pallet's constants).
+		DataUrlTooLong,
+		/// The data URL must start with `http://` or `https://` and hold only visible ASCII
+		/// characters (no spaces).
+		DataUrlMalformed,
 	}
 
 	#[pallet::hooks]
@@ -714,6 +733,21 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			Self::do_reveal(who, rollup_id, sequence_index, proof)
+		}
+
+		/// Set or remove (`None`) the URL where miners fetch the rollup's batch data (owner
+		/// only). Miners request `GET {url}/sequences/{sequence_index}` and check what they
+		/// get against the batch headers on chain, so a wrong server cannot make them prove
+		/// anything else.
+		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::set_data_url())]
+		pub fn set_data_url(
+			origin: OriginFor<T>,
+			rollup_id: RollupId,
+			url: Option<alloc::vec::Vec<u8>>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_set_data_url(who, rollup_id, url)
 		}
 
 		/// Set the runtime-wide limits (admin origin): window bounds and defaults, unbonding

@@ -72,6 +72,7 @@ impl pallet_zkpow::Config for Test {
 	type RollupDepositBase = ConstU128<DEPOSIT_BASE>;
 	type RollupDepositPerByte = ConstU128<DEPOSIT_PER_BYTE>;
 	type MaxNameLen = ConstU32<32>;
+	type MaxDataUrlLen = ConstU32<64>;
 	type MaxVerifyingKeyLen = ConstU32<2048>;
 	type MaxProofLen = ConstU32<512>;
 	type MaxBatchesPerSequence = ConstU32<8>;

@@ -155,6 +155,8 @@ pub struct RollupSummary<AccountId, Balance, BlockNumber> {
 	pub next_sequence: SequenceIndex,
 	/// History counters.
 	pub stats: RollupStats<Balance>,
+	/// Where miners fetch the batch data (`{url}/sequences/{index}`), if the owner set it.
+	pub data_url: Option<Vec<u8>>,
 }
 
 impl<T: Config> Pallet<T> {
@@ -305,6 +307,7 @@ impl<T: Config> Pallet<T> {
 			last_state_root: r.last_state_root,
 			next_sequence: r.next_sequence,
 			stats: r.stats,
+			data_url: DataUrls::<T>::get(rollup_id).map(|url| url.into_inner()),
 		})
 	}
 }

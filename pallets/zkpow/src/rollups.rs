@@ -2,7 +2,7 @@
 //! submission.
 
 use crate::{
-	pallet::*, BalanceOf, BaseChain, BatchesOf, Bytes32, RollupInfo, RollupParamsOf, RollupStats,
+	pallet::*, BalanceOf, BaseChain, BatchesOf, Bytes32, DataUrlOf, RollupInfo, RollupParamsOf, RollupStats,
 	RollupStatus, RollupTermsOf, SequenceInfo, VerifierConfig, VerifierKind,
 };
 use frame_support::{
@@ -227,6 +227,29 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	pub(crate) fn do_set_data_url(
+		who: T::AccountId,
+		rollup_id: RollupId,
+		url: Option<alloc::vec::Vec<u8>>,
+	) -> DispatchResult {
+		Self::owned_rollup(&who, rollup_id)?;
+		let url = url
+			.map(|url| -> Result<DataUrlOf<T>, Error<T>> {
+				let well_formed = (url.starts_with(b"http://") || url.starts_with(b"https://"))
+					&& url.iter().all(|c| c.is_ascii_graphic());
+				let url: DataUrlOf<T> = url.try_into().map_err(|_| Error::<T>::DataUrlTooLong)?;
+				ensure!(well_formed, Error::<T>::DataUrlMalformed);
+				Ok(url)
+			})
+			.transpose()?;
+		match &url {
+			Some(url) => DataUrls::<T>::insert(rollup_id, url),
+			None => DataUrls::<T>::remove(rollup_id),
+		}
+		Self::deposit_event(Event::DataUrlSet { rollup_id, url });
+		Ok(())
+	}
+
 	pub(crate) fn do_deregister_rollup(who: T::AccountId, rollup_id: RollupId) -> DispatchResult {
 		let rollup = Self::owned_rollup(&who, rollup_id)?;
 		ensure!(rollup.in_flight == 0, Error::<T>::SequencesInFlight);
@@ -243,6 +266,7 @@ impl<T: Config> Pallet<T> {
 		)?;
 		Rollups::<T>::remove(rollup_id);
 		Verifiers::<T>::remove(rollup_id);
+		DataUrls::<T>::remove(rollup_id);
 		Self::deposit_event(Event::RollupDeregistered {
 			rollup_id,
 			refunded,

@@ -41,6 +41,7 @@ pub trait WeightInfo {
 	fn reveal_proof_valid() -> Weight;
 	fn reveal_proof_invalid() -> Weight;
 	fn set_protocol_limits() -> Weight;
+	fn set_data_url() -> Weight;
 	fn on_initialize_idle() -> Weight;
 	fn on_initialize_pending(p: u32) -> Weight;
 	fn settle_finalized(c: u32) -> Weight;
@@ -123,6 +124,11 @@ macro_rules! placeholder_weights {
 		}
 		fn set_protocol_limits() -> Weight {
 			Weight::from_parts(10_000_000, 0).saturating_add(<$db>::get().writes(1))
+		}
+		fn set_data_url() -> Weight {
+			Weight::from_parts(20_000_000, 2_000)
+				.saturating_add(<$db>::get().reads(1))
+				.saturating_add(<$db>::get().writes(1))
 		}
 		fn on_initialize_idle() -> Weight {
 			Weight::from_parts(5_000_000, 10_000)

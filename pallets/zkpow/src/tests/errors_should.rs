@@ -45,6 +45,8 @@ const REACHED: &[(&str, &str)] = &[
 	("RevealWindowClosed", "reveal_should::reject_at_the_deadline_even_if_settlement_is_late"),
 	("NotCommitted", "reveal_should::reject_reveals_without_commit_or_twice"),
 	("AlreadyRevealed", "reveal_should::reject_reveals_without_commit_or_twice"),
+	("DataUrlTooLong", "registration_should::reject_data_urls_that_are_too_long_or_malformed"),
+	("DataUrlMalformed", "registration_should::reject_data_urls_that_are_too_long_or_malformed"),
 ];
 
 #[test]

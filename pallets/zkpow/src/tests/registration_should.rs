@@ -453,3 +453,65 @@ fn reject_deregistration_with_work_in_flight() {
 		);
 	});
 }
+
+#[test]
+fn let_owner_set_and_remove_the_data_url() {
+	new_test_ext().execute_with(|| {
+		let id = setup_rollup();
+		let url = b"http://127.0.0.1:8700/rollup".to_vec();
+		assert_noop!(
+			Zkpow::set_data_url(RuntimeOrigin::signed(sequencer()), id, Some(url.clone())),
+			Error::<Test>::NotRollupOwner
+		);
+		assert_noop!(
+			Zkpow::set_data_url(RuntimeOrigin::signed(owner()), id + 1, Some(url.clone())),
+			Error::<Test>::RollupNotFound
+		);
+		assert_ok!(Zkpow::set_data_url(RuntimeOrigin::signed(owner()), id, Some(url.clone())));
+		assert_eq!(DataUrls::<Test>::get(id).unwrap().into_inner(), url);
+		System::assert_last_event(
+			Event::DataUrlSet { rollup_id: id, url: Some(url.clone().try_into().unwrap()) }.into(),
+		);
+		assert_eq!(Zkpow::rollup_info(id).unwrap().data_url, Some(url));
+
+		assert_ok!(Zkpow::set_data_url(RuntimeOrigin::signed(owner()), id, None));
+		assert!(DataUrls::<Test>::get(id).is_none());
+		System::assert_last_event(Event::DataUrlSet { rollup_id: id, url: None }.into());
+	});
+}
+
+#[test]
+fn reject_data_urls_that_are_too_long_or_malformed() {
+	new_test_ext().execute_with(|| {
+		let id = setup_rollup();
+		let max = <<Test as Config>::MaxDataUrlLen as frame_support::traits::Get<u32>>::get() as usize;
+		let mut long = b"https://".to_vec();
+		long.resize(max + 1, b'a');
+		assert_noop!(
+			Zkpow::set_data_url(RuntimeOrigin::signed(owner()), id, Some(long.clone())),
+			Error::<Test>::DataUrlTooLong
+		);
+		long.truncate(max);
+		assert_ok!(Zkpow::set_data_url(RuntimeOrigin::signed(owner()), id, Some(long)));
+		for bad in [&b"ftp://host/x"[..], b"127.0.0.1:8700", b"http://host/a b", b"http://h\xc3\xa9"] {
+			assert_noop!(
+				Zkpow::set_data_url(RuntimeOrigin::signed(owner()), id, Some(bad.to_vec())),
+				Error::<Test>::DataUrlMalformed
+			);
+		}
+	});
+}
+
+#[test]
+fn drop_the_data_url_at_deregistration() {
+	new_test_ext().execute_with(|| {
+		let id = setup_rollup();
+		assert_ok!(Zkpow::set_data_url(
+			RuntimeOrigin::signed(owner()),
+			id,
+			Some(b"https://data.example/r".to_vec())
+		));
+		assert_ok!(Zkpow::deregister_rollup(RuntimeOrigin::signed(owner()), id));
+		assert!(DataUrls::<Test>::get(id).is_none());
+	});
+}
