@@ -55,6 +55,10 @@ pub struct Cli {
 	/// Node options (`--dev`, `--chain`, `--validator`, ports, ...).
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
+
+	/// Miner options (`--miner`, `--prover-url`, ...).
+	#[clap(flatten)]
+	pub miner: crate::miner::MinerParams,
 }
 
 /// Stand-in for the `benchmark` subcommand in a node built without benchmarks.

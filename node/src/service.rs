@@ -144,6 +144,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 /// Builds and starts a full node (an authority when keys and `--validator` say so).
 pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>>(
 	config: Configuration,
+	miner: Option<crate::miner::MinerConfig>,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -234,6 +235,24 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
 	};
+
+	if let Some(miner) = miner {
+		let offchain_db = backend.offchain_storage().ok_or_else(|| {
+			ServiceError::Other("the miner needs the off-chain database, which this backend lacks".into())
+		})?;
+		task_manager.spawn_handle().spawn(
+			"zkpow-miner",
+			Some("zkpow-miner"),
+			crate::miner::run(
+				miner,
+				client.clone(),
+				transaction_pool.clone(),
+				keystore_container.keystore(),
+				offchain_db,
+				prometheus_registry.clone(),
+			),
+		);
+	}
 
 	let _rpc_handlers = sc_service::spawn_tasks(sc_service::SpawnTasksParams {
 		network: Arc::new(network.clone()),

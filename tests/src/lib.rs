@@ -15,7 +15,7 @@ use sp_keyring::Sr25519Keyring;
 use std::{
 	future::Future,
 	net::TcpListener,
-	path::PathBuf,
+	path::{Path, PathBuf},
 	process::{Child, Command, Stdio},
 	time::{Duration, Instant},
 };
@@ -44,6 +44,102 @@ pub fn node_binary() -> PathBuf {
 	bin
 }
 
+/// Path of the `zkpow-prover` binary: `$ZKPOW_PROVER_BIN`, or the one cargo built next to
+/// this test executable.
+pub fn prover_binary() -> PathBuf {
+	if let Ok(path) = std::env::var("ZKPOW_PROVER_BIN") {
+		return PathBuf::from(path);
+	}
+	let exe = std::env::current_exe().expect("test executable has a path");
+	let bin = exe.parent().and_then(|d| d.parent()).expect("deps dir").join("zkpow-prover");
+	assert!(
+		bin.exists(),
+		"{} does not exist: build it first (`cargo build -p zkpow-prover`) or set ZKPOW_PROVER_BIN",
+		bin.display()
+	);
+	bin
+}
+
+/// A running prover host (`zkpow-prover serve`, `test` circuits) on a loopback port;
+/// killed when dropped.
+pub struct ProverHost {
+	child: Option<Child>,
+	/// The port it listens on (kept across [`ProverHost::stop`] and [`ProverHost::start`]).
+	pub port: u16,
+	dir: tempfile::TempDir,
+}
+
+impl ProverHost {
+	/// A host on a free port, not started yet.
+	pub fn new() -> ProverHost {
+		let dir = tempfile::Builder::new().prefix("zkpow-prover-").tempdir().expect("tempdir");
+		ProverHost { child: None, port: free_port(), dir }
+	}
+
+	/// A started host.
+	pub async fn spawn() -> ProverHost {
+		let mut host = ProverHost::new();
+		host.start().await;
+		host
+	}
+
+	/// Its base URL.
+	pub fn url(&self) -> String {
+		format!("http://127.0.0.1:{}", self.port)
+	}
+
+	/// Starts it and waits until it listens (it loads its keys first).
+	pub async fn start(&mut self) {
+		let log = std::fs::OpenOptions::new()
+			.create(true)
+			.append(true)
+			.open(self.dir.path().join("prover.log"))
+			.expect("log file");
+		let child = Command::new(prover_binary())
+			.args(["serve", "--config", "test", "--listen", &format!("127.0.0.1:{}", self.port)])
+			.stdout(Stdio::null())
+			.stderr(log)
+			.spawn()
+			.expect("start zkpow-prover");
+		self.child = Some(child);
+		let port = self.port;
+		wait_for("the prover host to listen", Duration::from_secs(300), || async move {
+			Ok(std::net::TcpStream::connect(("127.0.0.1", port)).ok().map(|_| ()))
+		})
+		.await
+		.unwrap_or_else(|e| panic!("{e}\n{}", self.log()));
+	}
+
+	/// Kills it.
+	pub fn stop(&mut self) {
+		if let Some(mut child) = self.child.take() {
+			let _ = child.kill();
+			let _ = child.wait();
+		}
+	}
+
+	/// What it logged.
+	pub fn log(&self) -> String {
+		std::fs::read_to_string(self.dir.path().join("prover.log")).unwrap_or_default()
+	}
+}
+
+impl Drop for ProverHost {
+	fn drop(&mut self) {
+		self.stop();
+	}
+}
+
+/// `GET path` from a loopback HTTP server (e.g. a node's Prometheus endpoint); the body.
+pub fn http_get(port: u16, path: &str) -> String {
+	use std::io::{Read, Write};
+	let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+	write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").expect("request");
+	let mut response = String::new();
+	stream.read_to_string(&mut response).expect("response");
+	response.split_once("\r\n\r\n").map(|(_, body)| body.to_string()).unwrap_or_default()
+}
+
 /// A TCP port that was free a moment ago on 127.0.0.1.
 pub fn free_port() -> u16 {
 	TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("bind").port()
@@ -58,6 +154,7 @@ pub struct Node {
 	pub p2p_port: u16,
 	/// Prometheus port.
 	pub prometheus_port: u16,
+	args: Vec<String>,
 	base: tempfile::TempDir,
 }
 
@@ -66,22 +163,50 @@ impl Node {
 	pub fn spawn(args: &[&str]) -> Node {
 		let base = tempfile::Builder::new().prefix("zkpow-node-").tempdir().expect("tempdir");
 		let (rpc_port, p2p_port, prometheus_port) = (free_port(), free_port(), free_port());
-		let log = std::fs::File::create(base.path().join("node.log")).expect("log file");
-		let child = Command::new(node_binary())
+		let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+		let child = Self::start(&args, base.path(), rpc_port, p2p_port, prometheus_port);
+		Node { child, rpc_port, p2p_port, prometheus_port, args, base }
+	}
+
+	fn start(args: &[String], base: &Path, rpc: u16, p2p: u16, prometheus: u16) -> Child {
+		let log = std::fs::OpenOptions::new()
+			.create(true)
+			.append(true)
+			.open(base.join("node.log"))
+			.expect("log file");
+		Command::new(node_binary())
 			.args(args)
 			.arg("--base-path")
-			.arg(base.path().join("data"))
-			.args(["--rpc-port", &rpc_port.to_string()])
-			.args(["--port", &p2p_port.to_string()])
-			.args(["--prometheus-port", &prometheus_port.to_string()])
+			.arg(base.join("data"))
+			.args(["--rpc-port", &rpc.to_string()])
+			.args(["--port", &p2p.to_string()])
+			.args(["--prometheus-port", &prometheus.to_string()])
 			.args(["--no-telemetry", "--no-mdns"])
 			// Validators of non-development chains need a persistent network key.
-			.args(["--node-key", &format!("{:064x}", u64::from(p2p_port) + 1)])
+			.args(["--node-key", &format!("{:064x}", u64::from(p2p) + 1)])
 			.stdout(Stdio::null())
 			.stderr(log)
 			.spawn()
-			.expect("start zkpow-node");
-		Node { child, rpc_port, p2p_port, prometheus_port, base }
+			.expect("start zkpow-node")
+	}
+
+	/// Kills the process (as a crash would) and starts it again with the same arguments,
+	/// ports and base path; its log continues in the same file.
+	pub fn restart(&mut self) {
+		self.kill();
+		self.child =
+			Self::start(&self.args, self.base.path(), self.rpc_port, self.p2p_port, self.prometheus_port);
+	}
+
+	/// The `/ip4/127.0.0.1/tcp/<port>/p2p/<peer id>` address other nodes reach it at.
+	pub async fn multiaddr(&self, rpc: &Rpc) -> String {
+		let peer_id: String = rpc.call("system_localPeerId", rpc_params![]).await.expect("peer id").as_str().expect("string").into();
+		format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer_id}", self.p2p_port)
+	}
+
+	/// Everything the node logged so far (across restarts).
+	pub fn log(&self) -> String {
+		std::fs::read_to_string(self.base.path().join("node.log")).unwrap_or_default()
 	}
 
 	/// The WebSocket URL of the node's RPC server.
@@ -91,7 +216,7 @@ impl Node {
 
 	/// The last `lines` lines the node logged (for failure messages).
 	pub fn log_tail(&self, lines: usize) -> String {
-		let log = std::fs::read_to_string(self.base.path().join("node.log")).unwrap_or_default();
+		let log = self.log();
 		let all: Vec<&str> = log.lines().collect();
 		all[all.len().saturating_sub(lines)..].join("\n")
 	}

@@ -1,0 +1,229 @@
+//! The miner's view of the chain: runtime API queries at the best block, the miner key,
+//! and signing and submitting extrinsics to the node's own transaction pool.
+
+use super::{Pool, LOG_TARGET, MINER_KEY_TYPE};
+use crate::service::FullClient;
+use codec::{Decode, Encode};
+use frame_system_rpc_runtime_api::AccountNonceApi;
+use pallet_zkpow::VerifierKind;
+use pallet_zkpow_runtime_api::{MinerInfo, RollupSummary, SequenceStatus, TaskInfo, ZkpowApi};
+use sc_transaction_pool_api::{
+	error::{Error as PoolError, IntoPoolError},
+	TransactionPool, TransactionSource,
+};
+use sp_api::{Core, ProvideRuntimeApi};
+use sp_blockchain::HeaderBackend;
+use sp_core::{sr25519, H256};
+use sp_keystore::KeystorePtr;
+use sp_runtime::{transaction_validity::InvalidTransaction, AccountId32, MultiAddress, MultiSignature};
+use std::sync::Arc;
+use zkpow_runtime::{
+	opaque::UncheckedExtrinsic as OpaqueExtrinsic, AccountId, Balance, BlockNumber, Nonce,
+	Runtime, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic,
+};
+
+/// Blocks a nonce may stay unused on chain before the miner stops counting on the
+/// extrinsics it gave to the pool (they were dropped) and reuses it.
+const NONCE_STALL_BLOCKS: u32 = 10;
+
+/// Most tasks read per block.
+const TASKS_PER_BLOCK: u32 = 256;
+
+/// The best block.
+#[derive(Clone, Copy, Debug)]
+pub struct Best {
+	pub hash: H256,
+	pub number: BlockNumber,
+}
+
+/// Why the pool did not take an extrinsic.
+#[derive(Debug)]
+pub enum SubmitError {
+	/// It is in the pool already.
+	AlreadyInPool,
+	/// Its nonce was used (it was included, or another extrinsic took the nonce).
+	Stale,
+	/// Anything else (invalid at the best block, pool full, ...).
+	Other(String),
+}
+
+/// Chain access of the miner.
+pub struct Chain {
+	client: Arc<FullClient>,
+	pool: Arc<Pool>,
+	keystore: KeystorePtr,
+	/// The next nonce the miner will use, if it has extrinsics in flight.
+	next_nonce: Option<Nonce>,
+	/// The on-chain nonce and the block it was first seen at, to find dropped extrinsics.
+	seen_nonce: (Nonce, BlockNumber),
+}
+
+type Api<'a> = sp_api::ApiRef<'a, <FullClient as ProvideRuntimeApi<zkpow_runtime::opaque::Block>>::Api>;
+
+impl Chain {
+	pub fn new(client: Arc<FullClient>, pool: Arc<Pool>, keystore: KeystorePtr) -> Self {
+		Self { client, pool, keystore, next_nonce: None, seen_nonce: (0, 0) }
+	}
+
+	fn api(&self) -> Api<'_> {
+		self.client.runtime_api()
+	}
+
+	/// The best block.
+	pub fn best(&self) -> Best {
+		let info = self.client.info();
+		Best { hash: info.best_hash, number: info.best_number }
+	}
+
+	/// The miner key: the first `zkpw` sr25519 key of the keystore.
+	pub fn miner_key(&self) -> Option<sr25519::Public> {
+		self.keystore.sr25519_public_keys(MINER_KEY_TYPE).into_iter().next()
+	}
+
+	/// Open tasks by priority from `start_batch` on.
+	pub fn open_tasks(
+		&self,
+		at: H256,
+		start_batch: u64,
+	) -> Result<Vec<TaskInfo<Balance, BlockNumber>>, String> {
+		self.api()
+			.open_tasks(at, None, Some(start_batch), TASKS_PER_BLOCK)
+			.map_err(|e| e.to_string())
+	}
+
+	/// A sequence's status.
+	pub fn sequence_status(
+		&self,
+		at: H256,
+		rollup_id: u32,
+		sequence_index: u64,
+	) -> Result<Option<SequenceStatus<AccountId, Balance, BlockNumber>>, String> {
+		self.api().sequence_status(at, rollup_id, sequence_index).map_err(|e| e.to_string())
+	}
+
+	/// The miner's bond and totals.
+	pub fn miner_info(
+		&self,
+		at: H256,
+		miner: sr25519::Public,
+	) -> Result<Option<MinerInfo<Balance, BlockNumber>>, String> {
+		self.api().miner_info(at, AccountId32::from(miner)).map_err(|e| e.to_string())
+	}
+
+	/// A rollup's registration.
+	pub fn rollup_info(
+		&self,
+		at: H256,
+		rollup_id: u32,
+	) -> Result<Option<RollupSummary<AccountId, Balance, BlockNumber>>, String> {
+		self.api().rollup_info(at, rollup_id).map_err(|e| e.to_string())
+	}
+
+	/// Whether the miner can prove the rollup's sequences; the reason if not.
+	pub fn provable(&self, at: H256, rollup_id: u32) -> Result<String, String> {
+		let rollup = self.rollup_info(at, rollup_id)?.ok_or("not registered")?;
+		if rollup.verifier != VerifierKind::ReferenceArtifactV1 {
+			return Err(format!(
+				"its verifier is {:?}; the prover hosts make ReferenceArtifactV1 artifacts",
+				rollup.verifier
+			));
+		}
+		let url = rollup.data_url.ok_or("it has no data URL (`set_data_url`)")?;
+		String::from_utf8(url).map_err(|_| "its data URL is not UTF-8".into())
+	}
+
+	fn account_nonce(&self, at: H256, who: &AccountId) -> Result<Nonce, String> {
+		self.api().account_nonce(at, who.clone()).map_err(|e| e.to_string())
+	}
+
+	/// The nonce for the miner's next extrinsic: the on-chain nonce, or past the
+	/// extrinsics still in the pool.
+	fn take_nonce(&mut self, best: Best, who: &AccountId) -> Result<Nonce, String> {
+		let on_chain = self.account_nonce(best.hash, who)?;
+		if on_chain != self.seen_nonce.0 {
+			self.seen_nonce = (on_chain, best.number);
+		}
+		let stalled = best.number.saturating_sub(self.seen_nonce.1) >= NONCE_STALL_BLOCKS;
+		let nonce = match self.next_nonce {
+			Some(next) if next > on_chain && !stalled => next,
+			_ => on_chain,
+		};
+		self.next_nonce = Some(nonce + 1);
+		Ok(nonce)
+	}
+
+	/// Signs `call` with the miner key and the next nonce; returns the encoded extrinsic
+	/// and its nonce.
+	pub fn sign(
+		&mut self,
+		best: Best,
+		miner: sr25519::Public,
+		call: pallet_zkpow::Call<Runtime>,
+	) -> Result<(Vec<u8>, Nonce), String> {
+		let who = AccountId32::from(miner);
+		let nonce = self.take_nonce(best, &who)?;
+		let call = RuntimeCall::Zkpow(call);
+		let version = self.api().version(best.hash).map_err(|e| e.to_string())?;
+		let genesis = self.client.info().genesis_hash;
+		let tx_ext: TxExtension = (
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
+			frame_system::CheckNonce::<Runtime>::from(nonce),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+			frame_system::WeightReclaim::<Runtime>::new(),
+		);
+		let implicit = (
+			(),
+			version.spec_version,
+			version.transaction_version,
+			genesis,
+			genesis,
+			(),
+			(),
+			(),
+			None,
+			(),
+		);
+		let payload = SignedPayload::from_raw(call.clone(), tx_ext.clone(), implicit);
+		let signature = payload
+			.using_encoded(|bytes| self.keystore.sr25519_sign(MINER_KEY_TYPE, &miner, bytes))
+			.map_err(|e| format!("keystore: {e}"))?
+			.ok_or("the miner key left the keystore")?;
+		let xt = UncheckedExtrinsic::new_signed(
+			call,
+			MultiAddress::Id(who),
+			MultiSignature::Sr25519(signature),
+			tx_ext,
+		);
+		Ok((xt.encode(), nonce))
+	}
+
+	/// Gives an encoded extrinsic to the pool (which gossips it to the network).
+	pub async fn submit(&mut self, best: Best, extrinsic: &[u8]) -> Result<(), SubmitError> {
+		let xt = OpaqueExtrinsic::decode(&mut &extrinsic[..])
+			.map_err(|e| SubmitError::Other(format!("undecodable extrinsic: {e}")))?;
+		match self.pool.submit_one(best.hash, TransactionSource::Local, xt).await {
+			Ok(_) => Ok(()),
+			Err(e) => Err(match e.into_pool_error() {
+				Ok(PoolError::AlreadyImported(_)) | Ok(PoolError::TemporarilyBanned) => {
+					SubmitError::AlreadyInPool
+				},
+				Ok(PoolError::InvalidTransaction(InvalidTransaction::Stale)) => {
+					// The nonce is used: the next extrinsic must not count on it.
+					self.next_nonce = None;
+					SubmitError::Stale
+				},
+				Ok(other) => {
+					log::debug!(target: LOG_TARGET, "pool refused an extrinsic: {other:?}");
+					SubmitError::Other(other.to_string())
+				},
+				Err(other) => SubmitError::Other(other.to_string()),
+			}),
+		}
+	}
+}

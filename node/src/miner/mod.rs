@@ -1,0 +1,344 @@
+//! The ZKPoW miner: a worker inside the node that proves open sequences on the miner's
+//! prover hosts and runs the two-step submission with the miner key from the keystore.
+//!
+//! It mirrors the three parts of SPEC §5:
+//!
+//! - [`generator`] (Proof Generator): for each open sequence, in priority order, fetches
+//!   the batch witnesses from the rollup's data URL, dispatches the batch proofs to the
+//!   prover hosts in parallel, then the aggregator proof (more than one batch) and the
+//!   final proof bound to the miner account;
+//! - [`sender`] (Proof Sender): commits a final proof's hash while the commit window
+//!   allows, waits for the reveal window, reveals; de-duplicated and ordered by start
+//!   batch, and never sends an extrinsic that could land twice;
+//! - this module (Proof Manager): resumes everything persisted in the node's off-chain
+//!   database at start, feeds sequences from the chain to the generator, hands final
+//!   proofs to the sender and re-queues sequences whose window closed without a valid
+//!   proof.
+//!
+//! It runs in the node rather than in the runtime's `offchain_worker` hook: proving takes
+//! minutes of HTTP round trips to other machines and must survive node restarts and
+//! runtime upgrades, while a runtime off-chain worker is a short WASM call per block. It
+//! uses the same off-chain database and keystore as the runtime's workers.
+//!
+//! The miner key has its own key type, `zkpw` (sr25519): `zkpow-node key insert
+//! --key-type zkpw --scheme sr25519 --suri ...` or `author_insertKey`. Without one the
+//! miner waits, checking again at every block.
+
+mod chain;
+mod data;
+mod generator;
+mod job;
+mod metrics;
+mod prover;
+mod sender;
+
+use crate::service::FullClient;
+use chain::Chain;
+use futures::StreamExt;
+use job::{Job, JobStore};
+use sc_client_api::BlockchainEvents;
+use sp_core::{crypto::KeyTypeId, offchain::OffchainStorage};
+use sp_keystore::KeystorePtr;
+use std::{collections::BTreeMap, sync::Arc, time::Duration};
+use zkpow_runtime::opaque::Block;
+
+/// Key type of the miner key in the keystore.
+pub const MINER_KEY_TYPE: KeyTypeId = KeyTypeId(*b"zkpw");
+
+/// Log target of every miner line.
+pub const LOG_TARGET: &str = "zkpow-miner";
+
+/// The transaction pool the miner submits to.
+pub type Pool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
+
+/// Miner options of `zkpow-node`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct MinerParams {
+	/// Run the ZKPoW miner: prove open sequences on the prover hosts given with
+	/// `--prover-url` and commit and reveal them with the `zkpw` key of the keystore.
+	#[arg(long)]
+	pub miner: bool,
+
+	/// URL of a prover host (`zkpow-prover serve`); repeat it or separate URLs with commas
+	/// to spread the proving over several hosts.
+	#[arg(long = "prover-url", value_name = "URL", value_delimiter = ',')]
+	pub prover_urls: Vec<String>,
+
+	/// Skip sequences that start below this batch number (to join without proving
+	/// history).
+	#[arg(long = "miner-start-batch", value_name = "BATCH", default_value_t = 0)]
+	pub start_batch: u64,
+
+	/// Prove only these rollups (comma separated ids); by default every rollup whose
+	/// proofs the prover hosts make and that publishes a data URL.
+	#[arg(long = "miner-rollup", value_name = "ID", value_delimiter = ',')]
+	pub rollups: Vec<u32>,
+
+	/// Most sequences being proven at the same time.
+	#[arg(long = "miner-max-sequences", value_name = "N", default_value_t = 8)]
+	pub max_sequences: usize,
+}
+
+/// The validated miner configuration.
+#[derive(Debug, Clone)]
+pub struct MinerConfig {
+	/// Prover host base URLs, without a trailing slash.
+	pub prover_urls: Vec<String>,
+	/// Lowest start batch of sequences to prove.
+	pub start_batch: u64,
+	/// Rollups to prove (empty: all).
+	pub rollups: Vec<u32>,
+	/// Most sequences in the proving stages at once.
+	pub max_sequences: usize,
+	/// How often prover tasks are polled.
+	pub poll_interval: Duration,
+}
+
+impl MinerParams {
+	/// Checks the options; `None` when the miner is off.
+	pub fn config(&self) -> Result<Option<MinerConfig>, String> {
+		if !self.miner {
+			if !self.prover_urls.is_empty() {
+				return Err("--prover-url is only used with --miner".into());
+			}
+			return Ok(None);
+		}
+		if self.prover_urls.is_empty() {
+			return Err("--miner needs at least one --prover-url (a `zkpow-prover serve` host)".into());
+		}
+		let mut urls = Vec::new();
+		for url in &self.prover_urls {
+			let parsed = reqwest::Url::parse(url)
+				.map_err(|e| format!("--prover-url `{url}` is not a URL: {e}"))?;
+			if !matches!(parsed.scheme(), "http" | "https") {
+				return Err(format!("--prover-url `{url}` must be an http:// or https:// URL"));
+			}
+			urls.push(url.trim_end_matches('/').to_string());
+		}
+		if self.max_sequences == 0 {
+			return Err("--miner-max-sequences must be at least 1".into());
+		}
+		Ok(Some(MinerConfig {
+			prover_urls: urls,
+			start_batch: self.start_batch,
+			rollups: self.rollups.clone(),
+			max_sequences: self.max_sequences,
+			poll_interval: Duration::from_millis(500),
+		}))
+	}
+}
+
+/// Runs the miner until the node stops.
+pub async fn run<S: OffchainStorage + 'static>(
+	config: MinerConfig,
+	client: Arc<FullClient>,
+	pool: Arc<Pool>,
+	keystore: KeystorePtr,
+	offchain_db: S,
+	registry: Option<substrate_prometheus_endpoint::Registry>,
+) {
+	let metrics = registry.as_ref().and_then(|r| match metrics::Metrics::register(r) {
+		Ok(m) => Some(m),
+		Err(e) => {
+			log::warn!(target: LOG_TARGET, "miner metrics not registered: {e}");
+			None
+		},
+	});
+	let chain = Chain::new(client.clone(), pool, keystore);
+	let mut miner = Miner::new(config, chain, JobStore::new(offchain_db), metrics);
+	let mut blocks = client.import_notification_stream().filter(|n| futures::future::ready(n.is_new_best));
+	let mut ticker = tokio::time::interval(miner.config.poll_interval);
+	ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+	loop {
+		tokio::select! {
+			block = blocks.next() => {
+				if block.is_none() {
+					return;
+				}
+				miner.on_new_best().await;
+			},
+			_ = ticker.tick() => miner.poll_provers().await,
+		}
+	}
+}
+
+/// The miner's state: jobs by (rollup, sequence), persisted on every change.
+pub struct Miner<S> {
+	config: MinerConfig,
+	chain: Chain,
+	store: JobStore<S>,
+	jobs: BTreeMap<(u32, u64), Job>,
+	provers: prover::ProverPool,
+	data: data::DataClient,
+	metrics: Option<metrics::Metrics>,
+	/// The miner account, once a key is in the keystore.
+	account: Option<sp_core::sr25519::Public>,
+	/// Messages already logged, so a repeating condition is logged once.
+	said: std::collections::HashSet<String>,
+	/// Reward and slash totals last seen, to log changes.
+	totals: Option<(zkpow_runtime::Balance, zkpow_runtime::Balance)>,
+}
+
+impl<S: OffchainStorage> Miner<S> {
+	fn new(
+		config: MinerConfig,
+		chain: Chain,
+		store: JobStore<S>,
+		metrics: Option<metrics::Metrics>,
+	) -> Self {
+		let jobs: BTreeMap<_, _> = store.load().into_iter().map(|j| (j.key(), j)).collect();
+		let provers = prover::ProverPool::new(config.prover_urls.clone());
+		log::info!(
+			target: LOG_TARGET,
+			"miner started with {} prover host(s) ({}), from batch {}; {} sequence(s) resumed from the off-chain database",
+			config.prover_urls.len(),
+			config.prover_urls.join(", "),
+			config.start_batch,
+			jobs.len(),
+		);
+		for job in jobs.values() {
+			log::info!(target: LOG_TARGET, "{}: resumed ({})", job.name(), job.stage());
+		}
+		Self {
+			config,
+			chain,
+			store,
+			jobs,
+			provers,
+			data: data::DataClient::new(),
+			metrics,
+			account: None,
+			said: Default::default(),
+			totals: None,
+		}
+	}
+
+	/// Logs `message` at info level the first time `key` is seen.
+	fn say_once(&mut self, key: String, message: impl FnOnce() -> String) {
+		if self.said.insert(key) {
+			log::info!(target: LOG_TARGET, "{}", message());
+		}
+	}
+
+	/// Looks the miner key up (it may be inserted while the node runs).
+	fn miner_account(&mut self) -> Option<sp_core::sr25519::Public> {
+		if self.account.is_none() {
+			self.account = self.chain.miner_key();
+			match self.account {
+				Some(key) => log::info!(
+					target: LOG_TARGET,
+					"mining as {}",
+					sp_core::crypto::Ss58Codec::to_ss58check(&sp_runtime::AccountId32::from(key))
+				),
+				None => self.say_once("no-key".into(), || {
+					"no `zkpw` key in the keystore: the miner waits (insert one with `key insert --key-type zkpw` or `author_insertKey`)".into()
+				}),
+			}
+		}
+		self.account
+	}
+
+	fn save(&mut self, key: (u32, u64)) {
+		if let Some(job) = self.jobs.get(&key) {
+			self.store.save(job);
+		}
+	}
+
+	fn drop_job(&mut self, key: (u32, u64)) {
+		if self.jobs.remove(&key).is_some() {
+			self.store.remove(key);
+		}
+	}
+
+	/// At every new best block: pick up new sequences, settle the state of known ones on
+	/// chain and send what the windows allow.
+	async fn on_new_best(&mut self) {
+		let Some(account) = self.miner_account() else { return };
+		let best = self.chain.best();
+		self.discover(best);
+		self.track_totals(best, account);
+		sender::run(self, best, account).await;
+		self.update_gauges();
+	}
+
+	/// Between blocks: move proving forward.
+	async fn poll_provers(&mut self) {
+		let Some(account) = self.account else { return };
+		let best = self.chain.best();
+		generator::run(self, best, account).await;
+		self.update_gauges();
+	}
+
+	/// Adds open sequences not known yet, in priority order.
+	fn discover(&mut self, best: chain::Best) {
+		let tasks = match self.chain.open_tasks(best.hash, self.config.start_batch) {
+			Ok(tasks) => tasks,
+			Err(e) => {
+				log::warn!(target: LOG_TARGET, "cannot list open tasks: {e}");
+				return;
+			},
+		};
+		for task in tasks {
+			let key = (task.rollup_id, task.sequence_index);
+			if self.jobs.contains_key(&key) {
+				continue;
+			}
+			if !self.config.rollups.is_empty() && !self.config.rollups.contains(&task.rollup_id) {
+				continue;
+			}
+			if let Err(reason) = self.chain.provable(best.hash, task.rollup_id) {
+				self.say_once(format!("skip-{}", task.rollup_id), || {
+					format!("rollup {}: not mining it: {reason}", task.rollup_id)
+				});
+				continue;
+			}
+			let job = Job::new(&task);
+			log::info!(
+				target: LOG_TARGET,
+				"{}: new task, batches {}..={} ({} batch(es)), reward {}",
+				job.name(),
+				task.start_batch,
+				task.start_batch + u64::from(task.batch_count) - 1,
+				task.batch_count,
+				task.reward,
+			);
+			self.store.save(&job);
+			self.jobs.insert(key, job);
+		}
+	}
+
+	fn track_totals(&mut self, best: chain::Best, account: sp_core::sr25519::Public) {
+		let Ok(Some(info)) = self.chain.miner_info(best.hash, account) else { return };
+		if let Some((rewards, slashes)) = self.totals {
+			if info.total_rewards > rewards {
+				log::info!(
+					target: LOG_TARGET,
+					"rewarded {} (total {})",
+					info.total_rewards - rewards,
+					info.total_rewards
+				);
+			}
+			if info.total_slashed > slashes {
+				log::warn!(
+					target: LOG_TARGET,
+					"slashed {} (total {})",
+					info.total_slashed - slashes,
+					info.total_slashed
+				);
+			}
+		}
+		self.totals = Some((info.total_rewards, info.total_slashed));
+		if let Some(m) = &self.metrics {
+			m.rewards.set(info.total_rewards as f64);
+			m.slashes.set(info.total_slashed as f64);
+			m.bonded.set(info.bonded as f64);
+		}
+	}
+
+	fn update_gauges(&self) {
+		if let Some(m) = &self.metrics {
+			m.tasks_in_flight.set(self.jobs.values().map(Job::tasks_in_flight).sum::<usize>() as u64);
+			m.sequences.set(self.jobs.len() as u64);
+		}
+	}
+}
