@@ -219,3 +219,144 @@ async fn one_miner_proves_sequences_of_one_two_and_four_batches() {
 	assert_eq!(metric(&metrics, "zkpow_miner_reveals_total"), Some(3.0), "{metrics}");
 	assert_eq!(metric(&metrics, "zkpow_miner_rewards"), Some((3 * REWARD) as f64), "{metrics}");
 }
+
+/// A full node next to `validator` that mines with `args`.
+async fn miner_node(validator: &Node, rpc: &Rpc, args: &[&str]) -> (Node, Rpc) {
+	let bootnode = validator.multiaddr(rpc).await;
+	let mut all = vec!["--chain", "dev", "--bootnodes", &bootnode, "--miner"];
+	all.extend_from_slice(args);
+	let mut node = Node::spawn(&all);
+	let miner_rpc = node.rpc(Duration::from_secs(120)).await;
+	(node, miner_rpc)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_miners_commit_in_the_same_window_and_share_the_reward_by_bond() {
+	let _serial = lock();
+	let host = ProverHost::spawn().await;
+	// Charlie mines on the validator, Dave on a full node of his own.
+	let mut validator = Node::spawn(&["--dev", "--miner", "--prover-url", &host.url()]);
+	let rpc = validator.rpc(Duration::from_secs(120)).await;
+	let (dave_node, dave_rpc) = miner_node(&validator, &rpc, &["--prover-url", &host.url()]).await;
+	// T1 leaves the second miner time to finish its proof after the first commit.
+	let rollup = Rollup::register(&rpc, &validator, 12, 4).await;
+	bond(&rpc, &validator, Charlie, 2 * MIN_BOND).await;
+	bond(&rpc, &validator, Dave, 3 * MIN_BOND).await;
+	insert_miner_key(&rpc, Charlie).await;
+	insert_miner_key(&dave_rpc, Dave).await;
+
+	let index = rollup.post(&rpc, &validator, 1).await;
+	finalized(&rpc, &validator, rollup.id, index, Duration::from_secs(300)).await;
+
+	// Both revealed valid proofs: the reward is split 2 : 3.
+	assert_eq!(miner_totals(&rpc, Charlie).await, (REWARD * 2 / 5, 0));
+	assert_eq!(miner_totals(&rpc, Dave).await, (REWARD * 3 / 5, 0));
+	for node in [&validator, &dave_node] {
+		assert_eq!(lines(node, rollup.id, index, "commit sent"), 1, "{}", node.log());
+		assert_eq!(lines(node, rollup.id, index, "reveal sent"), 1, "{}", node.log());
+	}
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_miner_restarted_after_committing_reveals_without_sending_anything_twice() {
+	let _serial = lock();
+	let host = ProverHost::spawn().await;
+	let mut node = Node::spawn(&["--dev", "--miner", "--prover-url", &host.url()]);
+	let rpc = node.rpc(Duration::from_secs(120)).await;
+	let rollup = Rollup::register(&rpc, &node, 4, 6).await;
+	bond(&rpc, &node, Charlie, 2 * MIN_BOND).await;
+	insert_miner_key(&rpc, Charlie).await;
+	let index = rollup.post(&rpc, &node, 2).await;
+
+	// Killed as soon as its commit is on chain (the chain stops with it: it is the only
+	// validator, so the reveal window waits for it).
+	wait_for("Charlie's commit", Duration::from_secs(300), || async {
+		let status = status(&rpc, rollup.id, index).await;
+		Ok(status["committers"].as_array().is_some_and(|c| !c.is_empty()).then_some(()))
+	})
+	.await
+	.unwrap_or_else(|e| panic!("{e}\n{}", node.log_tail(60)));
+	node.restart();
+	let rpc = node.rpc(Duration::from_secs(120)).await;
+
+	let status = finalized(&rpc, &node, rollup.id, index, Duration::from_secs(300)).await;
+	assert_eq!(status["prover"], Charlie.to_account_id().to_string());
+	assert_eq!(miner_totals(&rpc, Charlie).await, (REWARD, 0));
+	let log = node.log();
+	assert_eq!(lines(&node, rollup.id, index, "resumed (commit sent"), 1, "{log}");
+	assert_eq!(lines(&node, rollup.id, index, "commit sent"), 2, "one commit, then the resumed line\n{log}");
+	assert_eq!(lines(&node, rollup.id, index, "reveal sent"), 1, "{log}");
+	assert_eq!(lines(&node, rollup.id, index, "final proof ready"), 1, "nothing proven twice\n{log}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_miner_waits_for_its_prover_host_and_is_slashed_for_a_missed_reveal_then_proves_again() {
+	let _serial = lock();
+	// The prover host is down when the sequence arrives.
+	let mut host = ProverHost::new();
+	let mut validator = Node::spawn(&["--dev"]);
+	let rpc = validator.rpc(Duration::from_secs(120)).await;
+	let (mut miner, miner_rpc) = miner_node(&validator, &rpc, &["--prover-url", &host.url()]).await;
+	let rollup = Rollup::register(&rpc, &validator, 8, 4).await;
+	bond(&rpc, &validator, Charlie, 2 * MIN_BOND).await;
+	insert_miner_key(&miner_rpc, Charlie).await;
+	let index = rollup.post(&rpc, &validator, 1).await;
+
+	wait_for("the miner to notice the host is down", Duration::from_secs(60), || async {
+		Ok(miner.log().contains("unreachable").then_some(()))
+	})
+	.await
+	.unwrap_or_else(|e| panic!("{e}\n{}", miner.log_tail(40)));
+	host.start().await;
+
+	// It proves and commits once the host is back; then its node goes down for the whole
+	// reveal window.
+	wait_for("Charlie's commit", Duration::from_secs(300), || async {
+		let status = status(&rpc, rollup.id, index).await;
+		Ok(status["committers"].as_array().is_some_and(|c| !c.is_empty()).then_some(()))
+	})
+	.await
+	.unwrap_or_else(|e| panic!("{e}\n{}", miner.log_tail(60)));
+	miner.kill();
+	assert!(miner.log().contains(&format!("prover host {} is back", host.url())), "{}", miner.log());
+
+	wait_for("the window to fail and the sequence to reopen", Duration::from_secs(120), || async {
+		Ok((status(&rpc, rollup.id, index).await["attempt"] == 1).then_some(()))
+	})
+	.await
+	.unwrap_or_else(|e| panic!("{e}\n{}", validator.log_tail(40)));
+	assert_eq!(miner_totals(&rpc, Charlie).await, (0, NO_PROOF_PENALTY), "slashed exactly the no-proof penalty");
+
+	// Back up, the miner commits its proof in the new window and reveals it.
+	miner.restart();
+	let _miner_rpc = miner.rpc(Duration::from_secs(120)).await;
+	let status = finalized(&rpc, &validator, rollup.id, index, Duration::from_secs(300)).await;
+	assert_eq!(status["prover"], Charlie.to_account_id().to_string());
+	assert_eq!(miner_totals(&rpc, Charlie).await, (REWARD, NO_PROOF_PENALTY));
+	let log = miner.log();
+	assert_eq!(lines(&miner, rollup.id, index, "re-queued for attempt 1"), 1, "{log}");
+	assert_eq!(lines(&miner, rollup.id, index, "final proof ready"), 1, "the proof is reused\n{log}");
+	assert!(log.contains("slashed"), "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn start_batch_skips_earlier_sequences() {
+	let _serial = lock();
+	let host = ProverHost::spawn().await;
+	// Batches 1 and 2 form sequence 0; sequence 1 starts at batch 3.
+	let mut node =
+		Node::spawn(&["--dev", "--miner", "--prover-url", &host.url(), "--miner-start-batch", "3"]);
+	let rpc = node.rpc(Duration::from_secs(120)).await;
+	let rollup = Rollup::register(&rpc, &node, 3, 4).await;
+	bond(&rpc, &node, Charlie, 2 * MIN_BOND).await;
+	insert_miner_key(&rpc, Charlie).await;
+	let skipped = rollup.post(&rpc, &node, 2).await;
+	let proven = rollup.post(&rpc, &node, 1).await;
+
+	finalized(&rpc, &node, rollup.id, proven, Duration::from_secs(300)).await;
+	let status = status(&rpc, rollup.id, skipped).await;
+	assert_eq!(status["phase"], "Pending", "{status}");
+	assert_eq!(status["start_batch"], 1);
+	assert_eq!(lines(&node, rollup.id, skipped, ""), 0, "{}", node.log());
+	assert_eq!(miner_totals(&rpc, Charlie).await, (REWARD, 0));
+}

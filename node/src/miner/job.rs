@@ -142,6 +142,7 @@ impl Job {
 }
 
 const INDEX_KEY: &[u8] = b"zkpow-miner/jobs";
+const TOTALS_KEY: &[u8] = b"zkpow-miner/totals";
 
 fn job_key((rollup, sequence): (u32, u64)) -> Vec<u8> {
 	format!("zkpow-miner/job/{rollup}/{sequence}").into_bytes()
@@ -181,6 +182,17 @@ impl<S: OffchainStorage> JobStore<S> {
 			self.index.push(key);
 			self.db.set(STORAGE_PREFIX, INDEX_KEY, &self.index.encode());
 		}
+	}
+
+	/// The miner's reward and slash totals last seen (to report what changed while the
+	/// node was down).
+	pub fn totals(&self) -> Option<(u128, u128)> {
+		self.db.get(STORAGE_PREFIX, TOTALS_KEY).and_then(|raw| Decode::decode(&mut &raw[..]).ok())
+	}
+
+	/// Records the totals last seen.
+	pub fn save_totals(&mut self, totals: (u128, u128)) {
+		self.db.set(STORAGE_PREFIX, TOTALS_KEY, &totals.encode());
 	}
 
 	/// Removes a job.

@@ -199,6 +199,7 @@ impl<S: OffchainStorage> Miner<S> {
 		for job in jobs.values() {
 			log::info!(target: LOG_TARGET, "{}: resumed ({})", job.name(), job.stage());
 		}
+		let totals = store.totals();
 		Self {
 			config,
 			chain,
@@ -209,7 +210,7 @@ impl<S: OffchainStorage> Miner<S> {
 			metrics,
 			account: None,
 			said: Default::default(),
-			totals: None,
+			totals,
 		}
 	}
 
@@ -327,7 +328,11 @@ impl<S: OffchainStorage> Miner<S> {
 				);
 			}
 		}
-		self.totals = Some((info.total_rewards, info.total_slashed));
+		let totals = (info.total_rewards, info.total_slashed);
+		if self.totals != Some(totals) {
+			self.totals = Some(totals);
+			self.store.save_totals(totals);
+		}
 		if let Some(m) = &self.metrics {
 			m.rewards.set(info.total_rewards as f64);
 			m.slashes.set(info.total_slashed as f64);
