@@ -93,3 +93,22 @@ fn benchmark_without_the_feature_says_how_to_build_it() {
 	assert!(!out.status.success());
 	assert!(stderr(&out).contains("--features runtime-benchmarks"), "{}", stderr(&out));
 }
+
+#[test]
+fn miner_options_are_checked_before_the_node_starts() {
+	let cases: [(&[&str], &str); 4] = [
+		(&["--dev", "--miner"], "--miner needs at least one --prover-url"),
+		(&["--dev", "--miner", "--prover-url", "localhost:8547"], "must be an http:// or https:// URL"),
+		(&["--dev", "--miner", "--prover-url", "http://a b"], "is not a URL"),
+		(&["--dev", "--prover-url", "http://127.0.0.1:8547"], "--prover-url is only used with --miner"),
+	];
+	for (args, message) in cases {
+		let out = node(args);
+		assert!(!out.status.success(), "{args:?} must fail");
+		assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+	}
+	let help = stdout(&node(&["--help"]));
+	for option in ["--miner", "--prover-url", "--miner-start-batch", "--miner-rollup"] {
+		assert!(help.contains(option), "{help}");
+	}
+}
