@@ -52,14 +52,18 @@ ensure_rust() {
 		{ log "adding rust-src"; rustup +"$toolchain" component add rust-src; }
 }
 
-# npm packages of the EVM side (solc, anvil), pinned by contracts/package-lock.json;
-# reinstalled only when the lock file changed.
+# npm packages, pinned by lock files and reinstalled only when a lock file changed: the
+# EVM side (contracts/: solc, anvil) and polkadot.js (tests/e2e/: the rollup-owner
+# examples and tests, the devnet's sequencer and status scripts).
 ensure_npm_packages() {
-	local dir="$ZKPOW_ROOT/contracts" stamp="$ZKPOW_ROOT/contracts/node_modules/.package-lock.json"
-	if [ ! -f "$stamp" ] || [ "$dir/package-lock.json" -nt "$stamp" ]; then
-		log "installing npm packages of contracts/ (solc, anvil)"
-		npm ci --prefix "$dir" --no-audit --no-fund
-	fi
+	local dir stamp
+	for dir in "$ZKPOW_ROOT/contracts" "$ZKPOW_ROOT/tests/e2e"; do
+		stamp="$dir/node_modules/.package-lock.json"
+		if [ ! -f "$stamp" ] || [ "$dir/package-lock.json" -nt "$stamp" ]; then
+			log "installing npm packages of ${dir#"$ZKPOW_ROOT"/}"
+			npm ci --prefix "$dir" --no-audit --no-fund
+		fi
+	done
 }
 
 ensure_all() {

@@ -18,5 +18,8 @@ else
 	log "polkadot.js suite (tests/e2e) against the real node"
 	npm ci --prefix tests/e2e --no-audit --no-fund
 	npm test --prefix tests/e2e
+	log "the whole local network: scripts/devnet.sh --check"
+	RPC_PORT=19944 P2P_PORT=31333 NODE_METRICS_PORT=19615 EVM_PORT=18545 PROVER_PORT=18547 \
+		DATA_PORT=18548 RELAYER_METRICS_PORT=19616 "$ZKPOW_ROOT/scripts/devnet.sh" --check
 fi
 log "all tests passed"

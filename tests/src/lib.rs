@@ -4,6 +4,8 @@
 //! when dropped; [`Rpc`] talks JSON-RPC to it and reads storage with the runtime's own
 //! types; [`sign`] builds signed extrinsics the way wallets do.
 
+pub mod mining;
+
 use codec::{Decode, Encode};
 use jsonrpsee::{
 	core::client::ClientT,
@@ -27,37 +29,32 @@ use zkpow_runtime::{
 /// Boxed error for test helpers.
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
-/// Path of the `zkpow-node` binary: `$ZKPOW_NODE_BIN`, or the one cargo built next to
-/// this test executable (`target/<profile>/zkpow-node`).
-pub fn node_binary() -> PathBuf {
-	if let Ok(path) = std::env::var("ZKPOW_NODE_BIN") {
+/// A binary of this workspace: `$<env>`, or the one cargo built next to this executable
+/// (`target/<profile>/<name>`, from a test in `target/<profile>/deps/` or a binary in
+/// `target/<profile>/`).
+fn workspace_binary(name: &str, env: &str) -> PathBuf {
+	if let Ok(path) = std::env::var(env) {
 		return PathBuf::from(path);
 	}
-	let exe = std::env::current_exe().expect("test executable has a path");
-	// target/<profile>/deps/<test> -> target/<profile>/zkpow-node
-	let bin = exe.parent().and_then(|d| d.parent()).expect("deps dir").join("zkpow-node");
-	assert!(
-		bin.exists(),
-		"{} does not exist: build the node first (`cargo build -p zkpow-node`) or set ZKPOW_NODE_BIN",
-		bin.display()
-	);
-	bin
+	let exe = std::env::current_exe().expect("executable has a path");
+	let dir = exe.parent().expect("executable in a directory");
+	let candidates = [dir.join(name), dir.parent().map(|d| d.join(name)).unwrap_or_default()];
+	candidates.iter().find(|p| p.is_file()).cloned().unwrap_or_else(|| {
+		panic!(
+			"no {name} next to {}: build it first (`cargo build -p {name}`) or set {env}",
+			exe.display()
+		)
+	})
 }
 
-/// Path of the `zkpow-prover` binary: `$ZKPOW_PROVER_BIN`, or the one cargo built next to
-/// this test executable.
+/// Path of the `zkpow-node` binary: `$ZKPOW_NODE_BIN`, or the one cargo built.
+pub fn node_binary() -> PathBuf {
+	workspace_binary("zkpow-node", "ZKPOW_NODE_BIN")
+}
+
+/// Path of the `zkpow-prover` binary: `$ZKPOW_PROVER_BIN`, or the one cargo built.
 pub fn prover_binary() -> PathBuf {
-	if let Ok(path) = std::env::var("ZKPOW_PROVER_BIN") {
-		return PathBuf::from(path);
-	}
-	let exe = std::env::current_exe().expect("test executable has a path");
-	let bin = exe.parent().and_then(|d| d.parent()).expect("deps dir").join("zkpow-prover");
-	assert!(
-		bin.exists(),
-		"{} does not exist: build it first (`cargo build -p zkpow-prover`) or set ZKPOW_PROVER_BIN",
-		bin.display()
-	);
-	bin
+	workspace_binary("zkpow-prover", "ZKPOW_PROVER_BIN")
 }
 
 /// A running prover host (`zkpow-prover serve`, `test` circuits) on a loopback port;

@@ -266,7 +266,13 @@ impl<S: OffchainStorage> Miner<S> {
 	async fn poll_provers(&mut self) {
 		let Some(account) = self.account else { return };
 		let best = self.chain.best();
+		let ready = |m: &Self| m.jobs.values().filter(|j| j.proof().is_some()).count();
+		let ready_before = ready(self);
 		generator::run(self, best, account).await;
+		if ready(self) > ready_before {
+			// A final proof just came in: commit now rather than at the next block.
+			sender::run(self, best, account).await;
+		}
 		self.update_gauges();
 	}
 

@@ -6,7 +6,10 @@
 //   node examples/register.js --url ws://127.0.0.1:9944 --suri //Alice --name my-rollup \
 //     --vk keys/vk_set.hex --sequencer 5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty \
 //     --chain-id 31337 --inbox 0x<20 bytes> --t1 3 --t2 6 --reward 100000000000000 \
-//     --min-bond 1000000000000000
+//     --min-bond 1000000000000000 --data-url http://127.0.0.1:8548
+//
+// `--data-url` names where miners fetch the batch witnesses (`zkpow-prover publish`); it is
+// set right after registration (`set_data_url`).
 //
 // `--verifier ReferenceArtifactV1` (default) takes the key set `vk_set.hex`;
 // `--verifier Groth16Bn254` takes a single ten-input key (`final_vk.hex`). Amounts are in
@@ -88,10 +91,16 @@ export async function registerRollup(api, pair, opts) {
   };
 }
 
+/** Sets (or with `url` null, removes) the rollup's data URL; resolves with the block hash. */
+export async function setDataUrl(api, pair, rollupId, url) {
+  const { blockHash } = await submit(api, api.tx.zkpow.setDataUrl(rollupId, url), pair);
+  return blockHash;
+}
+
 const USAGE = `usage: node examples/register.js [--url ws://127.0.0.1:9944] [--suri //Alice]
   --name NAME --vk FILE [--verifier ReferenceArtifactV1|Groth16Bn254] [--sequencer ADDRESS]
   [--chain-id 31337] [--inbox 0x<20 bytes>] [--t1 BLOCKS] [--t2 BLOCKS] [--reward PLANCK]
-  [--min-bond PLANCK] [--genesis-root 0x<32 bytes>] [--last-batch N]`;
+  [--min-bond PLANCK] [--genesis-root 0x<32 bytes>] [--last-batch N] [--data-url URL]`;
 
 if (isMain(import.meta.url)) {
   run(async () => {
@@ -101,6 +110,7 @@ if (isMain(import.meta.url)) {
         sequencer: { type: 'string' }, 'chain-id': { type: 'string' }, inbox: { type: 'string' },
         t1: { type: 'string' }, t2: { type: 'string' }, reward: { type: 'string' },
         'min-bond': { type: 'string' }, 'genesis-root': { type: 'string' }, 'last-batch': { type: 'string' },
+        'data-url': { type: 'string' },
       },
       USAGE,
     );
@@ -122,6 +132,10 @@ if (isMain(import.meta.url)) {
         genesisStateRoot: o['genesis-root'],
         lastBatch: big(o['last-batch']),
       });
+      if (o['data-url'] !== undefined) {
+        await setDataUrl(api, pair, out.rollupId, o['data-url']);
+        out.dataUrl = o['data-url'];
+      }
       console.log(JSON.stringify(out, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
     } finally {
       await api.disconnect();

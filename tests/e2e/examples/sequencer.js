@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// The reference rollup's sequencer: every `--interval` seconds, `zkpow-prover sequencer`
+// makes one more sequence of `--batches` random valid batches (written, with its witnesses,
+// into `--dir`, which `zkpow-prover publish` serves to miners) and this script posts its
+// batch headers on chain with `submit_sequence`, signed by the rollup's sequencer.
+//
+//   node examples/sequencer.js --url ws://127.0.0.1:9944 --suri //Bob --rollup 0 \
+//     --dir rollup/ --prover-bin target/debug/zkpow-prover [--batches 2] [--interval 20] [--count N]
+
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect, signer, submit, findEvent } from '../lib/api.js';
+import { args, isMain, required, run } from '../lib/cli.js';
+
+/** Generates the next sequence in `dir`; returns its file's content. */
+export function nextSequence(proverBin, dir, batches) {
+  execFileSync(proverBin, ['sequencer', '--out', dir, '--sequences', '1', '--batches', String(batches)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+  const index = state.next_sequence - 1;
+  const file = join(dir, `sequence-${String(index).padStart(6, '0')}.json`);
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+/** Posts a sequence's headers; resolves with the `SequenceSubmitted` event's index. */
+export async function postSequence(api, pair, rollupId, sequence) {
+  const headers = sequence.batches.map((b) => ({ stateRoot: b.state_root, dataHash: b.data_hash }));
+  const { events } = await submit(api, api.tx.zkpow.submitSequence(rollupId, headers), pair);
+  const index = findEvent(api, events, 'SequenceSubmitted').data.sequenceIndex.toNumber();
+  if (index !== sequence.sequence_index) {
+    throw new Error(`the chain numbered sequence ${sequence.sequence_index} as ${index}: ${sequence.sequence_index} is out of step`);
+  }
+  return index;
+}
+
+const USAGE = `usage: node examples/sequencer.js [--url ws://127.0.0.1:9944] [--suri //Bob] --rollup ID
+  --dir DIR --prover-bin PATH [--batches 2] [--interval 20] [--count N]`;
+
+if (isMain(import.meta.url)) {
+  run(async () => {
+    const o = args(
+      {
+        rollup: { type: 'string' }, dir: { type: 'string' }, 'prover-bin': { type: 'string' },
+        batches: { type: 'string', default: '2' }, interval: { type: 'string', default: '20' },
+        count: { type: 'string' },
+      },
+      USAGE,
+    );
+    const rollupId = Number(required(o, 'rollup', USAGE));
+    const dir = required(o, 'dir', USAGE);
+    const proverBin = required(o, 'prover-bin', USAGE);
+    const count = o.count === undefined ? Infinity : Number(o.count);
+    const pair = await signer(o.suri);
+    const api = await connect(o.url);
+    try {
+      for (let posted = 0; posted < count; posted += 1) {
+        const sequence = nextSequence(proverBin, dir, Number(o.batches));
+        const index = await postSequence(api, pair, rollupId, sequence);
+        console.log(`sequencer: posted sequence ${index} (${sequence.batches.length} batches)`);
+        if (posted + 1 < count) await new Promise((r) => setTimeout(r, Number(o.interval) * 1000));
+      }
+    } finally {
+      await api.disconnect();
+    }
+  });
+}
