@@ -12,7 +12,7 @@ import { u8aToString } from '@polkadot/util';
 import { connect, signer, submit, findEvent, DispatchFailed } from '../lib/api.js';
 import { startDevNode } from '../lib/node.js';
 import { exportKeys } from '../lib/keys.js';
-import { registerRollup } from '../examples/register.js';
+import { registerRollup, setDataUrl } from '../examples/register.js';
 import { fundRollup } from '../examples/fund.js';
 import { setSequencer, pauseRollup, resumeRollup } from '../examples/manage.js';
 import { watchRollup } from '../examples/watch.js';
@@ -191,6 +191,18 @@ describe('rollup owner on polkadot.js', () => {
     const miner = (await api.rpc.zkpow.minerInfo(eve.address)).unwrap().toJSON();
     assert.equal(BigInt(miner.bonded), MIN_BOND);
     assert.equal((await api.query.zkpow.miners(eve.address)).unwrap().bonded.toBigInt(), MIN_BOND);
+  });
+
+  test('names the data URL miners fetch witnesses from', async () => {
+    const url = 'http://127.0.0.1:8548/rollup';
+    await track({ blockHash: await setDataUrl(api, dave, otherId, url) });
+    assert.equal((await api.query.zkpow.dataUrls(otherId)).unwrap().toUtf8(), url);
+    const info = (await api.rpc.zkpow.rollupInfo(otherId)).unwrap().toJSON();
+    assert.equal(Buffer.from(info.data_url).toString('utf8'), url);
+    await rejectsWith(setDataUrl(api, dave, otherId, 'ftp://host/rollup'), 'DataUrlMalformed', /http:\/\//);
+    await rejectsWith(setDataUrl(api, alice, otherId, url), 'NotRollupOwner', /owner/);
+    await track({ blockHash: await setDataUrl(api, dave, otherId, null) });
+    assert.ok((await api.query.zkpow.dataUrls(otherId)).isNone);
   });
 
   test('watch.js saw exactly this rollup\'s events, in order', async () => {
