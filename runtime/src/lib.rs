@@ -138,6 +138,44 @@ pub type TxExtension = (
 	frame_system::WeightReclaim<Runtime>,
 );
 
+/// The payload a wallet signs for `call` from an account at `nonce`: an immortal
+/// transaction without tip or metadata-hash check, for the chain with this genesis hash
+/// running the runtime `version` (which may be newer than this crate's). Sign its
+/// encoding, then `deconstruct` it into the call and extensions of
+/// [`UncheckedExtrinsic::new_signed`].
+pub fn signed_payload(
+	call: RuntimeCall,
+	nonce: Nonce,
+	genesis: Hash,
+	version: &RuntimeVersion,
+) -> SignedPayload {
+	let tx_ext: TxExtension = (
+		frame_system::CheckNonZeroSender::<Runtime>::new(),
+		frame_system::CheckSpecVersion::<Runtime>::new(),
+		frame_system::CheckTxVersion::<Runtime>::new(),
+		frame_system::CheckGenesis::<Runtime>::new(),
+		frame_system::CheckEra::<Runtime>::from(generic::Era::Immortal),
+		frame_system::CheckNonce::<Runtime>::from(nonce),
+		frame_system::CheckWeight::<Runtime>::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+		frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+		frame_system::WeightReclaim::<Runtime>::new(),
+	);
+	let implicit = (
+		(),
+		version.spec_version,
+		version.transaction_version,
+		genesis,
+		genesis,
+		(),
+		(),
+		(),
+		None,
+		(),
+	);
+	SignedPayload::from_raw(call, tx_ext, implicit)
+}
+
 /// Unchecked extrinsic type as expected by this runtime.
 pub type UncheckedExtrinsic =
 	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;

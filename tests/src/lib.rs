@@ -22,7 +22,7 @@ use std::{
 	time::{Duration, Instant},
 };
 use zkpow_runtime::{
-	AccountId, Balance, Nonce, Runtime, RuntimeCall, RuntimeEvent, SignedPayload, TxExtension,
+	AccountId, Balance, Nonce, Runtime, RuntimeCall, RuntimeEvent,
 	UncheckedExtrinsic,
 };
 
@@ -414,33 +414,9 @@ impl Rpc {
 
 /// A signed, immortal extrinsic with every transaction extension the runtime expects.
 pub fn sign(signer: Sr25519Keyring, call: RuntimeCall, nonce: Nonce, genesis: H256) -> UncheckedExtrinsic {
-	let tx_ext: TxExtension = (
-		frame_system::CheckNonZeroSender::<Runtime>::new(),
-		frame_system::CheckSpecVersion::<Runtime>::new(),
-		frame_system::CheckTxVersion::<Runtime>::new(),
-		frame_system::CheckGenesis::<Runtime>::new(),
-		frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
-		frame_system::CheckNonce::<Runtime>::from(nonce),
-		frame_system::CheckWeight::<Runtime>::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
-		frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
-		frame_system::WeightReclaim::<Runtime>::new(),
-	);
-	let version = zkpow_runtime::VERSION;
-	let implicit = (
-		(),
-		version.spec_version,
-		version.transaction_version,
-		genesis,
-		genesis,
-		(),
-		(),
-		(),
-		None,
-		(),
-	);
-	let payload = SignedPayload::from_raw(call.clone(), tx_ext.clone(), implicit);
+	let payload = zkpow_runtime::signed_payload(call, nonce, genesis, &zkpow_runtime::VERSION);
 	let signature = payload.using_encoded(|bytes| signer.pair().sign(bytes));
+	let (call, tx_ext, _) = payload.deconstruct();
 	UncheckedExtrinsic::new_signed(
 		call,
 		sp_runtime::MultiAddress::Id(signer.to_account_id()),

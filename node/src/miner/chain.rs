@@ -19,7 +19,7 @@ use sp_runtime::{transaction_validity::InvalidTransaction, AccountId32, MultiAdd
 use std::sync::Arc;
 use zkpow_runtime::{
 	opaque::UncheckedExtrinsic as OpaqueExtrinsic, AccountId, Balance, BlockNumber, Nonce,
-	Runtime, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic,
+	Runtime, RuntimeCall, UncheckedExtrinsic,
 };
 
 /// Blocks a nonce may stay unused on chain before the miner stops counting on the
@@ -165,35 +165,12 @@ impl Chain {
 		let call = RuntimeCall::Zkpow(call);
 		let version = self.api().version(best.hash).map_err(|e| e.to_string())?;
 		let genesis = self.client.info().genesis_hash;
-		let tx_ext: TxExtension = (
-			frame_system::CheckNonZeroSender::<Runtime>::new(),
-			frame_system::CheckSpecVersion::<Runtime>::new(),
-			frame_system::CheckTxVersion::<Runtime>::new(),
-			frame_system::CheckGenesis::<Runtime>::new(),
-			frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
-			frame_system::CheckNonce::<Runtime>::from(nonce),
-			frame_system::CheckWeight::<Runtime>::new(),
-			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
-			frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
-			frame_system::WeightReclaim::<Runtime>::new(),
-		);
-		let implicit = (
-			(),
-			version.spec_version,
-			version.transaction_version,
-			genesis,
-			genesis,
-			(),
-			(),
-			(),
-			None,
-			(),
-		);
-		let payload = SignedPayload::from_raw(call.clone(), tx_ext.clone(), implicit);
+		let payload = zkpow_runtime::signed_payload(call, nonce, genesis, &version);
 		let signature = payload
 			.using_encoded(|bytes| self.keystore.sr25519_sign(MINER_KEY_TYPE, &miner, bytes))
 			.map_err(|e| format!("keystore: {e}"))?
 			.ok_or("the miner key left the keystore")?;
+		let (call, tx_ext, _) = payload.deconstruct();
 		let xt = UncheckedExtrinsic::new_signed(
 			call,
 			MultiAddress::Id(who),
