@@ -6,7 +6,6 @@
 //! those on chain, or the sequence is not proven from it.
 
 use serde_json::Value;
-use std::time::Duration;
 use zkpow_primitives::{BatchHeader, Bytes32};
 
 /// The witnesses of a sequence's batches, in order.
@@ -28,12 +27,8 @@ fn hex32(value: &Value) -> Option<Bytes32> {
 }
 
 impl DataClient {
-	pub fn new() -> Self {
-		let http = reqwest::Client::builder()
-			.connect_timeout(Duration::from_secs(5))
-			.timeout(Duration::from_secs(60))
-			.build()
-			.expect("an HTTP client without TLS configuration builds");
+	/// A client over `http` (shared with the prover pool).
+	pub fn new(http: reqwest::Client) -> Self {
 		Self { http }
 	}
 

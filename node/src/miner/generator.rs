@@ -60,10 +60,7 @@ pub async fn run<S: OffchainStorage>(m: &mut Miner<S>, best: Best, account: sr25
 	for key in keys {
 		let Some(mut job) = m.jobs.get(&key).cloned() else { continue };
 		advance(m, &mut job, best, account).await;
-		if m.jobs.get(&key) != Some(&job) {
-			m.jobs.insert(key, job);
-			m.save(key);
-		}
+		m.put(job);
 	}
 }
 

@@ -187,7 +187,13 @@ impl<S: OffchainStorage> Miner<S> {
 		metrics: Option<metrics::Metrics>,
 	) -> Self {
 		let jobs: BTreeMap<_, _> = store.load().into_iter().map(|j| (j.key(), j)).collect();
-		let provers = prover::ProverPool::new(config.prover_urls.clone());
+		// One connection pool for the prover hosts and the data endpoints.
+		let http = reqwest::Client::builder()
+			.connect_timeout(Duration::from_secs(5))
+			.timeout(Duration::from_secs(60))
+			.build()
+			.expect("an HTTP client without TLS configuration builds");
+		let provers = prover::ProverPool::new(config.prover_urls.clone(), http.clone());
 		log::info!(
 			target: LOG_TARGET,
 			"miner started with {} prover host(s) ({}), from batch {}; {} sequence(s) resumed from the off-chain database",
@@ -206,7 +212,7 @@ impl<S: OffchainStorage> Miner<S> {
 			store,
 			jobs,
 			provers,
-			data: data::DataClient::new(),
+			data: data::DataClient::new(http),
 			metrics,
 			account: None,
 			said: Default::default(),
@@ -239,9 +245,12 @@ impl<S: OffchainStorage> Miner<S> {
 		self.account
 	}
 
-	fn save(&mut self, key: (u32, u64)) {
-		if let Some(job) = self.jobs.get(&key) {
-			self.store.save(job);
+	/// Keeps `job` and writes it to the off-chain database if it changed.
+	fn put(&mut self, job: Job) {
+		let key = job.key();
+		if self.jobs.get(&key) != Some(&job) {
+			self.store.save(&job);
+			self.jobs.insert(key, job);
 		}
 	}
 

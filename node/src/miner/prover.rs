@@ -49,13 +49,8 @@ pub struct ProverPool {
 }
 
 impl ProverPool {
-	/// A pool over `urls`.
-	pub fn new(urls: Vec<String>) -> Self {
-		let http = reqwest::Client::builder()
-			.connect_timeout(Duration::from_secs(5))
-			.timeout(Duration::from_secs(60))
-			.build()
-			.expect("an HTTP client without TLS configuration builds");
+	/// A pool over `urls`, requesting through `http`.
+	pub fn new(urls: Vec<String>, http: reqwest::Client) -> Self {
 		let hosts = urls
 			.into_iter()
 			.map(|url| Host { url, down_since: None, retry_at: None, dispatched: 0 })

@@ -129,10 +129,7 @@ pub async fn run<S: OffchainStorage>(m: &mut Miner<S>, best: Best, account: sr25
 				_ => {},
 			}
 		}
-		if m.jobs.get(&key) != Some(&job) {
-			m.jobs.insert(key, job);
-			m.save(key);
-		}
+		m.put(job);
 	}
 }
 
@@ -224,8 +221,7 @@ async fn send<S: OffchainStorage>(
 	};
 	*slot = Some(Sent { extrinsic: extrinsic.clone(), nonce, submitted_at: best.number });
 	// Recorded before it leaves, so a restart never signs a second one for this window.
-	m.jobs.insert(job.key(), job.clone());
-	m.save(job.key());
+	m.put(job.clone());
 	match m.chain.submit(best, &extrinsic).await {
 		Ok(()) | Err(SubmitError::AlreadyInPool) => {
 			log::info!(
