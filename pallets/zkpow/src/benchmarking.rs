@@ -3,7 +3,8 @@
 //! Every benchmark sets up its worst case: full name and key, the most batches, windows
 //! and agendas one short of full, ledgers with the most open commitments and unbonding
 //! chunks. Proofs come from [`crate::benchmark_fixtures`] (a key with a known trapdoor),
-//! so `reveal_proof` runs a full Groth16 verification inside the runtime.
+//! so `reveal_proof` runs a full Groth16 verification inside the runtime, and the
+//! `reveal_artifact_*` benchmarks a full multi-proof artifact check of `n` batches.
 //!
 //! `on_initialize_pending` shows that settlement does not depend on the number of pending
 //! sequences: it settles one due window with 10 to 10,000 sequences pending.
@@ -46,24 +47,48 @@ fn max_name<T: Config>() -> Vec<u8> {
 	vec![b'r'; T::MaxNameLen::get() as usize]
 }
 
-fn key<T: Config>() -> Vec<u8> {
-	trapdoor_verifying_key()
-}
-
 fn set_block<T: Config>(n: BlockNumberFor<T>) {
 	frame_system::Pallet::<T>::set_block_number(n);
 }
 
-/// A registered, funded rollup whose sequencer is `owner`.
+/// A registered, funded rollup whose sequencer is `owner`, proving with single Groth16
+/// proofs.
 fn rollup<T: Config>(owner: &T::AccountId) -> RollupId {
+	rollup_with::<T>(owner, VerifierKind::Groth16Bn254, trapdoor_verifying_key())
+}
+
+/// Aggregator capacity of artifact rollups: the most batches a sequence may have.
+fn capacity<T: Config>() -> usize {
+	T::MaxBatchesPerSequence::get() as usize
+}
+
+/// The most expensive key to validate: a key set of the largest capacity that fits in
+/// `MaxVerifyingKeyLen` (every point of three keys is checked).
+fn largest_key_set<T: Config>() -> Vec<u8> {
+	use zkpow_primitives::artifact::{vk_set_len, MAX_AGGREGATOR_CAPACITY};
+	let max_len = T::MaxVerifyingKeyLen::get() as usize;
+	let mut capacity = 1;
+	while capacity < MAX_AGGREGATOR_CAPACITY && vk_set_len(capacity + 1) <= max_len {
+		capacity += 1;
+	}
+	trapdoor_key_set(capacity)
+}
+
+/// A registered, funded rollup whose sequencer is `owner`, proving with multi-proof
+/// artifacts of up to [`capacity`] batches.
+fn artifact_rollup<T: Config>(owner: &T::AccountId) -> RollupId {
+	rollup_with::<T>(owner, VerifierKind::ReferenceArtifactV1, trapdoor_key_set(capacity::<T>()))
+}
+
+fn rollup_with<T: Config>(owner: &T::AccountId, kind: VerifierKind, key: Vec<u8>) -> RollupId {
 	Zkpow::<T>::ensure_pot_exists();
 	let id = NextRollupId::<T>::get();
 	Zkpow::<T>::do_register_rollup(
 		owner.clone(),
 		BoundedVec::truncate_from(max_name::<T>()),
 		BaseChain { chain_id: 1, inbox: [1; 20] },
-		VerifierKind::Groth16Bn254,
-		BoundedVec::truncate_from(key::<T>()),
+		kind,
+		BoundedVec::truncate_from(key),
 		owner.clone(),
 		params::<T>(),
 		[0; 32],
@@ -81,14 +106,19 @@ fn batches<T: Config>(n: u32) -> BatchesOf<T> {
 	)
 }
 
+/// Submits a sequence of the most batches.
 fn submit<T: Config>(rollup_id: RollupId, sequencer: &T::AccountId) -> SequenceIndex {
+	submit_batches::<T>(rollup_id, sequencer, T::MaxBatchesPerSequence::get())
+}
+
+fn submit_batches<T: Config>(
+	rollup_id: RollupId,
+	sequencer: &T::AccountId,
+	n: u32,
+) -> SequenceIndex {
 	let index = Rollups::<T>::get(rollup_id).expect("registered").next_sequence;
-	Zkpow::<T>::do_submit_sequence(
-		sequencer.clone(),
-		rollup_id,
-		batches::<T>(T::MaxBatchesPerSequence::get()),
-	)
-	.expect("submission works");
+	Zkpow::<T>::do_submit_sequence(sequencer.clone(), rollup_id, batches::<T>(n))
+		.expect("submission works");
 	index
 }
 
@@ -108,6 +138,43 @@ fn proof_of<T: Config>(
 	let seq = Sequences::<T>::get(rollup_id, index).expect("in flight");
 	let statement = Zkpow::<T>::statement_of(rollup_id, index, &seq, miner);
 	BoundedVec::truncate_from(trapdoor_proof(&statement))
+}
+
+/// The artifact of `miner` for a sequence of an [`artifact_rollup`], valid against its key
+/// set.
+fn artifact_of<T: Config>(
+	rollup_id: RollupId,
+	index: SequenceIndex,
+	miner: &T::AccountId,
+) -> ProofOf<T> {
+	let seq = Sequences::<T>::get(rollup_id, index).expect("in flight");
+	let statement = Zkpow::<T>::statement_of(rollup_id, index, &seq, miner);
+	let batches = SequenceBatches::<T>::get(rollup_id, index).expect("in flight");
+	let artifact = trapdoor_artifact(capacity::<T>(), &statement, &batches);
+	BoundedVec::try_from(artifact).expect("MaxProofLen holds an artifact of the most batches")
+}
+
+/// A sequence of `n` batches of an [`artifact_rollup`] whose window has reached its reveal
+/// phase with `committers` commits of valid artifacts; returns (rollup, index, committers).
+fn artifact_window<T: Config>(
+	n: u32,
+	committers: u32,
+) -> (RollupId, SequenceIndex, vec::Vec<T::AccountId>) {
+	set_block::<T>(One::one());
+	let owner = funded::<T>("owner", 0);
+	let id = artifact_rollup::<T>(&owner);
+	let index = submit_batches::<T>(id, &owner, n);
+	let miners: vec::Vec<_> = (0..committers).map(bonded_miner::<T>).collect();
+	for m in &miners {
+		commit::<T>(m, id, index, &artifact_of::<T>(id, index, m));
+	}
+	(id, index, miners)
+}
+
+/// Moves to the first block of a window's reveal phase.
+fn to_reveal_phase<T: Config>(rollup_id: RollupId, index: SequenceIndex) {
+	let window = Sequences::<T>::get(rollup_id, index).unwrap().window.unwrap();
+	set_block::<T>(window.commit_ends_at);
 }
 
 fn commit<T: Config>(
@@ -184,8 +251,8 @@ mod benchmarks {
 			RawOrigin::Signed(caller),
 			max_name::<T>(),
 			BaseChain { chain_id: 1, inbox: [1; 20] },
-			VerifierKind::Groth16Bn254,
-			key::<T>(),
+			VerifierKind::ReferenceArtifactV1,
+			largest_key_set::<T>(),
 			sequencer,
 			params::<T>(),
 			[0; 32],
@@ -393,6 +460,37 @@ mod benchmarks {
 
 		#[extrinsic_call]
 		reveal_proof(RawOrigin::Signed(miner.clone()), id, index, proof);
+
+		assert!(!Miners::<T>::get(&miner).unwrap().total_slashed.is_zero());
+	}
+
+	#[benchmark]
+	fn reveal_artifact_valid(n: Linear<1, { T::MaxBatchesPerSequence::get() }>) {
+		let (id, index, miners) = artifact_window::<T>(n, T::MaxCommitters::get());
+		let miner = miners.last().unwrap().clone();
+		to_reveal_phase::<T>(id, index);
+		let artifact = artifact_of::<T>(id, index, &miner);
+
+		#[extrinsic_call]
+		reveal_proof(RawOrigin::Signed(miner.clone()), id, index, artifact);
+
+		let window = Sequences::<T>::get(id, index).unwrap().window.unwrap();
+		assert_eq!(window.accepted.map(|a| a.prover), Some(miner));
+	}
+
+	#[benchmark]
+	fn reveal_artifact_invalid(n: Linear<1, { T::MaxBatchesPerSequence::get() }>) {
+		let (id, index, miners) = artifact_window::<T>(n, T::MaxCommitters::get() - 1);
+		// The last miner commits to an artifact made for someone else: the hash matches,
+		// the artifact is well formed, the batched pairing check fails, the miner is
+		// slashed.
+		let miner = bonded_miner::<T>(T::MaxCommitters::get());
+		let artifact = artifact_of::<T>(id, index, &miners[0]);
+		commit::<T>(&miner, id, index, &artifact);
+		to_reveal_phase::<T>(id, index);
+
+		#[extrinsic_call]
+		reveal_proof(RawOrigin::Signed(miner.clone()), id, index, artifact);
 
 		assert!(!Miners::<T>::get(&miner).unwrap().total_slashed.is_zero());
 	}

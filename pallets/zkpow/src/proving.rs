@@ -126,15 +126,13 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Upper bound of a reveal's weight for a sequence of `batches` batches, whatever the
-	/// rollup's proof system.
-	///
-	/// The benchmarked reveal verifies one Groth16 proof: three Miller loops and one final
-	/// exponentiation. A multi-proof artifact of `n` batches needs `n + 11` Miller loops
-	/// (fewer for `n = 1`) and still one final exponentiation, so it costs at most
-	/// `(n + 11) / 3 + 1` times the benchmarked verification.
+	/// rollup's proof system: a single Groth16 proof or a multi-proof artifact of
+	/// `batches` batches, valid or not (both are benchmarked).
 	pub fn reveal_weight_bound(batches: u32) -> Weight {
-		let single = T::WeightInfo::reveal_proof_valid().max(T::WeightInfo::reveal_proof_invalid());
-		single.saturating_mul(u64::from((batches + 11) / 3 + 1))
+		T::WeightInfo::reveal_proof_valid()
+			.max(T::WeightInfo::reveal_proof_invalid())
+			.max(T::WeightInfo::reveal_artifact_valid(batches))
+			.max(T::WeightInfo::reveal_artifact_invalid(batches))
 	}
 
 	pub(crate) fn do_reveal(
@@ -158,8 +156,9 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::AlreadyRevealed
 		);
 
-		// Verification cost relative to the benchmarked single Groth16 proof.
-		let mut cost_factor = 1u64;
+		// Which benchmarked path this reveal took: a multi-proof artifact of this many
+		// batches, or a single proof (also charged when the hash check fails first).
+		let mut artifact_batches = None;
 		let verdict = if proof_hash(&proof, who.as_ref()) != window.committers[position].proof_hash
 		{
 			Err(RejectReason::HashMismatch)
@@ -167,7 +166,7 @@ impl<T: Config> Pallet<T> {
 			let verifier = Verifiers::<T>::get(rollup_id).ok_or(Error::<T>::RollupNotFound)?;
 			// Only the multi-proof artifact needs the batch headers (and costs more).
 			let batches = if verifier.kind == crate::VerifierKind::ReferenceArtifactV1 {
-				cost_factor = u64::from((sequence.batch_count + 11) / 3 + 1);
+				artifact_batches = Some(sequence.batch_count);
 				SequenceBatches::<T>::get(rollup_id, sequence_index).unwrap_or_default()
 			} else {
 				Default::default()
@@ -192,7 +191,10 @@ impl<T: Config> Pallet<T> {
 					miner: who,
 					first,
 				});
-				T::WeightInfo::reveal_proof_valid().saturating_mul(cost_factor)
+				match artifact_batches {
+					Some(n) => T::WeightInfo::reveal_artifact_valid(n),
+					None => T::WeightInfo::reveal_proof_valid(),
+				}
 			}
 			Err(reason) => {
 				window.committers[position].outcome = RevealOutcome::Invalid;
@@ -209,7 +211,10 @@ impl<T: Config> Pallet<T> {
 					window.invalid_proof_penalty,
 					SlashReason::InvalidProof,
 				);
-				T::WeightInfo::reveal_proof_invalid().saturating_mul(cost_factor)
+				match artifact_batches {
+					Some(n) => T::WeightInfo::reveal_artifact_invalid(n),
+					None => T::WeightInfo::reveal_proof_invalid(),
+				}
 			}
 		};
 		sequence.window = Some(window);

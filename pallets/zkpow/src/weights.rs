@@ -40,6 +40,8 @@ pub trait WeightInfo {
 	fn commit_proof_hash_joining() -> Weight;
 	fn reveal_proof_valid() -> Weight;
 	fn reveal_proof_invalid() -> Weight;
+	fn reveal_artifact_valid(n: u32) -> Weight;
+	fn reveal_artifact_invalid(n: u32) -> Weight;
 	fn set_protocol_limits() -> Weight;
 	fn set_data_url() -> Weight;
 	fn on_initialize_idle() -> Weight;
@@ -120,6 +122,18 @@ macro_rules! placeholder_weights {
 		fn reveal_proof_invalid() -> Weight {
 			Weight::from_parts(2_700_000_000, 14_000)
 				.saturating_add(<$db>::get().reads(6))
+				.saturating_add(<$db>::get().writes(5))
+		}
+		fn reveal_artifact_valid(n: u32) -> Weight {
+			Weight::from_parts(2_600_000_000, 12_000)
+				.saturating_add(Weight::from_parts(900_000_000, 600).saturating_mul(n.into()))
+				.saturating_add(<$db>::get().reads(4))
+				.saturating_add(<$db>::get().writes(1))
+		}
+		fn reveal_artifact_invalid(n: u32) -> Weight {
+			Weight::from_parts(2_700_000_000, 14_000)
+				.saturating_add(Weight::from_parts(900_000_000, 600).saturating_mul(n.into()))
+				.saturating_add(<$db>::get().reads(7))
 				.saturating_add(<$db>::get().writes(5))
 		}
 		fn set_protocol_limits() -> Weight {
