@@ -193,6 +193,7 @@ impl_runtime_apis! {
 		}
 	}
 
+	#[api_version(2)]
 	impl pallet_zkpow_runtime_api::ZkpowApi<Block, AccountId, Balance, BlockNumber> for Runtime {
 		fn open_tasks(
 			rollup_id: Option<RollupId>,
@@ -219,6 +220,15 @@ impl_runtime_apis! {
 
 		fn protocol_limits() -> ProtocolLimits<Balance, BlockNumber> {
 			pallet_zkpow::Limits::<Runtime>::get()
+		}
+
+		fn check_proof(
+			rollup_id: RollupId,
+			sequence_index: SequenceIndex,
+			prover: AccountId,
+			proof: Vec<u8>,
+		) -> Option<Result<(), pallet_zkpow::VerificationError>> {
+			Zkpow::check_proof(rollup_id, sequence_index, &prover, &proof)
 		}
 	}
 

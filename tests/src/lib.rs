@@ -64,13 +64,25 @@ pub struct ProverHost {
 	/// The port it listens on (kept across [`ProverHost::stop`] and [`ProverHost::start`]).
 	pub port: u16,
 	dir: tempfile::TempDir,
+	/// Seed of its development keys; `None`: the default keys, which the test rollups
+	/// register.
+	seed: Option<String>,
 }
 
 impl ProverHost {
 	/// A host on a free port, not started yet.
 	pub fn new() -> ProverHost {
 		let dir = tempfile::Builder::new().prefix("zkpow-prover-").tempdir().expect("tempdir");
-		ProverHost { child: None, port: free_port(), dir }
+		ProverHost { child: None, port: free_port(), dir, seed: None }
+	}
+
+	/// A started host whose keys come from another `seed` than the test rollups' keys:
+	/// every artifact it makes is rejected on chain.
+	pub async fn spawn_with_seed(seed: &str) -> ProverHost {
+		let mut host = ProverHost::new();
+		host.seed = Some(seed.to_string());
+		host.start().await;
+		host
 	}
 
 	/// A started host.
@@ -92,8 +104,13 @@ impl ProverHost {
 			.append(true)
 			.open(self.dir.path().join("prover.log"))
 			.expect("log file");
+		let mut args = vec!["serve".to_string(), "--config".into(), "test".into()];
+		args.extend(["--listen".to_string(), format!("127.0.0.1:{}", self.port)]);
+		if let Some(seed) = &self.seed {
+			args.extend(["--seed".to_string(), seed.clone()]);
+		}
 		let child = Command::new(prover_binary())
-			.args(["serve", "--config", "test", "--listen", &format!("127.0.0.1:{}", self.port)])
+			.args(&args)
 			.stdout(Stdio::null())
 			.stderr(log)
 			.spawn()

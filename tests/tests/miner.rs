@@ -182,3 +182,32 @@ async fn start_batch_skips_earlier_sequences() {
 	assert_eq!(lines(&node, rollup.id, skipped, ""), 0, "{}", node.log());
 	assert_eq!(miner_totals(&rpc, Charlie).await, (REWARD, 0));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_miner_never_commits_an_artifact_the_chain_would_reject() {
+	let _serial = lock();
+	// The host's keys are not the rollup's: its artifacts are well formed and carry the
+	// right proof hash, but fail verification on chain.
+	let host = ProverHost::spawn_with_seed("keys of another rollup").await;
+	let mut node = Node::spawn(&["--dev", "--miner", "--prover-url", &host.url()]);
+	let rpc = node.rpc(Duration::from_secs(120)).await;
+	let rollup = Rollup::register(&rpc, &node, 3, 4).await;
+	bond(&rpc, &node, Charlie, 2 * MIN_BOND).await;
+	insert_miner_key(&rpc, Charlie).await;
+	let index = rollup.post(&rpc, &node, 2).await;
+
+	wait_for("the miner to give the sequence up", Duration::from_secs(300), || async {
+		Ok((lines(&node, rollup.id, index, "given up") == 1).then_some(()))
+	})
+	.await
+	.unwrap_or_else(|e| panic!("{e}\n{}", node.log_tail(60)));
+	let log = node.log();
+	assert_eq!(lines(&node, rollup.id, index, "final proof failed (the chain would reject the artifact"), 3, "{log}");
+	// Each rejection re-proves every batch, not only the final proof.
+	assert_eq!(lines(&node, rollup.id, index, "batch proof 0 proven"), 3, "{log}");
+	assert_eq!(lines(&node, rollup.id, index, "final proof ready"), 0, "{log}");
+	assert_eq!(lines(&node, rollup.id, index, "commit sent"), 0, "{log}");
+	let status = status(&rpc, rollup.id, index).await;
+	assert_eq!(status["phase"], "Pending", "no window was opened\n{status}");
+	assert_eq!(miner_totals(&rpc, Charlie).await, (0, 0), "nothing slashed");
+}

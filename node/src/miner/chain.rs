@@ -5,7 +5,7 @@ use super::{Pool, LOG_TARGET, MINER_KEY_TYPE};
 use crate::service::FullClient;
 use codec::{Decode, Encode};
 use frame_system_rpc_runtime_api::AccountNonceApi;
-use pallet_zkpow::VerifierKind;
+use pallet_zkpow::{VerificationError, VerifierKind};
 use pallet_zkpow_runtime_api::{MinerInfo, RollupSummary, SequenceStatus, TaskInfo, ZkpowApi};
 use sc_transaction_pool_api::{
 	error::{Error as PoolError, IntoPoolError},
@@ -117,6 +117,20 @@ impl Chain {
 		rollup_id: u32,
 	) -> Result<Option<RollupSummary<AccountId, Balance, BlockNumber>>, String> {
 		self.api().rollup_info(at, rollup_id).map_err(|e| e.to_string())
+	}
+
+	/// The chain's verdict on `proof` as a reveal by `prover` (`None`: not in flight).
+	pub fn check_proof(
+		&self,
+		at: H256,
+		rollup_id: u32,
+		sequence_index: u64,
+		prover: sr25519::Public,
+		proof: &[u8],
+	) -> Result<Option<Result<(), VerificationError>>, String> {
+		self.api()
+			.check_proof(at, rollup_id, sequence_index, AccountId32::from(prover), proof.to_vec())
+			.map_err(|e| e.to_string())
 	}
 
 	/// Whether the miner can prove the rollup's sequences; the reason if not.

@@ -91,7 +91,7 @@ async fn advance<S: OffchainStorage>(
 		match poll(m, job, &Step::Final, &task).await {
 			Polled::Still => {},
 			Polled::Retry => job.final_proof = Stage::Todo,
-			Polled::Done(result) => finish(m, job, &result, account),
+			Polled::Done(result) => finish(m, job, &result, best, account),
 		}
 	}
 	if job.given_up.is_some() {
@@ -278,11 +278,15 @@ fn proof_of<S: OffchainStorage>(
 	}
 }
 
-/// Takes a final proof after checking its hash is the one the miner must commit.
+/// Takes a final proof after checking that its hash is the one the miner must commit and
+/// that the chain would accept it. An artifact the chain would reject (a faulty prover
+/// host) counts as a failure and the whole sequence is proven again: committing it would
+/// cost the invalid-proof penalty.
 fn finish<S: OffchainStorage>(
 	m: &mut Miner<S>,
 	job: &mut Job,
 	result: &Value,
+	best: Best,
 	account: sr25519::Public,
 ) {
 	job.final_proof = Stage::Todo;
@@ -297,6 +301,22 @@ fn finish<S: OffchainStorage>(
 	if expected != proof.proof_hash {
 		fail(m, job, &Step::Final, "the final proof's hash is not proof_hash(artifact, miner)".into());
 		return;
+	}
+	match m.chain.check_proof(best.hash, job.rollup_id, job.sequence_index, account, &proof.artifact) {
+		Ok(Some(Err(e))) => {
+			job.batches.iter_mut().for_each(|b| *b = Stage::Todo);
+			job.aggregator = Stage::Todo;
+			let reason = format!("the chain would reject the artifact: {e:?}; proving it all again");
+			fail(m, job, &Step::Final, reason);
+			return;
+		},
+		// Accepted, or no longer in flight (the sender drops the job).
+		Ok(Some(Ok(()))) | Ok(None) => {},
+		Err(e) => log::warn!(
+			target: LOG_TARGET,
+			"{}: cannot check the artifact against the chain ({e}); taking it unchecked",
+			job.name()
+		),
 	}
 	log::info!(
 		target: LOG_TARGET,

@@ -8,10 +8,11 @@ use jsonrpsee::{
 };
 use pallet_zkpow_runtime_api::{
 	BatchNumber, MinerInfo, ProtocolLimits, RollupId, RollupSummary, SequenceIndex,
-	SequenceStatus, TaskInfo, ZkpowApi as ZkpowRuntimeApi,
+	SequenceStatus, TaskInfo, VerificationError, ZkpowApi as ZkpowRuntimeApi,
 };
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
+use sp_core::Bytes;
 use sp_runtime::traits::Block as BlockT;
 use std::{marker::PhantomData, sync::Arc};
 
@@ -63,6 +64,29 @@ pub trait ZkpowApi<BlockHash, AccountId, Balance, BlockNumber> {
 	/// The runtime-wide protocol limits in force.
 	#[method(name = "zkpow_protocolLimits")]
 	fn protocol_limits(&self, at: Option<BlockHash>) -> RpcResult<ProtocolLimits<Balance, BlockNumber>>;
+
+	/// Checks a proof (hex bytes) for a sequence in flight exactly as a reveal by `prover`
+	/// would be checked, without sending anything: `{ "valid": true }`, or `valid: false`
+	/// with the `reason` the chain would give; `null` if the sequence is not in flight.
+	#[method(name = "zkpow_checkProof")]
+	fn check_proof(
+		&self,
+		rollup_id: RollupId,
+		sequence_index: SequenceIndex,
+		prover: AccountId,
+		proof: Bytes,
+		at: Option<BlockHash>,
+	) -> RpcResult<Option<ProofCheck>>;
+}
+
+/// The verdict of `zkpow_checkProof`.
+#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
+pub struct ProofCheck {
+	/// Whether the proof would be accepted.
+	pub valid: bool,
+	/// Why it would be rejected.
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub reason: Option<VerificationError>,
 }
 
 /// Serves the `zkpow_*` methods from a client.
@@ -162,5 +186,22 @@ where
 	) -> RpcResult<ProtocolLimits<Balance, BlockNumber>> {
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
 		self.client.runtime_api().protocol_limits(at).map_err(runtime_error)
+	}
+
+	fn check_proof(
+		&self,
+		rollup_id: RollupId,
+		sequence_index: SequenceIndex,
+		prover: AccountId,
+		proof: Bytes,
+		at: Option<Block::Hash>,
+	) -> RpcResult<Option<ProofCheck>> {
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let verdict = self
+			.client
+			.runtime_api()
+			.check_proof(at, rollup_id, sequence_index, prover, proof.0)
+			.map_err(runtime_error)?;
+		Ok(verdict.map(|v| ProofCheck { valid: v.is_ok(), reason: v.err() }))
 	}
 }

@@ -11,7 +11,7 @@
 
 use super::*;
 use crate::{benchmark_fixtures::*, Pallet as Zkpow};
-use alloc::vec;
+use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::traits::{fungible::Mutate, Hooks};
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};

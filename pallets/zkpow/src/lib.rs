@@ -539,6 +539,18 @@ pub mod pallet {
 				worst.all_lte(max_block / 2),
 				"settling MaxSettlementsPerBlock windows of MaxCommitters each must fit in half a block"
 			);
+			let normal = <T as frame_system::Config>::BlockWeights::get()
+				.get(frame_support::dispatch::DispatchClass::Normal)
+				.max_extrinsic
+				.unwrap_or(max_block);
+			assert!(
+				Self::reveal_weight_bound(T::MaxBatchesPerSequence::get()).all_lte(normal),
+				"a reveal of MaxBatchesPerSequence batches must fit in a normal extrinsic"
+			);
+			assert!(
+				T::WeightInfo::register_rollup().all_lte(normal),
+				"registering a rollup with the largest key must fit in a normal extrinsic"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]

@@ -3,7 +3,7 @@
 
 use crate::{
 	pallet::*, weights::WeightInfo, AcceptedProof, Commitment, OpenCommitment, ProofOf,
-	RejectReason, RevealOutcome, SlashReason, WindowOf,
+	RejectReason, RevealOutcome, SlashReason, VerificationError, VerifierKind, WindowOf,
 };
 use frame_support::{dispatch::PostDispatchInfo, ensure, pallet_prelude::*};
 use sp_runtime::traits::Saturating;
@@ -135,6 +135,29 @@ impl<T: Config> Pallet<T> {
 			.max(T::WeightInfo::reveal_artifact_invalid(batches))
 	}
 
+	/// Checks `proof` of a sequence in flight as revealed by `prover`, with the rollup's
+	/// proof system and the public inputs derived from chain data. Returns the verdict and,
+	/// for a multi-proof artifact, its number of batches (which decides the weight).
+	pub(crate) fn verify_proof(
+		rollup_id: RollupId,
+		sequence_index: SequenceIndex,
+		sequence: &crate::SequenceInfoOf<T>,
+		prover: &T::AccountId,
+		proof: &[u8],
+	) -> Result<(Result<(), VerificationError>, Option<u32>), Error<T>> {
+		let verifier = Verifiers::<T>::get(rollup_id).ok_or(Error::<T>::RollupNotFound)?;
+		// Only the multi-proof artifact needs the batch headers (and costs more).
+		let (batches, artifact_batches) = if verifier.kind == VerifierKind::ReferenceArtifactV1 {
+			let batches = SequenceBatches::<T>::get(rollup_id, sequence_index).unwrap_or_default();
+			(batches, Some(sequence.batch_count))
+		} else {
+			(Default::default(), None)
+		};
+		let statement = Self::statement_of(rollup_id, sequence_index, sequence, prover);
+		let verdict = verifier.kind.verify(&verifier.key, proof, &statement, &batches);
+		Ok((verdict, artifact_batches))
+	}
+
 	pub(crate) fn do_reveal(
 		who: T::AccountId,
 		rollup_id: RollupId,
@@ -163,19 +186,10 @@ impl<T: Config> Pallet<T> {
 		{
 			Err(RejectReason::HashMismatch)
 		} else {
-			let verifier = Verifiers::<T>::get(rollup_id).ok_or(Error::<T>::RollupNotFound)?;
-			// Only the multi-proof artifact needs the batch headers (and costs more).
-			let batches = if verifier.kind == crate::VerifierKind::ReferenceArtifactV1 {
-				artifact_batches = Some(sequence.batch_count);
-				SequenceBatches::<T>::get(rollup_id, sequence_index).unwrap_or_default()
-			} else {
-				Default::default()
-			};
-			let statement = Self::statement_of(rollup_id, sequence_index, &sequence, &who);
-			verifier
-				.kind
-				.verify(&verifier.key, &proof, &statement, &batches)
-				.map_err(RejectReason::Verification)
+			let (verdict, batches) =
+				Self::verify_proof(rollup_id, sequence_index, &sequence, &who, &proof)?;
+			artifact_batches = batches;
+			verdict.map_err(RejectReason::Verification)
 		};
 
 		let actual = match verdict {

@@ -6,7 +6,7 @@
 
 use crate::{
 	pallet::*, BalanceOf, BaseChain, Bytes32, OpenCommitment, RevealOutcome, RollupStats,
-	RollupStatus, RollupTerms, UnbondingChunk, VerifierKind,
+	RollupStatus, RollupTerms, UnbondingChunk, VerificationError, VerifierKind,
 };
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
@@ -309,5 +309,23 @@ impl<T: Config> Pallet<T> {
 			stats: r.stats,
 			data_url: DataUrls::<T>::get(rollup_id).map(|url| url.into_inner()),
 		})
+	}
+
+	/// Checks `proof` for a sequence in flight exactly as `reveal_proof` by `prover` would
+	/// (same proof system, public inputs derived from chain data and bound to `prover`),
+	/// without changing state. `None` if the sequence is not in flight.
+	///
+	/// Miners call it before committing, so that a faulty prover host costs them a retry
+	/// and not the invalid-proof penalty.
+	pub fn check_proof(
+		rollup_id: RollupId,
+		sequence_index: SequenceIndex,
+		prover: &T::AccountId,
+		proof: &[u8],
+	) -> Option<Result<(), VerificationError>> {
+		let sequence = Sequences::<T>::get(rollup_id, sequence_index)?;
+		Self::verify_proof(rollup_id, sequence_index, &sequence, prover, proof)
+			.ok()
+			.map(|(verdict, _)| verdict)
 	}
 }

@@ -56,5 +56,17 @@ export const zkpowRpc = {
       params: [at],
       type: 'Json',
     },
+    checkProof: {
+      description:
+        'Checks a proof for a sequence in flight as a reveal by prover would be checked: { valid, reason }; null if not in flight',
+      params: [
+        { name: 'rollupId', type: 'u32' },
+        { name: 'sequenceIndex', type: 'u64' },
+        { name: 'prover', type: 'AccountId' },
+        { name: 'proof', type: 'Bytes' },
+        at,
+      ],
+      type: 'Option<Json>',
+    },
   },
 };

@@ -182,6 +182,9 @@ describe('rollup owner on polkadot.js', () => {
     assert.equal(status.phase, 'Pending');
     assert.equal(status.new_state_root.length, 32);
     assert.ok((await api.rpc.zkpow.sequenceStatus(rollupId, 1)).isNone);
+    const check = (await api.rpc.zkpow.checkProof(rollupId, 0, eve.address, '0x01020304')).unwrap().toJSON();
+    assert.deepEqual(check, { valid: false, reason: { Artifact: 'MalformedArtifact' } });
+    assert.ok((await api.rpc.zkpow.checkProof(rollupId, 1, eve.address, '0x01')).isNone, 'not in flight: null');
     await assert.rejects(api.rpc.zkpow.openTasks(rollupId, null, 0), /limit must be between 1 and 1000/);
   });
 

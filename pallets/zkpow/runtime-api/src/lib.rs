@@ -21,6 +21,10 @@
 //!     fn protocol_limits() -> ProtocolLimits<Balance, BlockNumber> {
 //!         pallet_zkpow::Limits::<Runtime>::get()
 //!     }
+//!     fn check_proof(rollup_id: RollupId, sequence_index: SequenceIndex, prover: AccountId,
+//!         proof: Vec<u8>) -> Option<Result<(), VerificationError>> {
+//!         Zkpow::check_proof(rollup_id, sequence_index, &prover, &proof)
+//!     }
 //! }
 //! ```
 
@@ -33,7 +37,7 @@ use codec::Codec;
 
 pub use pallet_zkpow::{
 	queries::{CommitterStatus, MinerInfo, RollupSummary, SequenceStatus, TaskInfo, WindowPhase},
-	ProtocolLimits,
+	ProtocolLimits, VerificationError,
 };
 pub use zkpow_primitives::{BatchNumber, RollupId, SequenceIndex};
 
@@ -42,6 +46,9 @@ sp_api::decl_runtime_apis! {
 	///
 	/// Phases are those of the queried block: an extrinsic included in the next block is
 	/// checked against block number `at + 1`.
+	///
+	/// Version 2 added `check_proof`.
+	#[api_version(2)]
 	pub trait ZkpowApi<AccountId, Balance, BlockNumber>
 	where
 		AccountId: Codec,
@@ -75,5 +82,16 @@ sp_api::decl_runtime_apis! {
 
 		/// The runtime-wide protocol limits in force.
 		fn protocol_limits() -> ProtocolLimits<Balance, BlockNumber>;
+
+		/// Checks `proof` for a sequence in flight exactly as a reveal by `prover` would be
+		/// checked, without changing state: the verdict, or `None` if the sequence is not in
+		/// flight. Miners call it before committing to a proof.
+		#[api_version(2)]
+		fn check_proof(
+			rollup_id: RollupId,
+			sequence_index: SequenceIndex,
+			prover: AccountId,
+			proof: Vec<u8>,
+		) -> Option<Result<(), VerificationError>>;
 	}
 }

@@ -101,3 +101,27 @@ fn report_miners_and_rollups() {
 		assert!(Zkpow::rollup_info(9).is_none());
 	});
 }
+
+#[test]
+fn check_a_proof_as_a_reveal_would_without_changing_state() {
+	new_test_ext().execute_with(|| {
+		let id = setup_rollup();
+		let index = submit(id, 2);
+		let proof = proof_for(id, index, &miner(0));
+		let root = sp_io::storage::root(sp_runtime::StateVersion::V1);
+
+		assert_eq!(Zkpow::check_proof(id, index, &miner(0), &proof), Some(Ok(())));
+		// The statement is bound to the prover: the same proof fails for anyone else.
+		assert!(matches!(
+			Zkpow::check_proof(id, index, &miner(1), &proof),
+			Some(Err(VerificationError::Groth16(_)))
+		));
+		assert!(matches!(
+			Zkpow::check_proof(id, index, &miner(0), &proof[..100]),
+			Some(Err(VerificationError::Groth16(_)))
+		));
+		assert_eq!(Zkpow::check_proof(id, index + 1, &miner(0), &proof), None);
+		assert_eq!(Zkpow::check_proof(9, index, &miner(0), &proof), None);
+		assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), root);
+	});
+}
