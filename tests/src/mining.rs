@@ -160,7 +160,12 @@ pub async fn finalized(rpc: &Rpc, node: &Node, rollup: u32, index: u64, timeout:
 		Ok(status["phase"].get("Finalized").is_some().then_some(status))
 	})
 	.await
-	.unwrap_or_else(|e| panic!("{e}\n{}", node.log_tail(60)))
+	.unwrap_or_else(|e| {
+		let about = format!("rollup {rollup} sequence {index}: ");
+		let log = node.log();
+		let lines: Vec<&str> = log.lines().filter(|l| l.contains(&about)).collect();
+		panic!("{e}\nwhat the node logged about the sequence:\n{}\n\n{}", lines.join("\n"), node.log_tail(30))
+	})
 }
 
 pub async fn miner_totals(rpc: &Rpc, miner: Sr25519Keyring) -> (u128, u128) {

@@ -211,3 +211,33 @@ async fn a_miner_never_commits_an_artifact_the_chain_would_reject() {
 	assert_eq!(status["phase"], "Pending", "no window was opened\n{status}");
 	assert_eq!(miner_totals(&rpc, Charlie).await, (0, 0), "nothing slashed");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_miner_with_a_faulty_prover_host_proves_on_one_host_at_a_time() {
+	let _serial = lock();
+	// The first host has the wrong keys, the second the rollup's. The first attempt spreads
+	// the batch proofs over both, and the aggregator refuses the other host's proof; the
+	// retry on the first host alone makes an artifact the chain would reject; the one on
+	// the second host alone is committed and finalized.
+	let bad = ProverHost::spawn_with_seed("keys of another rollup").await;
+	let good = ProverHost::spawn().await;
+	let hosts = format!("{},{}", bad.url(), good.url());
+	let mut node = Node::spawn(&["--dev", "--miner", "--prover-url", &hosts]);
+	let rpc = node.rpc(Duration::from_secs(120)).await;
+	let rollup = Rollup::register(&rpc, &node, 3, 4).await;
+	bond(&rpc, &node, Charlie, 2 * MIN_BOND).await;
+	insert_miner_key(&rpc, Charlie).await;
+	let index = rollup.post(&rpc, &node, 2).await;
+
+	let status = finalized(&rpc, &node, rollup.id, index, Duration::from_secs(300)).await;
+	assert_eq!(status["prover"], Charlie.to_account_id().to_string(), "{status}");
+	let log = node.log();
+	assert_eq!(lines(&node, rollup.id, index, "aggregator proof failed"), 1, "{log}");
+	assert_eq!(lines(&node, rollup.id, index, "final proof failed (the chain would reject the artifact"), 1, "{log}");
+	for host in [&bad, &good] {
+		let pinned = format!("proving it all again on {} alone", host.url());
+		assert_eq!(lines(&node, rollup.id, index, &pinned), 1, "{log}");
+	}
+	assert_eq!(lines(&node, rollup.id, index, "commit sent"), 1, "{log}");
+	assert_eq!(miner_totals(&rpc, Charlie).await, (REWARD, 0), "rewarded, nothing slashed");
+}

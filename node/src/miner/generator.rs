@@ -75,7 +75,7 @@ async fn advance<S: OffchainStorage>(
 		if let Stage::Dispatched(task) = job.batches[i].clone() {
 			match poll(m, job, &Step::Batch(i), &task).await {
 				Polled::Still => {},
-				Polled::Retry => job.batches[i] = Stage::Todo,
+				Polled::Retry | Polled::Failed => job.batches[i] = Stage::Todo,
 				Polled::Done(result) => job.batches[i] = proof_of(m, job, &Step::Batch(i), &result),
 			}
 		}
@@ -84,6 +84,7 @@ async fn advance<S: OffchainStorage>(
 		match poll(m, job, &Step::Aggregator, &task).await {
 			Polled::Still => {},
 			Polled::Retry => job.aggregator = Stage::Todo,
+			Polled::Failed => start_over(m, job),
 			Polled::Done(result) => job.aggregator = proof_of(m, job, &Step::Aggregator, &result),
 		}
 	}
@@ -91,6 +92,7 @@ async fn advance<S: OffchainStorage>(
 		match poll(m, job, &Step::Final, &task).await {
 			Polled::Still => {},
 			Polled::Retry => job.final_proof = Stage::Todo,
+			Polled::Failed => start_over(m, job),
 			Polled::Done(result) => finish(m, job, &result, best, account),
 		}
 	}
@@ -187,8 +189,9 @@ async fn advance<S: OffchainStorage>(
 			vec![(Step::Final, task)]
 		},
 	};
+	let pinned = m.pinned.get(&job.key()).cloned();
 	for (step, task) in tasks {
-		match m.provers.submit(&task).await {
+		match m.provers.submit(&task, pinned.as_deref()).await {
 			Ok(task_ref) => {
 				log::info!(
 					target: LOG_TARGET,
@@ -227,8 +230,10 @@ async fn advance<S: OffchainStorage>(
 enum Polled {
 	/// Still queued or running (or the host did not answer).
 	Still,
-	/// Failed or lost: dispatch it again.
+	/// Lost (the host no longer knows it): dispatch it again.
 	Retry,
+	/// The host reported it failed (already counted): dispatch it again, or start over.
+	Failed,
 	/// Finished with this result.
 	Done(Value),
 }
@@ -244,7 +249,7 @@ async fn poll<S: OffchainStorage>(
 		Ok(Poll::Done(result)) => Polled::Done(result),
 		Ok(Poll::Failed(reason)) => {
 			fail(m, job, step, reason);
-			Polled::Retry
+			Polled::Failed
 		},
 		Ok(Poll::Unknown) => {
 			log::info!(
@@ -304,10 +309,10 @@ fn finish<S: OffchainStorage>(
 	}
 	match m.chain.check_proof(best.hash, job.rollup_id, job.sequence_index, account, &proof.artifact) {
 		Ok(Some(Err(e))) => {
+			fail(m, job, &Step::Final, format!("the chain would reject the artifact: {e:?}"));
 			job.batches.iter_mut().for_each(|b| *b = Stage::Todo);
 			job.aggregator = Stage::Todo;
-			let reason = format!("the chain would reject the artifact: {e:?}; proving it all again");
-			fail(m, job, &Step::Final, reason);
+			start_over(m, job);
 			return;
 		},
 		// Accepted, or no longer in flight (the sender drops the job).
@@ -328,7 +333,28 @@ fn finish<S: OffchainStorage>(
 	if let Some(metrics) = &m.metrics {
 		metrics.proofs_ready.inc();
 	}
+	m.pinned.remove(&job.key());
 	job.final_proof = Stage::Done(proof);
+}
+
+/// After the aggregator or final proof failed, or the chain would reject the artifact:
+/// with several hosts, proves the whole sequence again on one host alone, the configured
+/// hosts in turn. A host whose keys are not the rollup's (or that is faulty) then spoils
+/// only its own attempt: the aggregator and final proofs check the batch proofs they are
+/// given against their host's keys, so proofs from different hosts may not mix, and a
+/// host answers a task it has seen with the same proof, so retrying the same mix would
+/// fail again. With one host only the failed step is dispatched again.
+fn start_over<S: OffchainStorage>(m: &mut Miner<S>, job: &mut Job) {
+	job.aggregator = Stage::Todo;
+	job.final_proof = Stage::Todo;
+	let urls = m.provers.urls();
+	if urls.len() < 2 || job.given_up.is_some() {
+		return;
+	}
+	job.batches.iter_mut().for_each(|b| *b = Stage::Todo);
+	let url = urls[(job.failures as usize).saturating_sub(1) % urls.len()].clone();
+	log::info!(target: LOG_TARGET, "{}: proving it all again on {url} alone", job.name());
+	m.pinned.insert(job.key(), url);
 }
 
 fn fail<S: OffchainStorage>(m: &mut Miner<S>, job: &mut Job, step: &Step, reason: String) {

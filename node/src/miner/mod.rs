@@ -177,6 +177,9 @@ pub struct Miner<S> {
 	said: std::collections::HashSet<String>,
 	/// Reward and slash totals last seen, to log changes.
 	totals: Option<(zkpow_runtime::Balance, zkpow_runtime::Balance)>,
+	/// Sequences whose artifact the chain rejected, proven again on one host alone (not
+	/// persisted: after a restart the tasks spread again).
+	pinned: BTreeMap<(u32, u64), String>,
 }
 
 impl<S: OffchainStorage> Miner<S> {
@@ -217,6 +220,7 @@ impl<S: OffchainStorage> Miner<S> {
 			account: None,
 			said: Default::default(),
 			totals,
+			pinned: Default::default(),
 		}
 	}
 

@@ -96,10 +96,20 @@ impl ProverPool {
 		}
 	}
 
-	/// Submits `task` to the least-used reachable host; returns where it went.
-	pub async fn submit(&self, task: &Value) -> Result<TaskRef, HostError> {
+	/// The configured hosts' URLs, in the configured order.
+	pub fn urls(&self) -> Vec<String> {
+		self.hosts.lock().expect("not poisoned").iter().map(|h| h.url.clone()).collect()
+	}
+
+	/// Submits `task` to the least-used reachable host, or only to `pinned` if given;
+	/// returns where it went.
+	pub async fn submit(&self, task: &Value, pinned: Option<&str>) -> Result<TaskRef, HostError> {
 		let mut last = HostError::Unreachable("no prover host configured".into());
-		for url in self.candidates() {
+		let candidates = match pinned {
+			Some(url) => vec![url.to_owned()],
+			None => self.candidates(),
+		};
+		for url in candidates {
 			match self.submit_to(&url, task).await {
 				Ok(id) => {
 					let mut hosts = self.hosts.lock().expect("not poisoned");
