@@ -6,7 +6,7 @@ use crate::{submit_and_find, wait_for, Node, Rpc};
 use jsonrpsee::rpc_params;
 use pallet_zkpow::{BaseChain, Event as ZkpowEvent, RollupParams, VerifierKind};
 use serde_json::Value;
-use sp_keyring::Sr25519Keyring::{self, Alice, Bob};
+use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie};
 use std::{path::Path, time::Duration};
 use zkpow_circuits::config::TEST;
 use zkpow_prover::sequencer::{self, SequencerOptions};
@@ -161,10 +161,8 @@ pub async fn finalized(rpc: &Rpc, node: &Node, rollup: u32, index: u64, timeout:
 	})
 	.await
 	.unwrap_or_else(|e| {
-		let about = format!("rollup {rollup} sequence {index}: ");
-		let log = node.log();
-		let lines: Vec<&str> = log.lines().filter(|l| l.contains(&about)).collect();
-		panic!("{e}\nwhat the node logged about the sequence:\n{}\n\n{}", lines.join("\n"), node.log_tail(30))
+		let about = sequence_log(node, rollup, index, "").join("\n");
+		panic!("{e}\nwhat the node logged about the sequence:\n{about}\n\n{}", node.log_tail(30))
 	})
 }
 
@@ -175,9 +173,14 @@ pub async fn miner_totals(rpc: &Rpc, miner: Sr25519Keyring) -> (u128, u128) {
 }
 
 /// Lines of the node's log about one sequence that contain `what`.
-pub fn lines(node: &Node, rollup: u32, index: u64, what: &str) -> usize {
+pub fn sequence_log(node: &Node, rollup: u32, index: u64, what: &str) -> Vec<String> {
 	let prefix = format!("rollup {rollup} sequence {index}: ");
-	node.log().lines().filter(|l| l.contains(&prefix) && l.contains(what)).count()
+	node.log().lines().filter(|l| l.contains(&prefix) && l.contains(what)).map(str::to_owned).collect()
+}
+
+/// How many lines of the node's log about one sequence contain `what`.
+pub fn lines(node: &Node, rollup: u32, index: u64, what: &str) -> usize {
+	sequence_log(node, rollup, index, what).len()
 }
 
 /// The value of a metric (`<name>{...} <value>`) in a Prometheus text; the sum over its
@@ -189,6 +192,19 @@ pub fn metric(text: &str, name: &str) -> Option<f64> {
 		.filter_map(|l| l.rsplit(' ').next()?.parse().ok())
 		.collect();
 	(!values.is_empty()).then(|| values.iter().sum())
+}
+
+/// A `--dev` node that mines on `prover_urls` (with `args` too) with Charlie's key, a test
+/// rollup registered with windows `t1` and `t2`, and Charlie bonded twice the minimum.
+pub async fn solo_miner(prover_urls: &str, args: &[&str], t1: u32, t2: u32) -> (Node, Rpc, Rollup) {
+	let mut all = vec!["--dev", "--miner", "--prover-url", prover_urls];
+	all.extend_from_slice(args);
+	let mut node = Node::spawn(&all);
+	let rpc = node.rpc(Duration::from_secs(120)).await;
+	let rollup = Rollup::register(&rpc, &node, t1, t2).await;
+	bond(&rpc, &node, Charlie, 2 * MIN_BOND).await;
+	insert_miner_key(&rpc, Charlie).await;
+	(node, rpc, rollup)
 }
 
 /// A full node next to `validator` that mines with `args`.

@@ -19,11 +19,7 @@ async fn one_miner_proves_sequences_of_one_two_and_four_batches() {
 	let _serial = lock();
 	let (host_a, host_b) = (ProverHost::spawn().await, ProverHost::spawn().await);
 	let hosts = format!("{},{}", host_a.url(), host_b.url());
-	let mut node = Node::spawn(&["--dev", "--miner", "--prover-url", &hosts]);
-	let rpc = node.rpc(Duration::from_secs(120)).await;
-	let rollup = Rollup::register(&rpc, &node, 3, 4).await;
-	bond(&rpc, &node, Charlie, 2 * MIN_BOND).await;
-	insert_miner_key(&rpc, Charlie).await;
+	let (node, rpc, rollup) = solo_miner(&hosts, &[], 3, 4).await;
 
 	let mut indices = Vec::new();
 	for batches in [1, 2, 4] {
@@ -83,11 +79,7 @@ async fn two_miners_commit_in_the_same_window_and_share_the_reward_by_bond() {
 async fn a_miner_restarted_after_committing_reveals_without_sending_anything_twice() {
 	let _serial = lock();
 	let host = ProverHost::spawn().await;
-	let mut node = Node::spawn(&["--dev", "--miner", "--prover-url", &host.url()]);
-	let rpc = node.rpc(Duration::from_secs(120)).await;
-	let rollup = Rollup::register(&rpc, &node, 4, 6).await;
-	bond(&rpc, &node, Charlie, 2 * MIN_BOND).await;
-	insert_miner_key(&rpc, Charlie).await;
+	let (mut node, rpc, rollup) = solo_miner(&host.url(), &[], 4, 6).await;
 	let index = rollup.post(&rpc, &node, 2).await;
 
 	// Killed as soon as its commit is on chain (the chain stops with it: it is the only
@@ -166,12 +158,7 @@ async fn start_batch_skips_earlier_sequences() {
 	let _serial = lock();
 	let host = ProverHost::spawn().await;
 	// Batches 1 and 2 form sequence 0; sequence 1 starts at batch 3.
-	let mut node =
-		Node::spawn(&["--dev", "--miner", "--prover-url", &host.url(), "--miner-start-batch", "3"]);
-	let rpc = node.rpc(Duration::from_secs(120)).await;
-	let rollup = Rollup::register(&rpc, &node, 3, 4).await;
-	bond(&rpc, &node, Charlie, 2 * MIN_BOND).await;
-	insert_miner_key(&rpc, Charlie).await;
+	let (node, rpc, rollup) = solo_miner(&host.url(), &["--miner-start-batch", "3"], 3, 4).await;
 	let skipped = rollup.post(&rpc, &node, 2).await;
 	let proven = rollup.post(&rpc, &node, 1).await;
 
@@ -189,11 +176,7 @@ async fn a_miner_never_commits_an_artifact_the_chain_would_reject() {
 	// The host's keys are not the rollup's: its artifacts are well formed and carry the
 	// right proof hash, but fail verification on chain.
 	let host = ProverHost::spawn_with_seed("keys of another rollup").await;
-	let mut node = Node::spawn(&["--dev", "--miner", "--prover-url", &host.url()]);
-	let rpc = node.rpc(Duration::from_secs(120)).await;
-	let rollup = Rollup::register(&rpc, &node, 3, 4).await;
-	bond(&rpc, &node, Charlie, 2 * MIN_BOND).await;
-	insert_miner_key(&rpc, Charlie).await;
+	let (node, rpc, rollup) = solo_miner(&host.url(), &[], 3, 4).await;
 	let index = rollup.post(&rpc, &node, 2).await;
 
 	wait_for("the miner to give the sequence up", Duration::from_secs(300), || async {
@@ -222,11 +205,7 @@ async fn a_miner_with_a_faulty_prover_host_proves_on_one_host_at_a_time() {
 	let bad = ProverHost::spawn_with_seed("keys of another rollup").await;
 	let good = ProverHost::spawn().await;
 	let hosts = format!("{},{}", bad.url(), good.url());
-	let mut node = Node::spawn(&["--dev", "--miner", "--prover-url", &hosts]);
-	let rpc = node.rpc(Duration::from_secs(120)).await;
-	let rollup = Rollup::register(&rpc, &node, 3, 4).await;
-	bond(&rpc, &node, Charlie, 2 * MIN_BOND).await;
-	insert_miner_key(&rpc, Charlie).await;
+	let (node, rpc, rollup) = solo_miner(&hosts, &[], 3, 4).await;
 	let index = rollup.post(&rpc, &node, 2).await;
 
 	let status = finalized(&rpc, &node, rollup.id, index, Duration::from_secs(300)).await;

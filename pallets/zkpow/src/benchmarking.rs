@@ -164,11 +164,21 @@ fn artifact_window<T: Config>(
 	let owner = funded::<T>("owner", 0);
 	let id = artifact_rollup::<T>(&owner);
 	let index = submit_batches::<T>(id, &owner, n);
-	let miners: vec::Vec<_> = (0..committers).map(bonded_miner::<T>).collect();
+	(id, index, committed::<T>(id, index, committers, artifact_of::<T>))
+}
+
+/// Bonds `c` miners and commits each one's own proof (made by `proof`) to a sequence.
+fn committed<T: Config>(
+	rollup_id: RollupId,
+	index: SequenceIndex,
+	c: u32,
+	proof: fn(RollupId, SequenceIndex, &T::AccountId) -> ProofOf<T>,
+) -> vec::Vec<T::AccountId> {
+	let miners: vec::Vec<_> = (0..c).map(bonded_miner::<T>).collect();
 	for m in &miners {
-		commit::<T>(m, id, index, &artifact_of::<T>(id, index, m));
+		commit::<T>(m, rollup_id, index, &proof(rollup_id, index, m));
 	}
-	(id, index, miners)
+	miners
 }
 
 /// Moves to the first block of a window's reveal phase.
@@ -210,11 +220,7 @@ fn window_with<T: Config>(
 	let owner = funded::<T>("owner", 0);
 	let rollup_id = rollup::<T>(&owner);
 	let index = submit::<T>(rollup_id, &owner);
-	let miners: vec::Vec<_> = (0..c).map(bonded_miner::<T>).collect();
-	for m in &miners {
-		let proof = proof_of::<T>(rollup_id, index, m);
-		commit::<T>(m, rollup_id, index, &proof);
-	}
+	let miners = committed::<T>(rollup_id, index, c, proof_of::<T>);
 	let deadline = Sequences::<T>::get(rollup_id, index)
 		.and_then(|s| s.window)
 		.map(|w| w.reveal_ends_at)
@@ -435,8 +441,7 @@ mod benchmarks {
 		set_block::<T>(One::one());
 		let (id, index, _, miners) = window_with::<T>(T::MaxCommitters::get());
 		let miner = miners.last().unwrap().clone();
-		let window = Sequences::<T>::get(id, index).unwrap().window.unwrap();
-		set_block::<T>(window.commit_ends_at);
+		to_reveal_phase::<T>(id, index);
 		let proof = proof_of::<T>(id, index, &miner);
 
 		#[extrinsic_call]
@@ -455,8 +460,7 @@ mod benchmarks {
 		let miner = bonded_miner::<T>(T::MaxCommitters::get());
 		let proof = proof_of::<T>(id, index, &miners[0]);
 		commit::<T>(&miner, id, index, &proof);
-		let window = Sequences::<T>::get(id, index).unwrap().window.unwrap();
-		set_block::<T>(window.commit_ends_at);
+		to_reveal_phase::<T>(id, index);
 
 		#[extrinsic_call]
 		reveal_proof(RawOrigin::Signed(miner.clone()), id, index, proof);
