@@ -264,9 +264,13 @@ pub fn prove_sequence(
 	prover: &Bytes32,
 	witnesses: &[BatchWitness],
 ) -> Result<Vec<u8>, Error> {
-	let first = witnesses.first().ok_or_else(|| invalid("a sequence needs at least one batch"))?;
-	let proofs =
-		witnesses.iter().map(|w| backend.prove_batch(prover, w)).collect::<Result<Vec<_>, _>>()?;
+	let first = witnesses
+		.first()
+		.ok_or_else(|| invalid("a sequence needs at least one batch"))?;
+	let proofs = witnesses
+		.iter()
+		.map(|w| backend.prove_batch(prover, w))
+		.collect::<Result<Vec<_>, _>>()?;
 	let batches: Vec<BatchHeader> = proofs.iter().map(|p| p.header.clone()).collect();
 	let batch_proofs: Vec<Vec<u8>> = proofs.into_iter().map(|p| p.proof).collect();
 	let aggregator_proof = if batches.len() > 1 {

@@ -27,7 +27,9 @@ pub fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
 /// Parses a 32-byte hex word.
 pub fn parse_hex32(text: &str) -> Result<Bytes32, String> {
 	let bytes = parse_hex(text)?;
-	bytes.try_into().map_err(|b: Vec<u8>| format!("expected 32 bytes of hex, got {}", b.len()))
+	bytes
+		.try_into()
+		.map_err(|b: Vec<u8>| format!("expected 32 bytes of hex, got {}", b.len()))
 }
 
 /// `0x`-prefixed lowercase hex.

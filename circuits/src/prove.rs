@@ -59,7 +59,8 @@ pub fn synthesis_time<C: ConstraintSynthesizer<Fr>>(
 	let cs = synthesize(circuit)?;
 	cs.is_satisfied()?;
 	cs.finalize();
-	cs.to_matrices().ok_or_else(|| Error::Synthesis("no constraint matrices".into()))?;
+	cs.to_matrices()
+		.ok_or_else(|| Error::Synthesis("no constraint matrices".into()))?;
 	Ok(start.elapsed())
 }
 
@@ -91,8 +92,9 @@ fn prove_synthesized(
 	cs: ConstraintSystemRef<Fr>,
 ) -> Result<Proof<Bn254>, Error> {
 	cs.finalize();
-	let matrices =
-		cs.to_matrices().ok_or_else(|| Error::Synthesis("no constraint matrices".into()))?;
+	let matrices = cs
+		.to_matrices()
+		.ok_or_else(|| Error::Synthesis("no constraint matrices".into()))?;
 	let num_inputs = cs.num_instance_variables();
 	let num_constraints = cs.num_constraints();
 	let full_assignment = {

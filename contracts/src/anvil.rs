@@ -39,7 +39,10 @@ pub fn binary() -> Result<PathBuf, String> {
 
 /// A TCP port that was free a moment ago on 127.0.0.1.
 pub fn free_port() -> u16 {
-	TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("bind").port()
+	TcpListener::bind("127.0.0.1:0")
+		.and_then(|l| l.local_addr())
+		.expect("bind")
+		.port()
 }
 
 /// A running anvil process.

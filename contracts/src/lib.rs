@@ -121,12 +121,14 @@ pub fn describe(error: &InboxError) -> String {
 			e.sequenceIndex, e.nextSequenceIndex
 		),
 		E::SequenceGap(e) => {
-			format!("sequence {} out of order: inbox expects {}", e.sequenceIndex, e.nextSequenceIndex)
+			format!(
+				"sequence {} out of order: inbox expects {}",
+				e.sequenceIndex, e.nextSequenceIndex
+			)
 		},
-		E::WrongPrevStateRoot(e) => format!(
-			"previous state root {} differs from the inbox's root {}",
-			e.given, e.expected
-		),
+		E::WrongPrevStateRoot(e) => {
+			format!("previous state root {} differs from the inbox's root {}", e.given, e.expected)
+		},
 		E::WrongStartBatch(e) => {
 			format!("first batch {} differs from the inbox's next batch {}", e.given, e.expected)
 		},

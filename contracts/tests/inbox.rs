@@ -38,7 +38,10 @@ fn provider(anvil: &Anvil) -> DynProvider {
 		.erased()
 }
 
-async fn deploy(provider: &DynProvider, vk_set: Vec<u8>) -> ZkpowInbox::ZkpowInboxInstance<DynProvider> {
+async fn deploy(
+	provider: &DynProvider,
+	vk_set: Vec<u8>,
+) -> ZkpowInbox::ZkpowInboxInstance<DynProvider> {
 	let (rollup, _, _) = sequences();
 	ZkpowInbox::deploy(
 		provider.clone(),
@@ -226,9 +229,10 @@ async fn unusable_key_sets_cannot_be_deployed() {
 	let deploy_error = |vk: Vec<u8>| {
 		let provider = provider.clone();
 		async move {
-			let error = ZkpowInbox::deploy(provider, ROLLUP, Bytes::from(vk), FixedBytes([0; 32]), 0, 1)
-				.await
-				.expect_err("deployment must fail");
+			let error =
+				ZkpowInbox::deploy(provider, ROLLUP, Bytes::from(vk), FixedBytes([0; 32]), 0, 1)
+					.await
+					.expect_err("deployment must fail");
 			error
 				.as_decoded_interface_error::<InboxError>()
 				.unwrap_or_else(|| panic!("not an inbox error: {error}"))

@@ -40,8 +40,10 @@ impl SubstrateCli for Cli {
 		Ok(match id {
 			"dev" => Box::new(chain_spec::development_chain_spec()?),
 			"" | "local" => Box::new(chain_spec::local_chain_spec()?),
-			path => Box::new(chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))
-				.map_err(|e| format!("cannot load chain spec `{path}`: {e}"))?),
+			path => Box::new(
+				chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))
+					.map_err(|e| format!("cannot load chain spec `{path}`: {e}"))?,
+			),
 		})
 	}
 }
@@ -114,8 +116,9 @@ pub fn run() -> sc_cli::Result<()> {
 					.run_with_spec::<sp_runtime::traits::HashingFor<Block>, service::ExtraHostFunctions>(
 						Some(config.chain_spec),
 					),
-				BenchmarkCmd::Machine(cmd) =>
-					cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone()),
+				BenchmarkCmd::Machine(cmd) => {
+					cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone())
+				},
 				_ => Err("this node supports `benchmark pallet` and `benchmark machine`".into()),
 			})
 		},
@@ -131,8 +134,10 @@ pub fn run() -> sc_cli::Result<()> {
 			let miner = cli.miner.config().map_err(sc_cli::Error::Input)?;
 			let runner = cli.create_runner(&cli.run)?;
 			runner.run_node_until_exit(|config| async move {
-				service::new_full::<sc_network::NetworkWorker<Block, <Block as sp_runtime::traits::Block>::Hash>>(config, miner)
-					.map_err(sc_cli::Error::Service)
+				service::new_full::<
+					sc_network::NetworkWorker<Block, <Block as sp_runtime::traits::Block>::Hash>,
+				>(config, miner)
+				.map_err(sc_cli::Error::Service)
 			})
 		},
 	}

@@ -30,7 +30,8 @@ pub type HostFunctions = (
 );
 
 /// The full client type.
-pub type FullClient = sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<HostFunctions>>;
+pub type FullClient =
+	sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<HostFunctions>>;
 type FullBackend = sc_service::TFullBackend<Block>;
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
 
@@ -142,7 +143,9 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 }
 
 /// Builds and starts a full node (an authority when keys and `--validator` say so).
-pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>>(
+pub fn new_full<
+	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
+>(
 	config: Configuration,
 	miner: Option<crate::miner::MinerConfig>,
 ) -> Result<TaskManager, ServiceError> {
@@ -238,7 +241,9 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 
 	if let Some(miner) = miner {
 		let offchain_db = backend.offchain_storage().ok_or_else(|| {
-			ServiceError::Other("the miner needs the off-chain database, which this backend lacks".into())
+			ServiceError::Other(
+				"the miner needs the off-chain database, which this backend lacks".into(),
+			)
 		})?;
 		task_manager.spawn_handle().spawn(
 			"zkpow-miner",

@@ -3,7 +3,10 @@
 use std::process::{Command, Output};
 
 fn node(args: &[&str]) -> Output {
-	Command::new(env!("CARGO_BIN_EXE_zkpow-node")).args(args).output().expect("run zkpow-node")
+	Command::new(env!("CARGO_BIN_EXE_zkpow-node"))
+		.args(args)
+		.output()
+		.expect("run zkpow-node")
 }
 
 fn stdout(out: &Output) -> String {
@@ -67,8 +70,18 @@ fn key_insert_puts_a_key_in_the_keystore() {
 	let dir = tempfile::tempdir().unwrap();
 	let base = dir.path().to_str().unwrap();
 	let out = node(&[
-		"key", "insert", "--chain", "dev", "--base-path", base, "--scheme", "sr25519", "--suri",
-		"//Alice", "--key-type", "aura",
+		"key",
+		"insert",
+		"--chain",
+		"dev",
+		"--base-path",
+		base,
+		"--scheme",
+		"sr25519",
+		"--suri",
+		"//Alice",
+		"--key-type",
+		"aura",
 	]);
 	assert!(out.status.success(), "{}", stderr(&out));
 	let keystore = dir.path().join("chains/zkpow_dev/keystore");
@@ -98,9 +111,15 @@ fn benchmark_without_the_feature_says_how_to_build_it() {
 fn miner_options_are_checked_before_the_node_starts() {
 	let cases: [(&[&str], &str); 4] = [
 		(&["--dev", "--miner"], "--miner needs at least one --prover-url"),
-		(&["--dev", "--miner", "--prover-url", "localhost:8547"], "must be an http:// or https:// URL"),
+		(
+			&["--dev", "--miner", "--prover-url", "localhost:8547"],
+			"must be an http:// or https:// URL",
+		),
 		(&["--dev", "--miner", "--prover-url", "http://a b"], "is not a URL"),
-		(&["--dev", "--prover-url", "http://127.0.0.1:8547"], "--prover-url is only used with --miner"),
+		(
+			&["--dev", "--prover-url", "http://127.0.0.1:8547"],
+			"--prover-url is only used with --miner",
+		),
 	];
 	for (args, message) in cases {
 		let out = node(args);

@@ -35,7 +35,11 @@ impl ConstraintSynthesizer<Fr> for StatementCircuit {
 			let value = self.inputs.map(|v| v[i]);
 			let var = cs.new_input_variable(|| value.ok_or(SynthesisError::AssignmentMissing))?;
 			// Touch every input so each has a constraint of its own.
-			cs.enforce_constraint(lc!() + var, lc!() + ark_relations::r1cs::Variable::One, lc!() + var)?;
+			cs.enforce_constraint(
+				lc!() + var,
+				lc!() + ark_relations::r1cs::Variable::One,
+				lc!() + var,
+			)?;
 		}
 		let secret =
 			cs.new_witness_variable(|| self.secret.ok_or(SynthesisError::AssignmentMissing))?;
@@ -76,8 +80,10 @@ fn field_inputs(statement: &SequenceStatement) -> [Fr; STATEMENT_PUBLIC_INPUTS] 
 /// A real proof for `statement`, encoded for the chain.
 pub fn prove(keys: &StatementKeys, statement: &SequenceStatement, seed: u64) -> Vec<u8> {
 	let mut rng = StdRng::seed_from_u64(seed);
-	let circuit =
-		StatementCircuit { inputs: Some(field_inputs(statement)), secret: Some(Fr::from(seed + 3)) };
+	let circuit = StatementCircuit {
+		inputs: Some(field_inputs(statement)),
+		secret: Some(Fr::from(seed + 3)),
+	};
 	let proof = Groth16::<Bn254>::prove(&keys.pk, circuit, &mut rng).expect("witness satisfies");
 	encode_proof(&proof)
 }
@@ -121,7 +127,10 @@ mod tests {
 		let vk = groth16::decode_verifying_key(&keys.vk_bytes).unwrap();
 		assert_eq!(groth16::encode_verifying_key(&vk), keys.vk_bytes);
 		assert_eq!(groth16::vk_public_inputs(keys.vk_bytes.len()), Some(STATEMENT_PUBLIC_INPUTS));
-		assert_eq!(groth16::validate_verifying_key(&keys.vk_bytes, STATEMENT_PUBLIC_INPUTS), Ok(()));
+		assert_eq!(
+			groth16::validate_verifying_key(&keys.vk_bytes, STATEMENT_PUBLIC_INPUTS),
+			Ok(())
+		);
 		let proof = prove(&keys, &statement(1), 5);
 		assert_eq!(groth16::encode_proof(&groth16::decode_proof(&proof).unwrap()), proof);
 	}
@@ -158,13 +167,13 @@ mod tests {
 		);
 		let mut big = keys.vk_bytes.clone();
 		big[..32].copy_from_slice(&[0xff; 32]);
-		assert_eq!(
-			groth16::validate_verifying_key(&big, 10),
-			Err(VerifyError::NonCanonicalField)
-		);
+		assert_eq!(groth16::validate_verifying_key(&big, 10), Err(VerifyError::NonCanonicalField));
 		let mut zero_alpha = keys.vk_bytes.clone();
 		zero_alpha[..64].copy_from_slice(&[0; 64]);
-		assert_eq!(groth16::validate_verifying_key(&zero_alpha, 10), Err(VerifyError::DegenerateKey));
+		assert_eq!(
+			groth16::validate_verifying_key(&zero_alpha, 10),
+			Err(VerifyError::DegenerateKey)
+		);
 	}
 
 	#[test]

@@ -68,7 +68,10 @@ fn parse(raw: &[u8]) -> Option<Reply> {
 		.map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
 		.collect();
 	let mut body = raw[split + 4..].to_vec();
-	if headers.iter().any(|(n, v)| n == "transfer-encoding" && v.eq_ignore_ascii_case("chunked")) {
+	if headers
+		.iter()
+		.any(|(n, v)| n == "transfer-encoding" && v.eq_ignore_ascii_case("chunked"))
+	{
 		body = dechunk(&body)?;
 	}
 	Some(Reply { status, headers, body })

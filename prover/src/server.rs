@@ -110,7 +110,9 @@ async fn submit(State(app): State<Shared>, body: Bytes) -> Response {
 				StatusCode::TOO_MANY_REQUESTS,
 				format!("queue full: {capacity} tasks are waiting; retry later"),
 			);
-			response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+			response
+				.headers_mut()
+				.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
 			response
 		},
 		Err(Refused::ShuttingDown) => error(

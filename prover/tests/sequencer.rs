@@ -9,8 +9,10 @@ use zkpow_primitives::sequence_commitment;
 use zkpow_prover::sequencer::{self, SequencerOptions};
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
-	let nanos =
-		std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+	let nanos = std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.unwrap()
+		.as_nanos();
 	std::env::temp_dir().join(format!("zkpow-{name}-{}-{nanos}", std::process::id()))
 }
 

@@ -29,7 +29,8 @@ const MINER: [u8; 32] = [0x5a; 32];
 
 fn keys() -> Arc<KeySet> {
 	static KEYS: OnceLock<Arc<KeySet>> = OnceLock::new();
-	KEYS.get_or_init(|| Arc::new(KeySet::generate(TEST, DEV_SEED, &quiet).expect("setup"))).clone()
+	KEYS.get_or_init(|| Arc::new(KeySet::generate(TEST, DEV_SEED, &quiet).expect("setup")))
+		.clone()
 }
 
 /// A service on its own runtime, stopped on drop.
@@ -166,8 +167,10 @@ fn batch_task_is_proven_over_http() {
 	assert_eq!(health.json()["backend"], "cpu");
 
 	let mut state = funded_genesis(TEST.tree_depth, 4, 500).unwrap();
-	let witness =
-		TransferGenerator::new(3, (0..6).collect()).unwrap().sequence(&mut state, 1, 2).remove(0);
+	let witness = TransferGenerator::new(3, (0..6).collect())
+		.unwrap()
+		.sequence(&mut state, 1, 2)
+		.remove(0);
 	let task =
 		serde_json::to_value(Task::Batch { prover: MINER, witness: witness.clone() }).unwrap();
 	let reply = s.submit(&task);
@@ -367,7 +370,9 @@ fn a_full_queue_refuses_with_429_and_recovers() {
 		assert_eq!(s.wait(&id)["state"], "succeeded");
 	}
 	assert_eq!(s.submit(&fake_task(4)).status, 202);
-	assert!(s.metrics().contains("zkpow_prover_tasks_rejected_total{reason=\"queue_full\"} 1"));
+	assert!(s
+		.metrics()
+		.contains("zkpow_prover_tasks_rejected_total{reason=\"queue_full\"} 1"));
 }
 
 #[test]
@@ -433,7 +438,9 @@ fn many_clients_at_once_get_one_job_per_distinct_task() {
 		let out = get(s.addr, &format!("/tasks/{id}/result")).unwrap().json();
 		assert_eq!(hex_field(&out["proof"]), id.as_bytes(), "each job gets its own result");
 	}
-	assert!(s.metrics().contains("zkpow_prover_tasks_submitted_total{kind=\"aggregator\"} 8"));
+	assert!(s
+		.metrics()
+		.contains("zkpow_prover_tasks_submitted_total{kind=\"aggregator\"} 8"));
 }
 
 #[test]

@@ -198,8 +198,7 @@ impl Appchain {
 }
 
 fn parse_number(hex_number: &str) -> Result<u32, AppchainError> {
-	u32::from_str_radix(hex_number.trim_start_matches("0x"), 16).map_err(|e| AppchainError::Decode {
-		what: "block number",
-		message: format!("{hex_number}: {e}"),
+	u32::from_str_radix(hex_number.trim_start_matches("0x"), 16).map_err(|e| {
+		AppchainError::Decode { what: "block number", message: format!("{hex_number}: {e}") }
 	})
 }

@@ -213,8 +213,9 @@ impl Config {
 
 /// Parses a `--chain CHAIN_ID=URL[,URL...]` flag.
 pub fn parse_chain_flag(flag: &str) -> Result<(u64, Vec<String>), String> {
-	let (id, urls) =
-		flag.split_once('=').ok_or_else(|| format!("`{flag}`: expected CHAIN_ID=URL[,URL...]"))?;
+	let (id, urls) = flag
+		.split_once('=')
+		.ok_or_else(|| format!("`{flag}`: expected CHAIN_ID=URL[,URL...]"))?;
 	let id = id.trim().parse().map_err(|_| format!("`{id}` is not a chain id"))?;
 	let urls: Vec<String> = urls.split(',').map(|u| u.trim().to_string()).collect();
 	if urls.iter().any(String::is_empty) {
@@ -255,7 +256,10 @@ mod tests {
 		assert_eq!(config.chain(1).unwrap().rpc.len(), 2);
 		let bsc = config.chain(56).unwrap().key.or(&config.key);
 		assert_eq!(bsc.key_file, Some(PathBuf::from("/keys/bsc")));
-		assert_eq!(config.chain(1).unwrap().key.or(&config.key).key_env.as_deref(), Some("RELAYER_KEY"));
+		assert_eq!(
+			config.chain(1).unwrap().key.or(&config.key).key_env.as_deref(),
+			Some("RELAYER_KEY")
+		);
 	}
 
 	#[test]

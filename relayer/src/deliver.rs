@@ -177,8 +177,14 @@ impl ChainWorker {
 				},
 				DeliveryState::Rejected { .. } => Step::Stop,
 				DeliveryState::Sent { tx_hash, raw, nonce } => {
-					self.resume_sent(inbox, id, index, SignedTx { hash: tx_hash, raw, nonce }, report)
-						.await?
+					self.resume_sent(
+						inbox,
+						id,
+						index,
+						SignedTx { hash: tx_hash, raw, nonce },
+						report,
+					)
+					.await?
 				},
 				DeliveryState::Pending => self.send(inbox, id, index, report).await?,
 			};
@@ -202,14 +208,20 @@ impl ChainWorker {
 		};
 		match self.chain.simulate(inbox, &payload).await {
 			Ok(()) => {},
-			Err(EvmError::Rejected(rejection)) => return self.rejected(id, index, rejection, report),
+			Err(EvmError::Rejected(rejection)) => {
+				return self.rejected(id, index, rejection, report)
+			},
 			Err(e) => return Err(e.into()),
 		}
 		let signed = self.chain.sign(inbox, &payload).await?;
 		self.store.set_state(
 			id,
 			index,
-			DeliveryState::Sent { tx_hash: signed.hash, raw: signed.raw.clone(), nonce: signed.nonce },
+			DeliveryState::Sent {
+				tx_hash: signed.hash,
+				raw: signed.raw.clone(),
+				nonce: signed.nonce,
+			},
 		)?;
 		tracing::info!(
 			"rollup {id}: sending sequence {index} to chain {} (tx 0x{})",
@@ -270,7 +282,11 @@ impl ChainWorker {
 			tokio::time::sleep(self.receipt_poll).await;
 		};
 		if mined.success {
-			self.store.set_state(id, index, DeliveryState::Delivered { tx_hash: Some(signed.hash) })?;
+			self.store.set_state(
+				id,
+				index,
+				DeliveryState::Delivered { tx_hash: Some(signed.hash) },
+			)?;
 			let label = self.label();
 			self.metrics.deliveries.with_label_values(&[&label]).inc();
 			self.metrics.gas_used.with_label_values(&[&label]).inc_by(mined.gas_used);
@@ -283,10 +299,15 @@ impl ChainWorker {
 			return Ok(Step::Next);
 		}
 		// Reverted on chain although the simulation passed: find out why.
-		match self.chain.simulate(inbox, &self.store.payload(id, index)?.unwrap_or_else(|| {
-			unreachable!("a sequence that is not delivered keeps its payload")
-		}))
-		.await
+		match self
+			.chain
+			.simulate(
+				inbox,
+				&self.store.payload(id, index)?.unwrap_or_else(|| {
+					unreachable!("a sequence that is not delivered keeps its payload")
+				}),
+			)
+			.await
 		{
 			Err(EvmError::Rejected(rejection)) => self.rejected(id, index, rejection, report),
 			Err(e) => Err(e.into()),

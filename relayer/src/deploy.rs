@@ -44,14 +44,20 @@ pub async fn inbox_genesis(
 		.ok_or_else(|| format!("rollup {rollup_id} has no verifying key"))?;
 	let (root, first_batch) = if rollup.next_sequence == 0 {
 		(rollup.last_state_root, rollup.last_batch + 1)
-	} else if let Some(f) =
-		appchain.finalized_sequence(rollup_id, 0, head).await.map_err(|e| e.to_string())?
+	} else if let Some(f) = appchain
+		.finalized_sequence(rollup_id, 0, head)
+		.await
+		.map_err(|e| e.to_string())?
 	{
 		(f.prev_state_root, f.start_batch)
-	} else if let Some(s) = appchain.sequence(rollup_id, 0, head).await.map_err(|e| e.to_string())? {
+	} else if let Some(s) =
+		appchain.sequence(rollup_id, 0, head).await.map_err(|e| e.to_string())?
+	{
 		(s.prev_state_root, s.start_batch)
 	} else {
-		return Err(format!("cannot find the state of rollup {rollup_id} before its first sequence"));
+		return Err(format!(
+			"cannot find the state of rollup {rollup_id} before its first sequence"
+		));
 	};
 	let base = rollup.base_chain;
 	Ok((base.chain_id, Address::from(base.inbox), vk_set, root, first_batch))
@@ -87,7 +93,9 @@ pub async fn deploy(config: &Config, rollup_id: RollupId) -> Result<Deployed, St
 
 /// The address the next contract deployed from the configured key on `chain_id` gets.
 pub async fn predict_address(config: &Config, chain_id: u64) -> Result<Address, String> {
-	let chain = config.chain(chain_id).ok_or_else(|| format!("chain {chain_id} is not configured"))?;
+	let chain = config
+		.chain(chain_id)
+		.ok_or_else(|| format!("chain {chain_id} is not configured"))?;
 	let signer = load_signer(&chain.key.or(&config.key)).map_err(|e| e.to_string())?;
 	let url = chain.rpc[0].parse().map_err(|e| format!("invalid RPC URL: {e}"))?;
 	let provider = ProviderBuilder::new().connect_http(url);

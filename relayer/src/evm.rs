@@ -170,7 +170,11 @@ impl EvmChain {
 	}
 
 	/// Runs `finalizeSequence` as a call: `Ok` if the inbox would accept the delivery.
-	pub async fn simulate(&self, inbox: Address, delivery: &SequenceDelivery) -> Result<(), EvmError> {
+	pub async fn simulate(
+		&self,
+		inbox: Address,
+		delivery: &SequenceDelivery,
+	) -> Result<(), EvmError> {
 		let (sequence, batches) = sequence_call(delivery);
 		ZkpowInbox::new(inbox, self.provider())
 			.finalizeSequence(sequence, batches)
@@ -183,7 +187,11 @@ impl EvmChain {
 
 	/// Signs a `finalizeSequence` transaction (nonce, gas and fees from the chain) without
 	/// sending it.
-	pub async fn sign(&self, inbox: Address, delivery: &SequenceDelivery) -> Result<SignedTx, EvmError> {
+	pub async fn sign(
+		&self,
+		inbox: Address,
+		delivery: &SequenceDelivery,
+	) -> Result<SignedTx, EvmError> {
 		let provider = self.provider();
 		let tx = self.request(inbox, delivery);
 		let nonce = self

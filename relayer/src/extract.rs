@@ -68,7 +68,11 @@ mod tests {
 	use zkpow_runtime::AccountId;
 
 	fn record(event: ZkpowEvent<zkpow_runtime::Runtime>) -> EventRecord<RuntimeEvent, H256> {
-		EventRecord { phase: Phase::Initialization, event: RuntimeEvent::Zkpow(event), topics: vec![] }
+		EventRecord {
+			phase: Phase::Initialization,
+			event: RuntimeEvent::Zkpow(event),
+			topics: vec![],
+		}
 	}
 
 	#[test]

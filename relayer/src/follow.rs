@@ -119,7 +119,9 @@ impl Follower {
 		for (sequence, batch_count) in extracted.finalized {
 			match self.complete(sequence, batch_count, parent).await? {
 				Some(found) => records.finalized.push(found),
-				None => tracing::error!("block #{number}: a finalized sequence was skipped (see above)"),
+				None => {
+					tracing::error!("block #{number}: a finalized sequence was skipped (see above)")
+				},
 			}
 		}
 		Ok(records)
@@ -136,7 +138,9 @@ impl Follower {
 		let (id, index) = (sequence.rollup_id, sequence.sequence_index);
 		let batches = match self.store.batches(id, index)? {
 			Some(batches) => Some(batches),
-			None => self.appchain.sequence_batches(id, index, parent).await?.map(|b| b.into_inner()),
+			None => {
+				self.appchain.sequence_batches(id, index, parent).await?.map(|b| b.into_inner())
+			},
 		};
 		let Some(batches) = batches.filter(|b| b.len() == batch_count as usize) else {
 			self.metrics.unavailable.inc();
@@ -147,7 +151,9 @@ impl Follower {
 		};
 		sequence.batches = batches;
 		let Some(rollup) = self.appchain.rollup(id, parent).await? else {
-			tracing::error!("rollup {id} is not registered at block {parent:?}; sequence {index} skipped");
+			tracing::error!(
+				"rollup {id} is not registered at block {parent:?}; sequence {index} skipped"
+			);
 			return Ok(None);
 		};
 		let destination =
@@ -175,9 +181,14 @@ impl Follower {
 				if (sequence.rollup_id, sequence.sequence_index) != (id, index) {
 					continue;
 				}
-				if let Some((destination, sequence)) = self.complete(sequence, count, parent).await? {
+				if let Some((destination, sequence)) =
+					self.complete(sequence, count, parent).await?
+				{
 					if self.store.insert_finalized(destination, &sequence)? {
-						tracing::info!("rollup {id}: sequence {index} recovered from block #{}", record.finalized_at);
+						tracing::info!(
+							"rollup {id}: sequence {index} recovered from block #{}",
+							record.finalized_at
+						);
 						self.metrics.sequences_finalized.inc();
 						found.push((id, index, destination.chain_id));
 					}

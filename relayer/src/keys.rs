@@ -52,12 +52,8 @@ mod tests {
 		let dir = tempfile::tempdir().unwrap();
 		let path = dir.path().join("key");
 		std::fs::write(&path, format!("{KEY}\n")).unwrap();
-		let from_file =
-			load_signer(&KeySource { key_file: Some(path), key_env: None }).unwrap();
-		assert_eq!(
-			from_file.address().to_string(),
-			"0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
-		);
+		let from_file = load_signer(&KeySource { key_file: Some(path), key_env: None }).unwrap();
+		assert_eq!(from_file.address().to_string(), "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
 
 		std::env::set_var("ZKPOW_RELAYER_TEST_KEY", KEY.trim_start_matches("0x"));
 		let from_env = load_signer(&KeySource {

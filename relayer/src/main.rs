@@ -117,7 +117,9 @@ fn status(config: &Config) -> Result<(), String> {
 			open.destination.chain_id,
 			hex::encode(open.destination.inbox)
 		);
-		for (index, status) in store.statuses(open.rollup_id, open.lowest).map_err(|e| e.to_string())? {
+		for (index, status) in
+			store.statuses(open.rollup_id, open.lowest).map_err(|e| e.to_string())?
+		{
 			let state = match &status.state {
 				DeliveryState::Pending => "pending".to_string(),
 				DeliveryState::Sent { tx_hash, .. } => format!("sent 0x{}", hex::encode(tx_hash)),

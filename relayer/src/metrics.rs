@@ -56,7 +56,10 @@ impl Metrics {
 				"zkpow_relayer_appchain_finalized_block",
 				"Last finalized appchain block seen",
 			)?,
-			cursor_block: gauge("zkpow_relayer_cursor_block", "Last appchain block fully processed")?,
+			cursor_block: gauge(
+				"zkpow_relayer_cursor_block",
+				"Last appchain block fully processed",
+			)?,
 			sequences_finalized: counter(
 				"zkpow_relayer_sequences_finalized_total",
 				"Finalized sequences recorded for delivery",
@@ -74,7 +77,10 @@ impl Metrics {
 				"Sequences the inbox permanently rejects",
 			)?,
 			rpc_errors: per_chain("zkpow_relayer_rpc_errors_total", "Transient RPC failures")?,
-			gas_used: per_chain("zkpow_relayer_gas_used_total", "Gas used by delivering transactions")?,
+			gas_used: per_chain(
+				"zkpow_relayer_gas_used_total",
+				"Gas used by delivering transactions",
+			)?,
 			unavailable: counter(
 				"zkpow_relayer_unavailable_total",
 				"Finalized sequences whose batches could not be read from the appchain",

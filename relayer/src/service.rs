@@ -64,8 +64,14 @@ impl Relayer {
 		for chain in &config.chains {
 			let signer = load_signer(&chain.key.or(&config.key))
 				.map_err(|error| StartError::Key { chain_id: chain.chain_id, error })?;
-			let evm = EvmChain::new(chain.chain_id, &chain.rpc, signer).map_err(StartError::Chain)?;
-			tracing::info!("chain {}: delivering from {} via {}", chain.chain_id, evm.sender, evm.url());
+			let evm =
+				EvmChain::new(chain.chain_id, &chain.rpc, signer).map_err(StartError::Chain)?;
+			tracing::info!(
+				"chain {}: delivering from {} via {}",
+				chain.chain_id,
+				evm.sender,
+				evm.url()
+			);
 			workers.push(Arc::new(ChainWorker::new(
 				evm,
 				store.clone(),
@@ -75,8 +81,7 @@ impl Relayer {
 			)));
 			notify.insert(chain.chain_id, Arc::new(Notify::new()));
 		}
-		let follower =
-			Follower::new(appchain, store, metrics.clone(), config.start_block, missing);
+		let follower = Follower::new(appchain, store, metrics.clone(), config.start_block, missing);
 		Ok(Self {
 			follower,
 			workers,
@@ -141,7 +146,12 @@ impl Relayer {
 	}
 }
 
-async fn deliver_loop(worker: Arc<ChainWorker>, notify: Arc<Notify>, poll: Duration, backoff: Backoff) {
+async fn deliver_loop(
+	worker: Arc<ChainWorker>,
+	notify: Arc<Notify>,
+	poll: Duration,
+	backoff: Backoff,
+) {
 	let chain_id = worker.chain().chain_id;
 	match worker.chain().remote_chain_id().await {
 		Ok(id) if id != chain_id => tracing::error!(

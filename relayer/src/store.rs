@@ -256,11 +256,16 @@ impl Store {
 				status.attempts += 1;
 			}
 			status.state = state;
-			status_table.insert((rollup, index), status.encode().as_slice()).map_err(db_err)?;
+			status_table
+				.insert((rollup, index), status.encode().as_slice())
+				.map_err(db_err)?;
 			status.destination
 		};
 		if delivered {
-			txn.open_table(PAYLOADS).map_err(db_err)?.remove((rollup, index)).map_err(db_err)?;
+			txn.open_table(PAYLOADS)
+				.map_err(db_err)?
+				.remove((rollup, index))
+				.map_err(db_err)?;
 			refresh_open(&txn, rollup, destination)?;
 		}
 		txn.commit().map_err(db_err)
@@ -414,7 +419,9 @@ mod tests {
 			let sent = DeliveryState::Sent { tx_hash: [3; 32], raw: vec![1], nonce: 0 };
 			store.set_state(5, 0, sent.clone()).unwrap();
 			assert_eq!(store.status(5, 0).unwrap().unwrap().attempts, 1);
-			store.set_state(5, 0, DeliveryState::Delivered { tx_hash: Some([3; 32]) }).unwrap();
+			store
+				.set_state(5, 0, DeliveryState::Delivered { tx_hash: Some([3; 32]) })
+				.unwrap();
 			assert_eq!(store.payload(5, 0).unwrap(), None);
 			assert_eq!(store.open_rollups().unwrap()[0].lowest, 1);
 		}

@@ -76,7 +76,11 @@ async fn a_restart_sends_the_recorded_transaction_never_a_second_one() {
 		store.insert_finalized(dest, &sequences[1]).unwrap();
 		let signed = worker.chain().sign(inbox, &sequences[0]).await.unwrap();
 		store
-			.set_state(2, 0, DeliveryState::Sent { tx_hash: signed.hash, raw: signed.raw, nonce: signed.nonce })
+			.set_state(
+				2,
+				0,
+				DeliveryState::Sent { tx_hash: signed.hash, raw: signed.raw, nonce: signed.nonce },
+			)
 			.unwrap();
 		signed.hash
 	};
@@ -111,7 +115,15 @@ async fn a_transaction_mined_before_the_crash_is_not_sent_again() {
 		store.insert_finalized(destination(31337, inbox), &sequences[0]).unwrap();
 		let signed = worker.chain().sign(inbox, &sequences[0]).await.unwrap();
 		store
-			.set_state(3, 0, DeliveryState::Sent { tx_hash: signed.hash, raw: signed.raw.clone(), nonce: signed.nonce })
+			.set_state(
+				3,
+				0,
+				DeliveryState::Sent {
+					tx_hash: signed.hash,
+					raw: signed.raw.clone(),
+					nonce: signed.nonce,
+				},
+			)
 			.unwrap();
 		worker.chain().broadcast(&signed.raw).await.unwrap();
 		// Killed here: the receipt was never recorded.
@@ -184,7 +196,10 @@ async fn two_base_chains_are_served_at_once_and_one_outage_holds_up_only_its_cha
 
 	proxy_a.set_down(true);
 	let (a, b) = tokio::join!(worker_a.run_once(), worker_b.run_once());
-	assert!(matches!(a, Err(zkpow_relayer::deliver::DeliveryError::Evm(EvmError::Unreachable { .. }))));
+	assert!(matches!(
+		a,
+		Err(zkpow_relayer::deliver::DeliveryError::Evm(EvmError::Unreachable { .. }))
+	));
 	assert_eq!(b.unwrap().delivered, vec![(6, 0)]);
 
 	proxy_a.set_down(false);
@@ -220,10 +235,7 @@ async fn a_permanent_rejection_is_recorded_and_other_rollups_go_on() {
 	let (rollup, index, reason) = &report.rejected[0];
 	assert_eq!((*rollup, *index), (7, 0));
 	assert!(reason.contains("do not verify"), "reason: {reason}");
-	assert!(matches!(
-		store.status(7, 0).unwrap().unwrap().state,
-		DeliveryState::Rejected { .. }
-	));
+	assert!(matches!(store.status(7, 0).unwrap().unwrap().state, DeliveryState::Rejected { .. }));
 	// Nothing was sent for the rejected sequence, and its successor waits.
 	assert_eq!(relayer_tx_count(&chain.url()).await, 1);
 	assert_eq!(store.status(7, 1).unwrap().unwrap().state, DeliveryState::Pending);

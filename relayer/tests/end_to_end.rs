@@ -34,13 +34,20 @@ fn zkpow(call: pallet_zkpow::Call<zkpow_runtime::Runtime>) -> RuntimeCall {
 
 /// Bob submits the sequence, Charlie commits and reveals its artifact; returns once the
 /// sequence is finalized.
-async fn prove_on_chain(rpc: &Rpc, node: &Node, rollup_id: u32, sequence: &zkpow_contracts::SequenceDelivery) {
+async fn prove_on_chain(
+	rpc: &Rpc,
+	node: &Node,
+	rollup_id: u32,
+	sequence: &zkpow_contracts::SequenceDelivery,
+) {
 	let submit = pallet_zkpow::Call::submit_sequence {
 		rollup_id,
 		batches: sequence.batches.clone().try_into().unwrap(),
 	};
 	let (_, index) = submit_and_find(rpc, node, Bob, zkpow(submit), "submission", |e| match e {
-		RuntimeEvent::Zkpow(ZkpowEvent::SequenceSubmitted { sequence_index, .. }) => Some(*sequence_index),
+		RuntimeEvent::Zkpow(ZkpowEvent::SequenceSubmitted { sequence_index, .. }) => {
+			Some(*sequence_index)
+		},
 		_ => None,
 	})
 	.await;
@@ -108,20 +115,26 @@ async fn finalized_sequences_reach_the_inbox_and_the_roots_match() {
 		genesis_state_root: rollup.genesis_root,
 		last_batch: 0,
 	};
-	let (_, rollup_id) = submit_and_find(&rpc, &node, Alice, zkpow(register), "registration", |e| match e {
-		RuntimeEvent::Zkpow(ZkpowEvent::RollupRegistered { rollup_id, .. }) => Some(*rollup_id),
-		_ => None,
-	})
-	.await;
+	let (_, rollup_id) =
+		submit_and_find(&rpc, &node, Alice, zkpow(register), "registration", |e| match e {
+			RuntimeEvent::Zkpow(ZkpowEvent::RollupRegistered { rollup_id, .. }) => Some(*rollup_id),
+			_ => None,
+		})
+		.await;
 	assert_eq!(rollup_id, 0);
 	let fund = pallet_zkpow::Call::fund_rollup { rollup_id, amount: 1_000 * UNIT };
 	submit_and_find(&rpc, &node, Alice, zkpow(fund), "funding", |e| {
 		matches!(e, RuntimeEvent::Zkpow(ZkpowEvent::RollupFunded { .. })).then_some(())
 	})
 	.await;
-	submit_and_find(&rpc, &node, Charlie, zkpow(pallet_zkpow::Call::bond { amount: 2 * MIN_BOND }), "bond", |e| {
-		matches!(e, RuntimeEvent::Zkpow(ZkpowEvent::Bonded { .. })).then_some(())
-	})
+	submit_and_find(
+		&rpc,
+		&node,
+		Charlie,
+		zkpow(pallet_zkpow::Call::bond { amount: 2 * MIN_BOND }),
+		"bond",
+		|e| matches!(e, RuntimeEvent::Zkpow(ZkpowEvent::Bonded { .. })).then_some(()),
+	)
 	.await;
 
 	let dir = tempfile::tempdir().unwrap();

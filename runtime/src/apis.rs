@@ -12,8 +12,8 @@ use frame_support::{
 };
 use pallet_grandpa::AuthorityId as GrandpaId;
 use pallet_zkpow_runtime_api::{
-	BatchNumber, MinerInfo, ProtocolLimits, RollupId, RollupSummary, SequenceIndex,
-	SequenceStatus, TaskInfo,
+	BatchNumber, MinerInfo, ProtocolLimits, RollupId, RollupSummary, SequenceIndex, SequenceStatus,
+	TaskInfo,
 };
 use sp_api::impl_runtime_apis;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;

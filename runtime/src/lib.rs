@@ -34,9 +34,9 @@ use sp_runtime::{
 use sp_version::{runtime_version, RuntimeVersion};
 
 pub use frame_system::Call as SystemCall;
+pub use opaque::SessionKeys;
 pub use pallet_balances::Call as BalancesCall;
 pub use pallet_timestamp::Call as TimestampCall;
-pub use opaque::SessionKeys;
 pub use pallet_zkpow;
 #[cfg(any(feature = "std", test))]
 pub use sp_runtime::BuildStorage;

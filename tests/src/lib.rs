@@ -22,8 +22,7 @@ use std::{
 	time::{Duration, Instant},
 };
 use zkpow_runtime::{
-	AccountId, Balance, Nonce, Runtime, RuntimeCall, RuntimeEvent,
-	UncheckedExtrinsic,
+	AccountId, Balance, Nonce, Runtime, RuntimeCall, RuntimeEvent, UncheckedExtrinsic,
 };
 
 /// Boxed error for test helpers.
@@ -148,15 +147,22 @@ impl Drop for ProverHost {
 pub fn http_get(port: u16, path: &str) -> String {
 	use std::io::{Read, Write};
 	let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
-	write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").expect("request");
+	write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+		.expect("request");
 	let mut response = String::new();
 	stream.read_to_string(&mut response).expect("response");
-	response.split_once("\r\n\r\n").map(|(_, body)| body.to_string()).unwrap_or_default()
+	response
+		.split_once("\r\n\r\n")
+		.map(|(_, body)| body.to_string())
+		.unwrap_or_default()
 }
 
 /// A TCP port that was free a moment ago on 127.0.0.1.
 pub fn free_port() -> u16 {
-	TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("bind").port()
+	TcpListener::bind("127.0.0.1:0")
+		.and_then(|l| l.local_addr())
+		.expect("bind")
+		.port()
 }
 
 /// A running `zkpow-node` process; killed when dropped.
@@ -208,13 +214,24 @@ impl Node {
 	/// ports and base path; its log continues in the same file.
 	pub fn restart(&mut self) {
 		self.kill();
-		self.child =
-			Self::start(&self.args, self.base.path(), self.rpc_port, self.p2p_port, self.prometheus_port);
+		self.child = Self::start(
+			&self.args,
+			self.base.path(),
+			self.rpc_port,
+			self.p2p_port,
+			self.prometheus_port,
+		);
 	}
 
 	/// The `/ip4/127.0.0.1/tcp/<port>/p2p/<peer id>` address other nodes reach it at.
 	pub async fn multiaddr(&self, rpc: &Rpc) -> String {
-		let peer_id: String = rpc.call("system_localPeerId", rpc_params![]).await.expect("peer id").as_str().expect("string").into();
+		let peer_id: String = rpc
+			.call("system_localPeerId", rpc_params![])
+			.await
+			.expect("peer id")
+			.as_str()
+			.expect("string")
+			.into();
 		format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer_id}", self.p2p_port)
 	}
 
@@ -244,7 +261,9 @@ impl Node {
 			}
 			match WsClientBuilder::default().build(self.ws_url()).await {
 				Ok(client) => return Rpc { client },
-				Err(_) if start.elapsed() < timeout => tokio::time::sleep(Duration::from_millis(250)).await,
+				Err(_) if start.elapsed() < timeout => {
+					tokio::time::sleep(Duration::from_millis(250)).await
+				},
 				Err(e) => panic!("RPC of zkpow-node not reachable: {e}\n{}", self.log_tail(40)),
 			}
 		}
@@ -370,7 +389,8 @@ impl Rpc {
 	) -> Result<Vec<frame_system::EventRecord<RuntimeEvent, H256>>, Error> {
 		// `System::Events` is private to frame-system; its key is the plain storage-value
 		// key: twox128("System") ++ twox128("Events").
-		let key = [sp_crypto_hashing::twox_128(b"System"), sp_crypto_hashing::twox_128(b"Events")].concat();
+		let key = [sp_crypto_hashing::twox_128(b"System"), sp_crypto_hashing::twox_128(b"Events")]
+			.concat();
 		Ok(match self.storage(&key, Some(at)).await? {
 			Some(bytes) => Decode::decode(&mut &bytes[..])?,
 			None => Vec::new(),
@@ -430,7 +450,12 @@ impl Rpc {
 }
 
 /// A signed, immortal extrinsic with every transaction extension the runtime expects.
-pub fn sign(signer: Sr25519Keyring, call: RuntimeCall, nonce: Nonce, genesis: H256) -> UncheckedExtrinsic {
+pub fn sign(
+	signer: Sr25519Keyring,
+	call: RuntimeCall,
+	nonce: Nonce,
+	genesis: H256,
+) -> UncheckedExtrinsic {
 	let payload = zkpow_runtime::signed_payload(call, nonce, genesis, &zkpow_runtime::VERSION);
 	let signature = payload.using_encoded(|bytes| signer.pair().sign(bytes));
 	let (call, tx_ext, _) = payload.deconstruct();

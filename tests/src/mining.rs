@@ -37,10 +37,14 @@ impl Rollup {
 	pub async fn register(rpc: &Rpc, node: &Node, t1: u32, t2: u32) -> Rollup {
 		let dir = tempfile::Builder::new().prefix("zkpow-rollup-").tempdir().unwrap();
 		sequencer::run(&options(dir.path(), 0, 1), &|_| {}).unwrap();
-		let genesis: Value =
-			serde_json::from_str(&std::fs::read_to_string(dir.path().join("genesis.json")).unwrap()).unwrap();
-		let root: [u8; 32] =
-			hex::decode(&genesis["root"].as_str().unwrap()[2..]).unwrap().try_into().unwrap();
+		let genesis: Value = serde_json::from_str(
+			&std::fs::read_to_string(dir.path().join("genesis.json")).unwrap(),
+		)
+		.unwrap();
+		let root: [u8; 32] = hex::decode(&genesis["root"].as_str().unwrap()[2..])
+			.unwrap()
+			.try_into()
+			.unwrap();
 
 		let (tx, rx) = tokio::sync::oneshot::channel();
 		let served = dir.path().to_path_buf();
@@ -48,9 +52,14 @@ impl Rollup {
 			let bound = move |addr| {
 				let _ = tx.send(addr);
 			};
-			zkpow_prover::publish::serve("127.0.0.1:0".parse().unwrap(), served, bound, std::future::pending())
-				.await
-				.unwrap();
+			zkpow_prover::publish::serve(
+				"127.0.0.1:0".parse().unwrap(),
+				served,
+				bound,
+				std::future::pending(),
+			)
+			.await
+			.unwrap();
 		});
 		let data_url = format!("http://{}", rx.await.unwrap());
 
@@ -71,12 +80,16 @@ impl Rollup {
 			genesis_state_root: root,
 			last_batch: 0,
 		};
-		let (_, id) = submit_and_find(rpc, node, Alice, zkpow(register), "registration", |e| match e {
-			RuntimeEvent::Zkpow(ZkpowEvent::RollupRegistered { rollup_id, .. }) => Some(*rollup_id),
-			_ => None,
-		})
-		.await;
-		let set_url = pallet_zkpow::Call::set_data_url { rollup_id: id, url: Some(data_url.into_bytes()) };
+		let (_, id) =
+			submit_and_find(rpc, node, Alice, zkpow(register), "registration", |e| match e {
+				RuntimeEvent::Zkpow(ZkpowEvent::RollupRegistered { rollup_id, .. }) => {
+					Some(*rollup_id)
+				},
+				_ => None,
+			})
+			.await;
+		let set_url =
+			pallet_zkpow::Call::set_data_url { rollup_id: id, url: Some(data_url.into_bytes()) };
 		submit_and_find(rpc, node, Alice, zkpow(set_url), "data URL", |e| {
 			matches!(e, RuntimeEvent::Zkpow(ZkpowEvent::DataUrlSet { .. })).then_some(())
 		})
@@ -98,8 +111,10 @@ impl Rollup {
 	/// Like [`Rollup::post`]; also returns the block the sequence was submitted in.
 	pub async fn post_at(&self, rpc: &Rpc, node: &Node, batches: usize) -> (u64, u32) {
 		sequencer::run(&options(self.dir.path(), 1, batches), &|_| {}).unwrap();
-		let state: Value =
-			serde_json::from_str(&std::fs::read_to_string(self.dir.path().join("state.json")).unwrap()).unwrap();
+		let state: Value = serde_json::from_str(
+			&std::fs::read_to_string(self.dir.path().join("state.json")).unwrap(),
+		)
+		.unwrap();
 		let index = state["next_sequence"].as_u64().unwrap() - 1;
 		let file = sequencer::read_sequence(
 			&self.dir.path().join(zkpow_prover::publish::sequence_file_name(index)),
@@ -154,7 +169,13 @@ pub async fn status(rpc: &Rpc, rollup: u32, index: u64) -> Value {
 }
 
 /// Waits until the sequence is finalized; returns its status.
-pub async fn finalized(rpc: &Rpc, node: &Node, rollup: u32, index: u64, timeout: Duration) -> Value {
+pub async fn finalized(
+	rpc: &Rpc,
+	node: &Node,
+	rollup: u32,
+	index: u64,
+	timeout: Duration,
+) -> Value {
 	wait_for(&format!("sequence {index} to be finalized"), timeout, || async {
 		let status = status(rpc, rollup, index).await;
 		Ok(status["phase"].get("Finalized").is_some().then_some(status))
@@ -167,15 +188,27 @@ pub async fn finalized(rpc: &Rpc, node: &Node, rollup: u32, index: u64, timeout:
 }
 
 pub async fn miner_totals(rpc: &Rpc, miner: Sr25519Keyring) -> (u128, u128) {
-	let info = rpc.call("zkpow_minerInfo", rpc_params![miner.to_account_id().to_string()]).await.unwrap();
-	let amount = |v: &Value| v.as_u64().map(u128::from).or_else(|| v.as_str().and_then(|s| s.parse().ok())).unwrap();
+	let info = rpc
+		.call("zkpow_minerInfo", rpc_params![miner.to_account_id().to_string()])
+		.await
+		.unwrap();
+	let amount = |v: &Value| {
+		v.as_u64()
+			.map(u128::from)
+			.or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+			.unwrap()
+	};
 	(amount(&info["total_rewards"]), amount(&info["total_slashed"]))
 }
 
 /// Lines of the node's log about one sequence that contain `what`.
 pub fn sequence_log(node: &Node, rollup: u32, index: u64, what: &str) -> Vec<String> {
 	let prefix = format!("rollup {rollup} sequence {index}: ");
-	node.log().lines().filter(|l| l.contains(&prefix) && l.contains(what)).map(str::to_owned).collect()
+	node.log()
+		.lines()
+		.filter(|l| l.contains(&prefix) && l.contains(what))
+		.map(str::to_owned)
+		.collect()
 }
 
 /// How many lines of the node's log about one sequence contain `what`.
@@ -216,4 +249,3 @@ pub async fn miner_node(validator: &Node, rpc: &Rpc, args: &[&str]) -> (Node, Rp
 	let miner_rpc = node.rpc(Duration::from_secs(120)).await;
 	(node, miner_rpc)
 }
-

@@ -1,9 +1,9 @@
 //! `zkpow-node --dev` produces and finalizes blocks and executes a signed transfer.
 
+use sp_keyring::Sr25519Keyring::{Alice, Bob};
 use std::time::Duration;
 use zkpow_integration_tests::{wait_for, Node};
 use zkpow_runtime::{BalancesCall, RuntimeCall, RuntimeEvent, UNIT};
-use sp_keyring::Sr25519Keyring::{Alice, Bob};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn dev_node_finalizes_blocks_and_applies_a_signed_transfer() {
@@ -34,7 +34,9 @@ async fn dev_node_finalizes_blocks_and_applies_a_signed_transfer() {
 		.find_event(start, Duration::from_secs(60), "the transfer", |event| match event {
 			RuntimeEvent::Balances(pallet_balances::Event::Transfer { from, to, amount: a })
 				if *from == Alice.to_account_id() && *to == Bob.to_account_id() && *a == amount =>
-				Some(()),
+			{
+				Some(())
+			},
 			_ => None,
 		})
 		.await

@@ -33,7 +33,9 @@ async fn four_validators_finalize_and_survive_one_failure() {
 	}
 
 	// Every node sees finality advance.
-	for (name, rpc) in [("alice", &alice_rpc), ("bob", &rpcs[0]), ("charlie", &rpcs[1]), ("dave", &rpcs[2])] {
+	for (name, rpc) in
+		[("alice", &alice_rpc), ("bob", &rpcs[0]), ("charlie", &rpcs[1]), ("dave", &rpcs[2])]
+	{
 		if let Err(e) = finalized_at_least(rpc, 3, Duration::from_secs(180)).await {
 			panic!("{name}: {e}\nalice log:\n{}", alice.log_tail(30));
 		}

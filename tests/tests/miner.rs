@@ -29,19 +29,34 @@ async fn one_miner_proves_sequences_of_one_two_and_four_batches() {
 		let status = finalized(&rpc, &node, rollup.id, *index, Duration::from_secs(300)).await;
 		assert_eq!(status["prover"], Charlie.to_account_id().to_string(), "{status}");
 	}
-	assert_eq!(miner_totals(&rpc, Charlie).await, (3 * REWARD, 0), "the escrowed rewards, nothing slashed");
+	assert_eq!(
+		miner_totals(&rpc, Charlie).await,
+		(3 * REWARD, 0),
+		"the escrowed rewards, nothing slashed"
+	);
 
 	let log = node.log();
 	for (index, batches) in indices.iter().zip([1, 2, 4]) {
 		assert_eq!(lines(&node, rollup.id, *index, "commit sent"), 1, "one commit each\n{log}");
 		assert_eq!(lines(&node, rollup.id, *index, "reveal sent"), 1, "one reveal each\n{log}");
 		let proven = batches + usize::from(batches > 1);
-		assert_eq!(lines(&node, rollup.id, *index, " proven"), proven, "batch and aggregator proofs\n{log}");
-		assert_eq!(lines(&node, rollup.id, *index, "aggregator proof proven"), usize::from(batches > 1), "{log}");
+		assert_eq!(
+			lines(&node, rollup.id, *index, " proven"),
+			proven,
+			"batch and aggregator proofs\n{log}"
+		);
+		assert_eq!(
+			lines(&node, rollup.id, *index, "aggregator proof proven"),
+			usize::from(batches > 1),
+			"{log}"
+		);
 		assert_eq!(lines(&node, rollup.id, *index, "final proof ready"), 1, "{log}");
 	}
 	for host in [&host_a, &host_b] {
-		assert!(log.contains(&format!("dispatched to {}", host.url())), "both hosts get tasks\n{log}");
+		assert!(
+			log.contains(&format!("dispatched to {}", host.url())),
+			"both hosts get tasks\n{log}"
+		);
 	}
 	let metrics = zkpow_integration_tests::http_get(node.prometheus_port, "/metrics");
 	assert_eq!(metric(&metrics, "zkpow_miner_reveals_total"), Some(3.0), "{metrics}");
@@ -98,9 +113,17 @@ async fn a_miner_restarted_after_committing_reveals_without_sending_anything_twi
 	assert_eq!(miner_totals(&rpc, Charlie).await, (REWARD, 0));
 	let log = node.log();
 	assert_eq!(lines(&node, rollup.id, index, "resumed (commit sent"), 1, "{log}");
-	assert_eq!(lines(&node, rollup.id, index, "commit sent"), 2, "one commit, then the resumed line\n{log}");
+	assert_eq!(
+		lines(&node, rollup.id, index, "commit sent"),
+		2,
+		"one commit, then the resumed line\n{log}"
+	);
 	assert_eq!(lines(&node, rollup.id, index, "reveal sent"), 1, "{log}");
-	assert_eq!(lines(&node, rollup.id, index, "final proof ready"), 1, "nothing proven twice\n{log}");
+	assert_eq!(
+		lines(&node, rollup.id, index, "final proof ready"),
+		1,
+		"nothing proven twice\n{log}"
+	);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -132,14 +155,22 @@ async fn a_miner_waits_for_its_prover_host_and_is_slashed_for_a_missed_reveal_th
 	.await
 	.unwrap_or_else(|e| panic!("{e}\n{}", miner.log_tail(60)));
 	miner.kill();
-	assert!(miner.log().contains(&format!("prover host {} is back", host.url())), "{}", miner.log());
+	assert!(
+		miner.log().contains(&format!("prover host {} is back", host.url())),
+		"{}",
+		miner.log()
+	);
 
 	wait_for("the window to fail and the sequence to reopen", Duration::from_secs(120), || async {
 		Ok((status(&rpc, rollup.id, index).await["attempt"] == 1).then_some(()))
 	})
 	.await
 	.unwrap_or_else(|e| panic!("{e}\n{}", validator.log_tail(40)));
-	assert_eq!(miner_totals(&rpc, Charlie).await, (0, NO_PROOF_PENALTY), "slashed exactly the no-proof penalty");
+	assert_eq!(
+		miner_totals(&rpc, Charlie).await,
+		(0, NO_PROOF_PENALTY),
+		"slashed exactly the no-proof penalty"
+	);
 
 	// Back up, the miner commits its proof in the new window and reveals it.
 	miner.restart();
@@ -149,7 +180,11 @@ async fn a_miner_waits_for_its_prover_host_and_is_slashed_for_a_missed_reveal_th
 	assert_eq!(miner_totals(&rpc, Charlie).await, (REWARD, NO_PROOF_PENALTY));
 	let log = miner.log();
 	assert_eq!(lines(&miner, rollup.id, index, "re-queued for attempt 1"), 1, "{log}");
-	assert_eq!(lines(&miner, rollup.id, index, "final proof ready"), 1, "the proof is reused\n{log}");
+	assert_eq!(
+		lines(&miner, rollup.id, index, "final proof ready"),
+		1,
+		"the proof is reused\n{log}"
+	);
 	assert!(log.contains("slashed"), "{log}");
 }
 
@@ -185,7 +220,11 @@ async fn a_miner_never_commits_an_artifact_the_chain_would_reject() {
 	.await
 	.unwrap_or_else(|e| panic!("{e}\n{}", node.log_tail(60)));
 	let log = node.log();
-	assert_eq!(lines(&node, rollup.id, index, "final proof failed (the chain would reject the artifact"), 3, "{log}");
+	assert_eq!(
+		lines(&node, rollup.id, index, "final proof failed (the chain would reject the artifact"),
+		3,
+		"{log}"
+	);
 	// Each rejection re-proves every batch, not only the final proof.
 	assert_eq!(lines(&node, rollup.id, index, "batch proof 0 proven"), 3, "{log}");
 	assert_eq!(lines(&node, rollup.id, index, "final proof ready"), 0, "{log}");
@@ -212,7 +251,11 @@ async fn a_miner_with_a_faulty_prover_host_proves_on_one_host_at_a_time() {
 	assert_eq!(status["prover"], Charlie.to_account_id().to_string(), "{status}");
 	let log = node.log();
 	assert_eq!(lines(&node, rollup.id, index, "aggregator proof failed"), 1, "{log}");
-	assert_eq!(lines(&node, rollup.id, index, "final proof failed (the chain would reject the artifact"), 1, "{log}");
+	assert_eq!(
+		lines(&node, rollup.id, index, "final proof failed (the chain would reject the artifact"),
+		1,
+		"{log}"
+	);
 	for host in [&bad, &good] {
 		let pinned = format!("proving it all again on {} alone", host.url());
 		assert_eq!(lines(&node, rollup.id, index, &pinned), 1, "{log}");

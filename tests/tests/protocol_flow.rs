@@ -50,15 +50,21 @@ async fn miners_prove_a_sequence_and_a_copied_proof_is_slashed() {
 		genesis_state_root: [0; 32],
 		last_batch: 0,
 	};
-	let (_, rollup_id) = submit_and_find(&rpc, &node, Alice, zkpow(register), "registration", |e| match e {
-		RuntimeEvent::Zkpow(ZkpowEvent::RollupRegistered { rollup_id, .. }) => Some(*rollup_id),
-		_ => None,
-	})
-	.await;
+	let (_, rollup_id) =
+		submit_and_find(&rpc, &node, Alice, zkpow(register), "registration", |e| match e {
+			RuntimeEvent::Zkpow(ZkpowEvent::RollupRegistered { rollup_id, .. }) => Some(*rollup_id),
+			_ => None,
+		})
+		.await;
 
-	submit_and_find(&rpc, &node, Alice, zkpow(pallet_zkpow::Call::fund_rollup { rollup_id, amount: 10 * REWARD }), "funding", |e| {
-		matches!(e, RuntimeEvent::Zkpow(ZkpowEvent::RollupFunded { .. })).then_some(())
-	})
+	submit_and_find(
+		&rpc,
+		&node,
+		Alice,
+		zkpow(pallet_zkpow::Call::fund_rollup { rollup_id, amount: 10 * REWARD }),
+		"funding",
+		|e| matches!(e, RuntimeEvent::Zkpow(ZkpowEvent::RollupFunded { .. })).then_some(()),
+	)
 	.await;
 
 	// Both miners bond.
@@ -71,18 +77,33 @@ async fn miners_prove_a_sequence_and_a_copied_proof_is_slashed() {
 
 	// The sequencer posts a one-batch sequence; its reward is escrowed.
 	let batches = vec![BatchHeader { state_root: [0xa1; 32], data_hash: [0xd1; 32] }];
-	let submit = pallet_zkpow::Call::submit_sequence { rollup_id, batches: batches.clone().try_into().unwrap() };
-	let (_, sequence_index) = submit_and_find(&rpc, &node, Bob, zkpow(submit), "sequence", |e| match e {
-		RuntimeEvent::Zkpow(ZkpowEvent::SequenceSubmitted { sequence_index, .. }) => Some(*sequence_index),
-		_ => None,
-	})
-	.await;
+	let submit = pallet_zkpow::Call::submit_sequence {
+		rollup_id,
+		batches: batches.clone().try_into().unwrap(),
+	};
+	let (_, sequence_index) =
+		submit_and_find(&rpc, &node, Bob, zkpow(submit), "sequence", |e| match e {
+			RuntimeEvent::Zkpow(ZkpowEvent::SequenceSubmitted { sequence_index, .. }) => {
+				Some(*sequence_index)
+			},
+			_ => None,
+		})
+		.await;
 
-	let tasks = rpc.call("zkpow_openTasks", rpc_params![rollup_id, None::<u64>, 10]).await.unwrap();
+	let tasks = rpc
+		.call("zkpow_openTasks", rpc_params![rollup_id, None::<u64>, 10])
+		.await
+		.unwrap();
 	assert_eq!(tasks.as_array().map(Vec::len), Some(1), "one open task: {tasks}");
 
 	// Charlie proves the statement bound to his account; Dave copies Charlie's proof.
-	let statement = SequenceStatement::new(rollup_id, sequence_index, [0; 32], &batches, account_bytes(Charlie));
+	let statement = SequenceStatement::new(
+		rollup_id,
+		sequence_index,
+		[0; 32],
+		&batches,
+		account_bytes(Charlie),
+	);
 	let proof = testing::prove(&keys, &statement, 11);
 	let commits = [
 		(Charlie, proof_hash(&proof, &account_bytes(Charlie))),
@@ -90,7 +111,8 @@ async fn miners_prove_a_sequence_and_a_copied_proof_is_slashed() {
 	];
 	let mut opened_at = None;
 	for (miner, hash) in commits {
-		let commit = pallet_zkpow::Call::commit_proof_hash { rollup_id, sequence_index, proof_hash: hash };
+		let commit =
+			pallet_zkpow::Call::commit_proof_hash { rollup_id, sequence_index, proof_hash: hash };
 		let (block, _) = submit_and_find(&rpc, &node, miner, zkpow(commit), "commit", |e| {
 			matches!(e, RuntimeEvent::Zkpow(ZkpowEvent::ProofHashCommitted { miner: m, .. }) if *m == miner.to_account_id()).then_some(())
 		})
@@ -101,7 +123,10 @@ async fn miners_prove_a_sequence_and_a_copied_proof_is_slashed() {
 
 	// Reveal once the commit window [b, b + T1) is over.
 	let status = loop {
-		let status = rpc.call("zkpow_sequenceStatus", rpc_params![rollup_id, sequence_index]).await.unwrap();
+		let status = rpc
+			.call("zkpow_sequenceStatus", rpc_params![rollup_id, sequence_index])
+			.await
+			.unwrap();
 		if rpc.best_number().await.unwrap() + 1 >= opened_at + T1 {
 			break status;
 		}
@@ -109,16 +134,29 @@ async fn miners_prove_a_sequence_and_a_copied_proof_is_slashed() {
 	};
 	assert!(!status.is_null(), "the sequence has a status");
 
-	let reveal = |p: Vec<u8>| zkpow(pallet_zkpow::Call::reveal_proof { rollup_id, sequence_index, proof: p.try_into().unwrap() });
+	let reveal = |p: Vec<u8>| {
+		zkpow(pallet_zkpow::Call::reveal_proof {
+			rollup_id,
+			sequence_index,
+			proof: p.try_into().unwrap(),
+		})
+	};
 	submit_and_find(&rpc, &node, Charlie, reveal(proof.clone()), "Charlie's reveal", |e| {
 		matches!(e, RuntimeEvent::Zkpow(ZkpowEvent::ProofRevealed { miner, .. }) if *miner == Charlie.to_account_id()).then_some(())
 	})
 	.await;
-	let (_, slashed) = submit_and_find(&rpc, &node, Dave, reveal(proof.clone()), "Dave's rejected reveal", |e| match e {
-		RuntimeEvent::Zkpow(ZkpowEvent::MinerSlashed { miner, amount, .. }) if *miner == Dave.to_account_id() => Some(*amount),
-		_ => None,
-	})
-	.await;
+	let (_, slashed) =
+		submit_and_find(&rpc, &node, Dave, reveal(proof.clone()), "Dave's rejected reveal", |e| {
+			match e {
+				RuntimeEvent::Zkpow(ZkpowEvent::MinerSlashed { miner, amount, .. })
+					if *miner == Dave.to_account_id() =>
+				{
+					Some(*amount)
+				},
+				_ => None,
+			}
+		})
+		.await;
 	assert_eq!(slashed, MIN_BOND / 5, "an invalid proof costs the invalid-proof penalty at once");
 
 	// Settlement at b + T1 + T2 pays Charlie the whole escrowed reward.
@@ -132,7 +170,9 @@ async fn miners_prove_a_sequence_and_a_copied_proof_is_slashed() {
 	let paid: Vec<_> = events
 		.iter()
 		.filter_map(|r| match &r.event {
-			RuntimeEvent::Zkpow(ZkpowEvent::MinerRewarded { miner, amount, .. }) => Some((miner.clone(), *amount)),
+			RuntimeEvent::Zkpow(ZkpowEvent::MinerRewarded { miner, amount, .. }) => {
+				Some((miner.clone(), *amount))
+			},
 			_ => None,
 		})
 		.collect();
@@ -142,7 +182,10 @@ async fn miners_prove_a_sequence_and_a_copied_proof_is_slashed() {
 	assert!(!rollup.is_null());
 	let tasks = rpc.call("zkpow_openTasks", rpc_params![rollup_id]).await.unwrap();
 	assert_eq!(tasks.as_array().map(Vec::len), Some(0), "nothing left to prove: {tasks}");
-	let charlie = rpc.call("zkpow_minerInfo", rpc_params![Charlie.to_account_id().to_string()]).await.unwrap();
+	let charlie = rpc
+		.call("zkpow_minerInfo", rpc_params![Charlie.to_account_id().to_string()])
+		.await
+		.unwrap();
 	assert!(!charlie.is_null(), "Charlie has a bond: {charlie}");
 	let bad_limit = rpc.call("zkpow_openTasks", rpc_params![rollup_id, None::<u64>, 0]).await;
 	assert!(bad_limit.unwrap_err().to_string().contains("limit"));

@@ -27,8 +27,12 @@ impl TransferGenerator {
 		let mut scratch = state.clone();
 		let mut out = Vec::with_capacity(count);
 		for _ in 0..count {
-			let funded: Vec<u32> =
-				self.accounts.iter().copied().filter(|a| scratch.account(*a).balance > 0).collect();
+			let funded: Vec<u32> = self
+				.accounts
+				.iter()
+				.copied()
+				.filter(|a| scratch.account(*a).balance > 0)
+				.collect();
 			let pool = if funded.is_empty() { &self.accounts } else { &funded };
 			let from = pool[self.rng.gen_range(0..pool.len())];
 			let to = self.accounts[self.rng.gen_range(0..self.accounts.len())];

@@ -52,5 +52,8 @@ pub trait StageCircuit: ConstraintSynthesizer<Fr> + Clone {
 
 /// Decodes public inputs given as 32-byte words (always below `2^128` here).
 pub(crate) fn words_to_fr(words: &[Bytes32]) -> Vec<Fr> {
-	words.iter().map(|w| decode_fr(w).expect("public inputs are below 2^128")).collect()
+	words
+		.iter()
+		.map(|w| decode_fr(w).expect("public inputs are below 2^128"))
+		.collect()
 }

@@ -17,7 +17,8 @@ pub const MINER_B: Bytes32 = [0xb2; 32];
 /// The dev keys of the `test` configuration.
 pub fn keys() -> Arc<KeySet> {
 	static KEYS: OnceLock<Arc<KeySet>> = OnceLock::new();
-	KEYS.get_or_init(|| Arc::new(KeySet::generate(TEST, DEV_SEED, &quiet).expect("setup"))).clone()
+	KEYS.get_or_init(|| Arc::new(KeySet::generate(TEST, DEV_SEED, &quiet).expect("setup")))
+		.clone()
 }
 
 /// A backend over [`keys`].

@@ -15,11 +15,13 @@ use sp_api::{Core, ProvideRuntimeApi};
 use sp_blockchain::HeaderBackend;
 use sp_core::{sr25519, H256};
 use sp_keystore::KeystorePtr;
-use sp_runtime::{transaction_validity::InvalidTransaction, AccountId32, MultiAddress, MultiSignature};
+use sp_runtime::{
+	transaction_validity::InvalidTransaction, AccountId32, MultiAddress, MultiSignature,
+};
 use std::sync::Arc;
 use zkpow_runtime::{
-	opaque::UncheckedExtrinsic as OpaqueExtrinsic, AccountId, Balance, BlockNumber, Nonce,
-	Runtime, RuntimeCall, UncheckedExtrinsic,
+	opaque::UncheckedExtrinsic as OpaqueExtrinsic, AccountId, Balance, BlockNumber, Nonce, Runtime,
+	RuntimeCall, UncheckedExtrinsic,
 };
 
 /// Blocks a nonce may stay unused on chain before the miner stops counting on the
@@ -58,7 +60,8 @@ pub struct Chain {
 	seen_nonce: (Nonce, BlockNumber),
 }
 
-type Api<'a> = sp_api::ApiRef<'a, <FullClient as ProvideRuntimeApi<zkpow_runtime::opaque::Block>>::Api>;
+type Api<'a> =
+	sp_api::ApiRef<'a, <FullClient as ProvideRuntimeApi<zkpow_runtime::opaque::Block>>::Api>;
 
 impl Chain {
 	pub fn new(client: Arc<FullClient>, pool: Arc<Pool>, keystore: KeystorePtr) -> Self {
@@ -98,7 +101,9 @@ impl Chain {
 		rollup_id: u32,
 		sequence_index: u64,
 	) -> Result<Option<SequenceStatus<AccountId, Balance, BlockNumber>>, String> {
-		self.api().sequence_status(at, rollup_id, sequence_index).map_err(|e| e.to_string())
+		self.api()
+			.sequence_status(at, rollup_id, sequence_index)
+			.map_err(|e| e.to_string())
 	}
 
 	/// The miner's bond and totals.

@@ -53,8 +53,11 @@ impl Step {
 
 /// One proving tick over the sequences that need proofs.
 pub async fn run<S: OffchainStorage>(m: &mut Miner<S>, best: Best, account: sr25519::Public) {
-	let mut proving: Vec<&Job> =
-		m.jobs.values().filter(|j| j.proof().is_none() && j.given_up.is_none()).collect();
+	let mut proving: Vec<&Job> = m
+		.jobs
+		.values()
+		.filter(|j| j.proof().is_none() && j.given_up.is_none())
+		.collect();
 	proving.sort_by_key(|j| (j.start_batch, j.key()));
 	let keys: Vec<_> = proving.iter().take(m.config.max_sequences).map(|j| j.key()).collect();
 	for key in keys {
@@ -151,14 +154,17 @@ async fn advance<S: OffchainStorage>(
 			{
 				Ok(data) => data,
 				Err(e) => {
-					m.say_once(format!("{}-{e}", job.name()), || format!("{}: {e}; retrying", job.name()));
+					m.say_once(format!("{}-{e}", job.name()), || {
+						format!("{}: {e}; retrying", job.name())
+					});
 					return;
 				},
 			};
 			batches_todo
 				.iter()
 				.map(|i| {
-					let task = json!({"kind": "batch", "prover": prover, "witness": data.witnesses[*i]});
+					let task =
+						json!({"kind": "batch", "prover": prover, "witness": data.witnesses[*i]});
 					(Step::Batch(*i), task)
 				})
 				.collect()
@@ -304,10 +310,21 @@ fn finish<S: OffchainStorage>(
 	let proof = FinalProof { artifact, proof_hash };
 	let expected = zkpow_primitives::proof_hash(&proof.artifact, account.as_ref());
 	if expected != proof.proof_hash {
-		fail(m, job, &Step::Final, "the final proof's hash is not proof_hash(artifact, miner)".into());
+		fail(
+			m,
+			job,
+			&Step::Final,
+			"the final proof's hash is not proof_hash(artifact, miner)".into(),
+		);
 		return;
 	}
-	match m.chain.check_proof(best.hash, job.rollup_id, job.sequence_index, account, &proof.artifact) {
+	match m.chain.check_proof(
+		best.hash,
+		job.rollup_id,
+		job.sequence_index,
+		account,
+		&proof.artifact,
+	) {
 		Ok(Some(Err(e))) => {
 			fail(m, job, &Step::Final, format!("the chain would reject the artifact: {e:?}"));
 			job.batches.iter_mut().for_each(|b| *b = Stage::Todo);

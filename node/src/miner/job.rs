@@ -187,7 +187,9 @@ impl<S: OffchainStorage> JobStore<S> {
 	/// The miner's reward and slash totals last seen (to report what changed while the
 	/// node was down).
 	pub fn totals(&self) -> Option<(u128, u128)> {
-		self.db.get(STORAGE_PREFIX, TOTALS_KEY).and_then(|raw| Decode::decode(&mut &raw[..]).ok())
+		self.db
+			.get(STORAGE_PREFIX, TOTALS_KEY)
+			.and_then(|raw| Decode::decode(&mut &raw[..]).ok())
 	}
 
 	/// Records the totals last seen.

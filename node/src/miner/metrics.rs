@@ -37,10 +37,19 @@ impl Metrics {
 		let counter = |name: &str, help: &str| register(Counter::<U64>::new(name, help)?, registry);
 		let amount = |name: &str, help: &str| register(Gauge::<F64>::new(name, help)?, registry);
 		Ok(Self {
-			tasks_in_flight: gauge("zkpow_miner_tasks_in_flight", "Prover tasks dispatched and not finished")?,
+			tasks_in_flight: gauge(
+				"zkpow_miner_tasks_in_flight",
+				"Prover tasks dispatched and not finished",
+			)?,
 			sequences: gauge("zkpow_miner_sequences", "Sequences the miner is working on")?,
-			tasks_dispatched: counter("zkpow_miner_tasks_dispatched_total", "Prover tasks dispatched")?,
-			prover_failures: counter("zkpow_miner_prover_failures_total", "Prover tasks that failed")?,
+			tasks_dispatched: counter(
+				"zkpow_miner_tasks_dispatched_total",
+				"Prover tasks dispatched",
+			)?,
+			prover_failures: counter(
+				"zkpow_miner_prover_failures_total",
+				"Prover tasks that failed",
+			)?,
 			proofs_ready: counter("zkpow_miner_final_proofs_total", "Final proofs obtained")?,
 			commits: counter("zkpow_miner_commits_total", "Commit extrinsics sent")?,
 			reveals: counter("zkpow_miner_reveals_total", "Reveal extrinsics sent")?,
@@ -49,7 +58,10 @@ impl Metrics {
 				"Sequences re-queued after a window closed without a valid proof",
 			)?,
 			rewards: amount("zkpow_miner_rewards", "Total rewards received, in the smallest unit")?,
-			slashes: amount("zkpow_miner_slashes", "Total penalties slashed, in the smallest unit")?,
+			slashes: amount(
+				"zkpow_miner_slashes",
+				"Total penalties slashed, in the smallest unit",
+			)?,
 			bonded: amount("zkpow_miner_bonded", "Active bond, in the smallest unit")?,
 		})
 	}

@@ -104,7 +104,9 @@ impl MinerParams {
 			return Ok(None);
 		}
 		if self.prover_urls.is_empty() {
-			return Err("--miner needs at least one --prover-url (a `zkpow-prover serve` host)".into());
+			return Err(
+				"--miner needs at least one --prover-url (a `zkpow-prover serve` host)".into()
+			);
 		}
 		let mut urls = Vec::new();
 		for url in &self.prover_urls {
@@ -146,7 +148,9 @@ pub async fn run<S: OffchainStorage + 'static>(
 	});
 	let chain = Chain::new(client.clone(), pool, keystore);
 	let mut miner = Miner::new(config, chain, JobStore::new(offchain_db), metrics);
-	let mut blocks = client.import_notification_stream().filter(|n| futures::future::ready(n.is_new_best));
+	let mut blocks = client
+		.import_notification_stream()
+		.filter(|n| futures::future::ready(n.is_new_best));
 	let mut ticker = tokio::time::interval(miner.config.poll_interval);
 	ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 	loop {
@@ -361,7 +365,8 @@ impl<S: OffchainStorage> Miner<S> {
 
 	fn update_gauges(&self) {
 		if let Some(m) = &self.metrics {
-			m.tasks_in_flight.set(self.jobs.values().map(Job::tasks_in_flight).sum::<usize>() as u64);
+			m.tasks_in_flight
+				.set(self.jobs.values().map(Job::tasks_in_flight).sum::<usize>() as u64);
 			m.sequences.set(self.jobs.len() as u64);
 		}
 	}

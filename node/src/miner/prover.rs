@@ -202,5 +202,8 @@ impl ProverPool {
 }
 
 fn error_text(body: &Value, status: u16) -> String {
-	body["error"].as_str().map(str::to_owned).unwrap_or_else(|| format!("HTTP {status}"))
+	body["error"]
+		.as_str()
+		.map(str::to_owned)
+		.unwrap_or_else(|| format!("HTTP {status}"))
 }

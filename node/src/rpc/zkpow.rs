@@ -7,8 +7,8 @@ use jsonrpsee::{
 	types::{error::ErrorObject, ErrorObjectOwned},
 };
 use pallet_zkpow_runtime_api::{
-	BatchNumber, MinerInfo, ProtocolLimits, RollupId, RollupSummary, SequenceIndex,
-	SequenceStatus, TaskInfo, VerificationError, ZkpowApi as ZkpowRuntimeApi,
+	BatchNumber, MinerInfo, ProtocolLimits, RollupId, RollupSummary, SequenceIndex, SequenceStatus,
+	TaskInfo, VerificationError, ZkpowApi as ZkpowRuntimeApi,
 };
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
@@ -63,7 +63,10 @@ pub trait ZkpowApi<BlockHash, AccountId, Balance, BlockNumber> {
 
 	/// The runtime-wide protocol limits in force.
 	#[method(name = "zkpow_protocolLimits")]
-	fn protocol_limits(&self, at: Option<BlockHash>) -> RpcResult<ProtocolLimits<Balance, BlockNumber>>;
+	fn protocol_limits(
+		&self,
+		at: Option<BlockHash>,
+	) -> RpcResult<ProtocolLimits<Balance, BlockNumber>>;
 
 	/// Checks a proof (hex bytes) for a sequence in flight exactly as a reveal by `prover`
 	/// would be checked, without sending anything: `{ "valid": true }`, or `valid: false`

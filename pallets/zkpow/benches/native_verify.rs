@@ -54,27 +54,39 @@ fn main() {
 	println!("|---|---:|---:|");
 
 	let key = trapdoor_verifying_key();
-	row("validate a Groth16 key (10 inputs)", measure(|| {
-		validate_verifying_key(&key, STATEMENT_PUBLIC_INPUTS).expect("valid key");
-	}));
+	row(
+		"validate a Groth16 key (10 inputs)",
+		measure(|| {
+			validate_verifying_key(&key, STATEMENT_PUBLIC_INPUTS).expect("valid key");
+		}),
+	);
 	let key_set = trapdoor_key_set(CAPACITY);
-	row(&format!("validate a key set (capacity {CAPACITY})"), measure(|| {
-		validate_vk_set(&key_set).expect("valid key set");
-	}));
+	row(
+		&format!("validate a key set (capacity {CAPACITY})"),
+		measure(|| {
+			validate_vk_set(&key_set).expect("valid key set");
+		}),
+	);
 
 	let (statement, _) = sequence(1);
 	let proof = trapdoor_proof(&statement);
 	let inputs = statement.public_inputs().to_vec();
-	row("verify a Groth16 proof (10 inputs, raw key)", measure(|| {
-		verify(&key, &proof, &inputs).expect("valid proof");
-	}));
+	row(
+		"verify a Groth16 proof (10 inputs, raw key)",
+		measure(|| {
+			verify(&key, &proof, &inputs).expect("valid proof");
+		}),
+	);
 
 	for n in [1, 2, 4, 8, 16] {
 		let (statement, batches) = sequence(n);
 		let artifact = trapdoor_artifact(CAPACITY, &statement, &batches);
-		row(&format!("verify an artifact of {n} batches"), measure(|| {
-			verify_sequence_artifact(&key_set, &artifact, &statement, &batches)
-				.expect("valid artifact");
-		}));
+		row(
+			&format!("verify an artifact of {n} batches"),
+			measure(|| {
+				verify_sequence_artifact(&key_set, &artifact, &statement, &batches)
+					.expect("valid artifact");
+			}),
+		);
 	}
 }

@@ -102,7 +102,9 @@ fn rollup_with<T: Config>(owner: &T::AccountId, kind: VerifierKind, key: Vec<u8>
 
 fn batches<T: Config>(n: u32) -> BatchesOf<T> {
 	BoundedVec::truncate_from(
-		(0..n).map(|i| BatchHeader { state_root: [i as u8 + 1; 32], data_hash: [7; 32] }).collect(),
+		(0..n)
+			.map(|i| BatchHeader { state_root: [i as u8 + 1; 32], data_hash: [7; 32] })
+			.collect(),
 	)
 }
 
@@ -230,8 +232,9 @@ fn window_with<T: Config>(
 
 /// Marks every committer's reveal valid (as if each had revealed), accepting the first.
 fn mark_all_valid<T: Config>(rollup_id: RollupId, index: SequenceIndex) {
-	let first =
-		Sequences::<T>::get(rollup_id, index).unwrap().window.unwrap().committers[0].miner.clone();
+	let first = Sequences::<T>::get(rollup_id, index).unwrap().window.unwrap().committers[0]
+		.miner
+		.clone();
 	let proof = proof_of::<T>(rollup_id, index, &first);
 	Sequences::<T>::mutate(rollup_id, index, |s| {
 		let w = s.as_mut().unwrap().window.as_mut().unwrap();

@@ -117,7 +117,9 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	pallet_balances::GenesisConfig::<Test> { balances: funded, ..Default::default() }
 		.assimilate_storage(&mut t)
 		.unwrap();
-	pallet_zkpow::GenesisConfig::<Test>::default().assimilate_storage(&mut t).unwrap();
+	pallet_zkpow::GenesisConfig::<Test>::default()
+		.assimilate_storage(&mut t)
+		.unwrap();
 	let mut ext: sp_io::TestExternalities = t.into();
 	ext.execute_with(|| System::set_block_number(1));
 	ext

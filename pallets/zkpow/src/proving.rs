@@ -44,7 +44,7 @@ impl<T: Config> Pallet<T> {
 					Error::<T>::AlreadyCommitted
 				);
 				window
-			}
+			},
 			None => {
 				let commit_ends_at = now.saturating_add(rollup.terms.commit_window);
 				WindowOf::<T> {
@@ -56,7 +56,7 @@ impl<T: Config> Pallet<T> {
 					committers: BoundedVec::new(),
 					accepted: None,
 				}
-			}
+			},
 		};
 
 		// Free bond must cover the rollup's minimum (and at least this commitment's own worst
@@ -209,7 +209,7 @@ impl<T: Config> Pallet<T> {
 					Some(n) => T::WeightInfo::reveal_artifact_valid(n),
 					None => T::WeightInfo::reveal_proof_valid(),
 				}
-			}
+			},
 			Err(reason) => {
 				window.committers[position].outcome = RevealOutcome::Invalid;
 				Self::deposit_event(Event::ProofRejected {
@@ -229,7 +229,7 @@ impl<T: Config> Pallet<T> {
 					Some(n) => T::WeightInfo::reveal_artifact_invalid(n),
 					None => T::WeightInfo::reveal_proof_invalid(),
 				}
-			}
+			},
 		};
 		sequence.window = Some(window);
 		Sequences::<T>::insert(rollup_id, sequence_index, sequence);

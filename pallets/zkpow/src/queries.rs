@@ -172,7 +172,7 @@ impl<T: Config> Pallet<T> {
 			},
 			Some(w) if now < w.reveal_ends_at => {
 				WindowPhase::Reveal { reveal_ends_at: w.reveal_ends_at }
-			}
+			},
 			Some(w) => WindowPhase::Settling { reveal_ends_at: w.reveal_ends_at },
 		}
 	}

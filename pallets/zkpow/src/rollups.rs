@@ -1,9 +1,10 @@
 //! Rollup registry: registration, updates, funding, pausing, deregistration and sequence
 //! submission.
 
+use crate::verifier::VerificationError;
 use crate::{
-	pallet::*, BalanceOf, BaseChain, BatchesOf, Bytes32, DataUrlOf, RollupInfo, RollupParamsOf, RollupStats,
-	RollupStatus, RollupTermsOf, SequenceInfo, VerifierConfig, VerifierKind,
+	pallet::*, BalanceOf, BaseChain, BatchesOf, Bytes32, DataUrlOf, RollupInfo, RollupParamsOf,
+	RollupStats, RollupStatus, RollupTermsOf, SequenceInfo, VerifierConfig, VerifierKind,
 };
 use frame_support::{
 	ensure,
@@ -19,7 +20,6 @@ use sp_runtime::{
 	traits::{AccountIdConversion, Saturating, Zero},
 	ArithmeticError,
 };
-use crate::verifier::VerificationError;
 use zkpow_primitives::{
 	artifact::ArtifactError, groth16::VerifyError, sequence_commitment, BatchNumber, RollupId,
 };
@@ -93,7 +93,7 @@ impl<T: Config> Pallet<T> {
 			VerifyError::InputCountMismatch => Error::<T>::KeyInputCountMismatch,
 			VerifyError::PointNotOnCurve | VerifyError::PointNotInSubgroup => {
 				Error::<T>::KeyPointInvalid
-			}
+			},
 			VerifyError::DegenerateKey => Error::<T>::KeyDegenerate,
 			VerifyError::BadLength
 			| VerifyError::NonCanonicalField
@@ -289,8 +289,10 @@ impl<T: Config> Pallet<T> {
 
 		let batch_count = batches.len() as u32;
 		let start_batch = rollup.last_batch.checked_add(1).ok_or(ArithmeticError::Overflow)?;
-		let last_batch =
-			rollup.last_batch.checked_add(batch_count as u64).ok_or(ArithmeticError::Overflow)?;
+		let last_batch = rollup
+			.last_batch
+			.checked_add(batch_count as u64)
+			.ok_or(ArithmeticError::Overflow)?;
 		let sequence_index = rollup.next_sequence;
 		let prev_state_root = rollup.last_state_root;
 		let new_state_root = last.state_root;

@@ -398,7 +398,9 @@ where
 {
 	/// Sum of the unbonding chunks.
 	pub fn unbonding_total(&self) -> Balance {
-		self.unbonding.iter().fold(Zero::zero(), |acc: Balance, c| acc.saturating_add(c.amount))
+		self.unbonding
+			.iter()
+			.fold(Zero::zero(), |acc: Balance, c| acc.saturating_add(c.amount))
 	}
 
 	/// Everything held for the miner: active bond plus unbonding.

@@ -148,10 +148,12 @@ impl VerifierKind {
 		batches: &[BatchHeader],
 	) -> Result<(), VerificationError> {
 		match self {
-			VerifierKind::Groth16Bn254 =>
-				Groth16Bn254Verifier::verify(key, proof, statement, batches),
-			VerifierKind::ReferenceArtifactV1 =>
-				ReferenceArtifactVerifier::verify(key, proof, statement, batches),
+			VerifierKind::Groth16Bn254 => {
+				Groth16Bn254Verifier::verify(key, proof, statement, batches)
+			},
+			VerifierKind::ReferenceArtifactV1 => {
+				ReferenceArtifactVerifier::verify(key, proof, statement, batches)
+			},
 		}
 	}
 }

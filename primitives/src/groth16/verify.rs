@@ -9,7 +9,16 @@ use scale_info::TypeInfo;
 
 /// Why a key, a proof or a set of public inputs was rejected.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum VerifyError {
@@ -37,10 +46,10 @@ pub enum VerifyError {
 /// and exactly `expected_inputs` public inputs.
 pub fn validate_verifying_key(vk: &[u8], expected_inputs: usize) -> Result<(), VerifyError> {
 	let key = decode_verifying_key(vk)?;
-	if g1_is_zero(&key.alpha_g1) ||
-		g2_is_zero(&key.beta_g2) ||
-		g2_is_zero(&key.gamma_g2) ||
-		g2_is_zero(&key.delta_g2)
+	if g1_is_zero(&key.alpha_g1)
+		|| g2_is_zero(&key.beta_g2)
+		|| g2_is_zero(&key.gamma_g2)
+		|| g2_is_zero(&key.delta_g2)
 	{
 		return Err(VerifyError::DegenerateKey);
 	}

@@ -73,7 +73,12 @@ pub async fn relayer_tx_count(url: &str) -> u64 {
 }
 
 /// A worker for `chain_id` at `url` over `store`.
-pub fn worker(chain_id: u64, url: &str, store: Arc<Store>, missing: MissingSequences) -> ChainWorker {
+pub fn worker(
+	chain_id: u64,
+	url: &str,
+	store: Arc<Store>,
+	missing: MissingSequences,
+) -> ChainWorker {
 	let signer: PrivateKeySigner = RELAYER_KEY.parse().unwrap();
 	let chain = EvmChain::new(chain_id, &[url.to_string()], signer).unwrap();
 	ChainWorker::new(chain, store, Metrics::new().unwrap(), Duration::from_secs(30), missing)
@@ -91,7 +96,10 @@ pub fn destination(chain_id: u64, inbox: Address) -> Destination {
 
 /// Proves `sizes.len()` sequences of `rollup` with the given batch counts.
 pub fn prove(rollup: &mut ProvingRollup, sizes: &[usize]) -> Vec<SequenceDelivery> {
-	sizes.iter().map(|n| rollup.next_sequence(*n, zkpow_contracts::fixtures::PROVER)).collect()
+	sizes
+		.iter()
+		.map(|n| rollup.next_sequence(*n, zkpow_contracts::fixtures::PROVER))
+		.collect()
 }
 
 /// Starts anvil or fails with the install hint.
@@ -125,7 +133,9 @@ impl Proxy {
 					continue;
 				}
 				let handle = tokio::spawn(async move {
-					if let Ok(mut outbound) = tokio::net::TcpStream::connect(("127.0.0.1", target)).await {
+					if let Ok(mut outbound) =
+						tokio::net::TcpStream::connect(("127.0.0.1", target)).await
+					{
 						let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
 					}
 				});

@@ -32,7 +32,8 @@ fn parse() -> Result<Options, String> {
 	let mut args = std::env::args().skip(1);
 	while let Some(flag) = args.next() {
 		let value = args.next().ok_or(format!("{flag} needs a value"))?;
-		let number = |v: &str| v.parse::<usize>().map_err(|_| format!("{flag}: `{v}` is not a number"));
+		let number =
+			|v: &str| v.parse::<usize>().map_err(|_| format!("{flag}: `{v}` is not a number"));
 		match flag.as_str() {
 			"--sequences" => o.sequences = number(&value)?,
 			"--batches" => o.batches = number(&value)?,
@@ -104,15 +105,15 @@ async fn overhead(batches: usize, repeat: usize) -> String {
 	for _ in 0..repeat {
 		let proving_before = proving_seconds(&net.hosts);
 		let (index, submitted) = net.rollup.post_at(&net.rpc, &net.validator, batches).await;
-		let status = finalized(&net.rpc, &net.validator, net.rollup.id, index, Duration::from_secs(600)).await;
+		let status =
+			finalized(&net.rpc, &net.validator, net.rollup.id, index, Duration::from_secs(600))
+				.await;
 		let finalized_at = status["phase"]["Finalized"]["finalized_at"].as_u64().unwrap() as f64;
 		let proving = proving_seconds(&net.hosts) - proving_before;
 		let latency = finalized_at - f64::from(submitted);
 		let overhead = latency - f64::from(T1 + T2) - proving / BLOCK_SECONDS;
-		rows += &format!(
-			"| {batches} | {latency:.0} | {proving:.1} | {} | {overhead:.1} |\n",
-			T1 + T2
-		);
+		rows +=
+			&format!("| {batches} | {latency:.0} | {proving:.1} | {} | {overhead:.1} |\n", T1 + T2);
 	}
 	rows
 }
@@ -155,8 +156,13 @@ async fn main() {
 	for batches in [1, 4] {
 		print!("{}", overhead(batches, o.repeat).await);
 	}
-	println!("\nLoad ({} sequences of {} batches, {} miner(s)):\n", o.sequences, o.batches, o.miners);
-	println!("| S | M | P | batches | wall s | sequences/h | proofs | prove s/proof | wall s/proof |");
+	println!(
+		"\nLoad ({} sequences of {} batches, {} miner(s)):\n",
+		o.sequences, o.batches, o.miners
+	);
+	println!(
+		"| S | M | P | batches | wall s | sequences/h | proofs | prove s/proof | wall s/proof |"
+	);
 	println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 	for hosts in &o.hosts {
 		print!("{}", load(&o, *hosts).await);

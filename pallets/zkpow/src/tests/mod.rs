@@ -19,11 +19,7 @@ mod slashing_should;
 mod verifier_should;
 
 use crate::{mock::*, *};
-use frame_support::{
-	assert_ok,
-	traits::fungible::InspectHold,
-	BoundedVec,
-};
+use frame_support::{assert_ok, traits::fungible::InspectHold, BoundedVec};
 use std::sync::OnceLock;
 use zkpow_primitives::testing::{self, StatementKeys};
 

@@ -484,7 +484,8 @@ fn let_owner_set_and_remove_the_data_url() {
 fn reject_data_urls_that_are_too_long_or_malformed() {
 	new_test_ext().execute_with(|| {
 		let id = setup_rollup();
-		let max = <<Test as Config>::MaxDataUrlLen as frame_support::traits::Get<u32>>::get() as usize;
+		let max =
+			<<Test as Config>::MaxDataUrlLen as frame_support::traits::Get<u32>>::get() as usize;
 		let mut long = b"https://".to_vec();
 		long.resize(max + 1, b'a');
 		assert_noop!(
@@ -493,7 +494,9 @@ fn reject_data_urls_that_are_too_long_or_malformed() {
 		);
 		long.truncate(max);
 		assert_ok!(Zkpow::set_data_url(RuntimeOrigin::signed(owner()), id, Some(long)));
-		for bad in [&b"ftp://host/x"[..], b"127.0.0.1:8700", b"http://host/a b", b"http://h\xc3\xa9"] {
+		for bad in
+			[&b"ftp://host/x"[..], b"127.0.0.1:8700", b"http://host/a b", b"http://h\xc3\xa9"]
+		{
 			assert_noop!(
 				Zkpow::set_data_url(RuntimeOrigin::signed(owner()), id, Some(bad.to_vec())),
 				Error::<Test>::DataUrlMalformed

@@ -51,7 +51,7 @@ fn split_the_reward_pro_rata_to_bond_at_commit_time_and_keep_dust_in_the_pool() 
 			Event::SequenceFinalized { provers, prover, .. } => {
 				assert_eq!(prover, miner(0));
 				assert_eq!(provers.to_vec(), vec![miner(0), miner(1), miner(2)]);
-			}
+			},
 			other => panic!("unexpected {other:?}"),
 		}
 	});
@@ -84,8 +84,10 @@ fn neither_create_nor_lose_funds() {
 		run_to_block(s.b + T1 + T2);
 		let accounts = [owner(), sequencer(), miner(0), miner(1), miner(2), Zkpow::pot_account()];
 		let total: Balance = accounts.iter().map(Balances::total_balance).sum();
-		let untouched: Balance =
-			[account(3), miner(3), miner(4), miner(5)].iter().map(Balances::total_balance).sum();
+		let untouched: Balance = [account(3), miner(3), miner(4), miner(5)]
+			.iter()
+			.map(Balances::total_balance)
+			.sum();
 		assert_eq!(total + untouched, issuance);
 		assert_eq!(Balances::total_issuance(), issuance);
 	});

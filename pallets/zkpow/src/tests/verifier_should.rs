@@ -33,5 +33,8 @@ fn make_benchmark_fixtures_that_verify_like_real_ones() {
 	assert_eq!(kind.validate_key(&key), Ok(()));
 	let proof = trapdoor_proof(&statement(1));
 	assert_eq!(kind.verify(&key, &proof, &statement(1), &batches(2, 5)), Ok(()));
-	assert_eq!(kind.verify(&key, &proof, &statement(2), &batches(2, 5)), Err(VerificationError::Groth16(VerifyError::ProofRejected)));
+	assert_eq!(
+		kind.verify(&key, &proof, &statement(2), &batches(2, 5)),
+		Err(VerificationError::Groth16(VerifyError::ProofRejected))
+	);
 }
