@@ -1,3 +1,5 @@
+//! Version information (git commit, build time) for `zkpow-node --version`.
+
 use substrate_build_script_utils::{generate_cargo_keys, rerun_if_git_head_changed};
 
 fn main() {

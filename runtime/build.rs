@@ -1,3 +1,6 @@
+//! Compiles the runtime to WASM (substrate-wasm-builder) so that the crate exports
+//! `WASM_BINARY`; with `metadata-hash`, also the metadata hash offline signers check.
+
 #[cfg(all(feature = "std", feature = "metadata-hash"))]
 fn main() {
 	substrate_wasm_builder::WasmBuilder::init_with_defaults()

@@ -9,6 +9,21 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 ensure_all
 cd "$ZKPOW_ROOT"
 
+if [ "$#" -eq 0 ]; then
+	# Style and lints first: a finding fails the run before any test starts.
+	# (`scripts/fmt.sh` fixes formatting.)
+	log "cargo fmt --check"
+	cargo fmt --all --check
+	# The runtime's WASM is not needed to lint (SKIP_WASM_BUILD); the benchmark-only code of
+	# the runtime and the pallet is linted in a second pass with its feature.
+	log "cargo clippy (warnings are errors)"
+	SKIP_WASM_BUILD=1 cargo clippy --locked --workspace --all-targets -- -D warnings
+	SKIP_WASM_BUILD=1 cargo clippy --locked -p pallet-zkpow -p zkpow-runtime --all-targets \
+		--features runtime-benchmarks -- -D warnings
+	log "cargo doc (warnings are errors)"
+	SKIP_WASM_BUILD=1 RUSTDOCFLAGS="-D warnings" cargo doc --locked --workspace --no-deps
+fi
+
 log "cargo test (target dir: $CARGO_TARGET_DIR)"
 if [ "$#" -gt 0 ]; then
 	cargo test --locked "$@"

@@ -1,4 +1,6 @@
-//! The ZKPoW reference rollup and its proof pipeline (Groth16 over BN254, arkworks).
+#![doc = include_str!("../README.md")]
+//!
+//! ## Modules
 //!
 //! - [`rollup`]: the reference rollup — accounts in a Poseidon sparse Merkle tree,
 //!   transfers, native batch execution that records the circuit witness.
@@ -8,9 +10,8 @@
 //!   final output is the artifact of `zkpow_primitives::artifact`.
 //! - [`export`]: verifying keys for the chain and for Solidity.
 //! - [`vectors`]: the shared artifact test vectors.
-//!
-//! The design — what each proof proves, why there is no recursion, and what that
-//! costs — is described in `circuits/README.md`.
+
+#![cfg_attr(not(test), warn(unreachable_pub))]
 
 pub mod backend;
 pub mod config;

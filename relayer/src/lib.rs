@@ -1,7 +1,6 @@
-//! ZKPoW relayer: carries every finalized sequence of the appchain, with its proof
-//! artifact, to its rollup's inbox contract on an EVM base chain, exactly once and in
-//! order. The inbox verifies the artifact itself; the relayer is trusted with nothing but
-//! liveness.
+#![doc = include_str!("../README.md")]
+//!
+//! ## Modules
 //!
 //! - [`follow`]: reads finalized appchain blocks ([`appchain`], [`extract`]) into the
 //!   embedded database ([`store`]), cursor and records in one transaction per block;
@@ -11,6 +10,7 @@
 //! - [`service`]: runs the follower and the workers; [`deploy`]: deploys an inbox;
 //! - [`config`], [`keys`], [`metrics`]: configuration file and flags, signing keys (never
 //!   logged), Prometheus metrics.
+#![cfg_attr(not(test), warn(unreachable_pub))]
 
 pub mod appchain;
 pub mod config;

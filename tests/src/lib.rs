@@ -4,6 +4,8 @@
 //! when dropped; [`Rpc`] talks JSON-RPC to it and reads storage with the runtime's own
 //! types; [`sign`] builds signed extrinsics the way wallets do.
 
+#![cfg_attr(not(test), warn(unreachable_pub))]
+
 pub mod mining;
 
 use codec::{Decode, Encode};

@@ -1,7 +1,8 @@
 //! The ZKPoW miner: a worker inside the node that proves open sequences on the miner's
 //! prover hosts and runs the two-step submission with the miner key from the keystore.
 //!
-//! It mirrors the three parts of SPEC §5:
+//! It has the three parts of an Opside-style aggregator (Proof Generator, Proof Manager,
+//! Proof Sender):
 //!
 //! - [`generator`] (Proof Generator): for each open sequence, in priority order, fetches
 //!   the batch witnesses from the rollup's data URL, dispatches the batch proofs to the

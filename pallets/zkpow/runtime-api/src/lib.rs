@@ -28,6 +28,7 @@
 //! }
 //! ```
 
+#![cfg_attr(not(test), warn(unreachable_pub))]
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
