@@ -53,11 +53,13 @@ ensure_rust() {
 }
 
 # npm packages, pinned by lock files and reinstalled only when a lock file changed: the
-# EVM side (contracts/: solc, anvil) and polkadot.js (tests/e2e/: the rollup-owner
-# examples and tests, the devnet's sequencer and status scripts).
+# EVM side (contracts/: solc, anvil), polkadot.js (tests/e2e/: the rollup-owner
+# examples and tests, the devnet's sequencer and status scripts) and the tools rollup
+# developers make Groth16 keys and proofs with (prover/tests/circom/: circom 2 as WASM,
+# snarkjs, circomlib), which the import tests run for real.
 ensure_npm_packages() {
 	local dir stamp
-	for dir in "$ZKPOW_ROOT/contracts" "$ZKPOW_ROOT/tests/e2e"; do
+	for dir in "$ZKPOW_ROOT/contracts" "$ZKPOW_ROOT/tests/e2e" "$ZKPOW_ROOT/prover/tests/circom"; do
 		stamp="$dir/node_modules/.package-lock.json"
 		if [ ! -f "$stamp" ] || [ "$dir/package-lock.json" -nt "$stamp" ]; then
 			log "installing npm packages of ${dir#"$ZKPOW_ROOT"/}"

@@ -14,6 +14,7 @@
 //! The crate is `no_std` so that the runtime can use it; the pallet, node, prover and
 //! relayer all link the same code.
 
+#![cfg_attr(not(test), warn(unreachable_pub))]
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -22,6 +23,8 @@ pub mod artifact;
 pub mod groth16;
 pub mod hashing;
 pub mod host;
+#[cfg(feature = "std")]
+pub mod import;
 pub mod statement;
 #[cfg(feature = "test-circuits")]
 pub mod testing;

@@ -1,6 +1,6 @@
-//! The ZKPoW prover host: a long-running HTTP/JSON service that proves batch,
-//! aggregator and final tasks for miners, plus the reference-rollup sequencer tool and
-//! a benchmark. See `prover/README.md` for the API and the measured numbers.
+#![doc = include_str!("../README.md")]
+//!
+//! ## Modules
 //!
 //! - [`api`]: tasks, results, job status (the wire format);
 //! - [`backend`]: the [`backend::Backend`] trait and the CPU backend;
@@ -11,6 +11,8 @@
 //! - [`sequencer`]: random valid sequences with their witnesses;
 //! - [`publish`]: the rollup's data endpoint miners fetch witnesses from;
 //! - [`bench`]: the benchmark behind the README table.
+
+#![cfg_attr(not(test), warn(unreachable_pub))]
 
 pub mod api;
 pub mod backend;

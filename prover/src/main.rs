@@ -1,5 +1,7 @@
 //! `zkpow-prover`: the prover host service and its tools.
 
+mod import;
+
 use clap::{Args, Parser, Subcommand};
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
 use zkpow_circuits::{config, export::export_keys, CircuitConfig, KeySet};
@@ -68,6 +70,17 @@ enum Command {
 		/// Output directory.
 		#[arg(long)]
 		out: PathBuf,
+	},
+	/// Import verifying keys from snarkjs or arkworks into the chain's encoding, or
+	/// export chain keys back (see prover/README.md).
+	Keys {
+		#[command(subcommand)]
+		command: import::KeysCommand,
+	},
+	/// Import proofs from snarkjs or arkworks into the chain's 256-byte encoding.
+	Proofs {
+		#[command(subcommand)]
+		command: import::ProofsCommand,
 	},
 	/// Generate random valid sequences of the reference rollup, with prover witnesses.
 	Sequencer {
@@ -214,6 +227,8 @@ fn run(cli: Cli) -> Result<(), String> {
 			}
 			Ok(())
 		},
+		Command::Keys { command } => import::keys(command),
+		Command::Proofs { command } => import::proofs(command),
 		Command::Sequencer {
 			config,
 			out,
