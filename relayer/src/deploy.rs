@@ -42,23 +42,8 @@ pub async fn inbox_genesis(
 		.await
 		.map_err(|e| e.to_string())?
 		.ok_or_else(|| format!("rollup {rollup_id} has no verifying key"))?;
-	let (root, first_batch) = if rollup.next_sequence == 0 {
-		(rollup.last_state_root, rollup.last_batch + 1)
-	} else if let Some(f) = appchain
-		.finalized_sequence(rollup_id, 0, head)
-		.await
-		.map_err(|e| e.to_string())?
-	{
-		(f.prev_state_root, f.start_batch)
-	} else if let Some(s) =
-		appchain.sequence(rollup_id, 0, head).await.map_err(|e| e.to_string())?
-	{
-		(s.prev_state_root, s.start_batch)
-	} else {
-		return Err(format!(
-			"cannot find the state of rollup {rollup_id} before its first sequence"
-		));
-	};
+	// The rollup keeps where it started, so no (prunable) sequence record is needed.
+	let (root, first_batch) = (rollup.genesis.state_root, rollup.genesis.last_batch + 1);
 	let base = rollup.base_chain;
 	Ok((base.chain_id, Address::from(base.inbox), vk_set, root, first_batch))
 }

@@ -1,5 +1,6 @@
 //! What the relayer takes from a block's events: the batch headers of submitted sequences
-//! and the finalized sequences (without their batches, which the event does not carry).
+//! and the finalized sequences, complete with the batch headers `SequenceFinalized`
+//! carries (so no old state is needed to deliver them).
 
 use crate::appchain::EventRecords;
 use pallet_zkpow::Event as ZkpowEvent;
@@ -12,8 +13,7 @@ use zkpow_runtime::RuntimeEvent;
 pub struct Extracted {
 	/// `SequenceSubmitted`: rollup, index and batch headers.
 	pub submitted: Vec<(RollupId, SequenceIndex, Vec<BatchHeader>)>,
-	/// `SequenceFinalized`, as deliveries whose `batches` are still to be filled in, with
-	/// the batch count the event announces.
+	/// `SequenceFinalized`, as deliveries, with the batch count the event announces.
 	pub finalized: Vec<(SequenceDelivery, u32)>,
 }
 
@@ -39,6 +39,7 @@ pub fn extract(events: &EventRecords) -> Extracted {
 				proof,
 				prover,
 				provers,
+				batches,
 			}) => out.finalized.push((
 				SequenceDelivery {
 					rollup_id: *rollup_id,
@@ -50,7 +51,7 @@ pub fn extract(events: &EventRecords) -> Extracted {
 					proof: proof.to_vec(),
 					prover: *AsRef::<[u8; 32]>::as_ref(prover),
 					provers: provers.iter().map(|p| *AsRef::<[u8; 32]>::as_ref(p)).collect(),
-					batches: Vec::new(),
+					batches: batches.to_vec(),
 				},
 				*batch_count,
 			)),
@@ -90,6 +91,7 @@ mod tests {
 				new_state_root: [2; 32],
 				data_commitment: [5; 32],
 				reward: 7,
+				deposit: 3,
 				batches: vec![header.clone()].try_into().unwrap(),
 			}),
 			record(ZkpowEvent::SequenceFinalized {
@@ -103,16 +105,17 @@ mod tests {
 				proof: vec![1, 2, 3].try_into().unwrap(),
 				prover: miner.clone(),
 				provers: vec![miner, other].try_into().unwrap(),
+				batches: vec![header.clone(), header.clone()].try_into().unwrap(),
 			}),
 		];
 		let extracted = extract(&events);
-		assert_eq!(extracted.submitted, vec![(1, 4, vec![header])]);
+		assert_eq!(extracted.submitted, vec![(1, 4, vec![header.clone()])]);
 		let (delivery, count) = &extracted.finalized[0];
 		assert_eq!(*count, 2);
 		assert_eq!((delivery.rollup_id, delivery.sequence_index, delivery.start_batch), (1, 3, 8));
 		assert_eq!(delivery.proof, vec![1, 2, 3]);
 		assert_eq!(delivery.prover, [9; 32]);
 		assert_eq!(delivery.provers, vec![[9; 32], [8; 32]]);
-		assert!(delivery.batches.is_empty());
+		assert_eq!(delivery.batches, vec![header.clone(), header]);
 	}
 }

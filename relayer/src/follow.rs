@@ -2,10 +2,10 @@
 //! events, and for each finalized sequence its batches and its rollup's base chain) and
 //! recorded with the cursor in one database transaction.
 //!
-//! Batch headers come from the `SequenceSubmitted` event when the relayer saw it, else
-//! from `SequenceBatches` in the state of the finalizing block's parent (the pallet removes
-//! them while finalizing). A node that pruned that state cannot give them: the sequence is
-//! reported (metric and error log) and skipped.
+//! Batch headers come from the `SequenceFinalized` event itself. (For an event without them,
+//! from the `SequenceSubmitted` event when the relayer saw it, else from `SequenceBatches`
+//! in the state of the finalizing block's parent; a node that pruned that state cannot
+//! give them: the sequence is reported, metric and error log, and skipped.)
 
 use crate::{
 	appchain::{Appchain, AppchainError},
@@ -136,11 +136,15 @@ impl Follower {
 		parent: H256,
 	) -> Result<Option<(Destination, SequenceDelivery)>, FollowError> {
 		let (id, index) = (sequence.rollup_id, sequence.sequence_index);
-		let batches = match self.store.batches(id, index)? {
-			Some(batches) => Some(batches),
-			None => {
-				self.appchain.sequence_batches(id, index, parent).await?.map(|b| b.into_inner())
-			},
+		let batches = if sequence.batches.len() == batch_count as usize {
+			Some(std::mem::take(&mut sequence.batches))
+		} else {
+			match self.store.batches(id, index)? {
+				Some(batches) => Some(batches),
+				None => {
+					self.appchain.sequence_batches(id, index, parent).await?.map(|b| b.into_inner())
+				},
+			}
 		};
 		let Some(batches) = batches.filter(|b| b.len() == batch_count as usize) else {
 			self.metrics.unavailable.inc();

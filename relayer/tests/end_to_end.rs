@@ -8,7 +8,9 @@ mod common;
 
 use alloy::signers::local::PrivateKeySigner;
 use common::*;
-use pallet_zkpow::{BaseChain, Event as ZkpowEvent, RollupParams, VerifierKind};
+use pallet_zkpow::{
+	BaseChain, Event as ZkpowEvent, RollupGenesis, RollupParams, VerifierKind, VerifierSpec,
+};
 use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie};
 use std::time::Duration;
 use zkpow_contracts::{
@@ -42,6 +44,8 @@ async fn prove_on_chain(
 ) {
 	let submit = pallet_zkpow::Call::submit_sequence {
 		rollup_id,
+		start_batch: sequence.start_batch,
+		prev_state_root: sequence.prev_state_root,
 		batches: sequence.batches.clone().try_into().unwrap(),
 	};
 	let (_, index) = submit_and_find(rpc, node, Bob, zkpow(submit), "submission", |e| match e {
@@ -101,8 +105,7 @@ async fn finalized_sequences_reach_the_inbox_and_the_roots_match() {
 	let register = pallet_zkpow::Call::register_rollup {
 		name: b"reference-rollup".to_vec().try_into().unwrap(),
 		base_chain: BaseChain { chain_id: 31337, inbox: inbox.0 .0 },
-		verifier: VerifierKind::ReferenceArtifactV1,
-		verifying_key: vk_set().try_into().unwrap(),
+		verifier: VerifierSpec { kind: VerifierKind::ReferenceArtifactV1, key: vk_set() },
 		sequencer: sp_runtime::MultiAddress::Id(Bob.to_account_id()),
 		params: RollupParams {
 			commit_window: Some(T1),
@@ -112,8 +115,7 @@ async fn finalized_sequences_reach_the_inbox_and_the_roots_match() {
 			no_proof_penalty: None,
 			invalid_proof_penalty: None,
 		},
-		genesis_state_root: rollup.genesis_root,
-		last_batch: 0,
+		genesis: RollupGenesis { state_root: rollup.genesis_root, last_batch: 0 },
 	};
 	let (_, rollup_id) =
 		submit_and_find(&rpc, &node, Alice, zkpow(register), "registration", |e| match e {

@@ -17,13 +17,18 @@ use frame_support::{
 };
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
-use sp_runtime::{traits::One, Perbill};
+use sp_runtime::{
+	traits::{AccountIdConversion, One},
+	Perbill,
+};
 use sp_version::RuntimeVersion;
 
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 
 parameter_types! {
+	/// Block hashes kept for mortal transactions (80 minutes of 2-second blocks).
 	pub const BlockHashCount: BlockNumber = 2400;
+	/// The runtime's version.
 	pub const Version: RuntimeVersion = VERSION;
 	/// Half a second of compute per 2-second block.
 	pub RuntimeBlockWeights: frame_system::limits::BlockWeights =
@@ -39,6 +44,7 @@ parameter_types! {
 				*max = NORMAL_DISPATCH_RATIO * *max
 			})
 			.build();
+	/// The generic Substrate address format.
 	pub const SS58Prefix: u8 = 42;
 }
 
@@ -102,6 +108,7 @@ impl pallet_balances::Config for Runtime {
 }
 
 parameter_types! {
+	/// Fees do not follow block fullness (a constant multiplier of one).
 	pub FeeMultiplier: Multiplier = Multiplier::one();
 }
 
@@ -122,13 +129,32 @@ impl pallet_sudo::Config for Runtime {
 }
 
 parameter_types! {
+	/// The account of every rollup's reward pool and escrow.
 	pub const ZkpowPalletId: frame_support::PalletId = frame_support::PalletId(*b"zkpow/pl");
+	/// Where slashed miner bonds go: a keyless account only `AdminOrigin` (sudo) spends,
+	/// through `zkpow.spend_treasury`.
+	pub ZkpowTreasury: AccountId =
+		frame_support::PalletId(*b"zkpow/tr").into_account_truncating();
 }
 
 impl pallet_zkpow::Config for Runtime {
 	type Currency = Balances;
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	type PalletId = ZkpowPalletId;
+	type Treasury = ZkpowTreasury;
+	/// A sequence stores about 200 bytes plus 64 per batch until finalization.
+	type SequenceDepositBase = ConstU128<{ UNIT }>;
+	type SequenceDepositPerBatch = ConstU128<{ 10 * MILLI_UNIT }>;
+	type MaxSequencesInFlight = ConstU32<64>;
+	/// One day of 2-second blocks.
+	type FinalizedRetention = ConstU32<43_200>;
+	/// Ten minutes of 2-second blocks between an owner's change of terms and the first
+	/// window that uses them.
+	type TermsNoticePeriod = ConstU32<300>;
+	type MinRevealWindow = ConstU32<3>;
+	/// A window is pushed at most 64 blocks past its deadline; filling that many deadlines
+	/// takes 64 bonded accounts (`MaxOpenCommitments` = `MaxSettlementsPerBlock`).
+	type AgendaLookahead = ConstU32<64>;
 	type RollupDepositBase = ConstU128<{ 10 * UNIT }>;
 	type RollupDepositPerByte = ConstU128<{ 10 * MILLI_UNIT }>;
 	type MaxNameLen = ConstU32<64>;
@@ -141,9 +167,9 @@ impl pallet_zkpow::Config for Runtime {
 	type MaxProofLen = ConstU32<{ 16 * 1024 }>;
 	type MaxBatchesPerSequence = ConstU32<16>;
 	type MaxCommitters = ConstU32<16>;
-	type MaxOpenCommitments = ConstU32<64>;
+	/// No more than a block settles, so one account alone cannot fill a deadline.
+	type MaxOpenCommitments = ConstU32<32>;
 	type MaxUnbondingChunks = ConstU32<16>;
-	type MaxAgendaEntries = ConstU32<256>;
 	type MaxSettlementsPerBlock = ConstU32<32>;
 	type WeightInfo = pallet_zkpow::weights::SubstrateWeight<Runtime>;
 }

@@ -32,7 +32,18 @@ fn testnet_genesis(
 			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		zkpow: pallet_zkpow::GenesisConfig { limits: protocol_limits() },
 	})
+}
+
+/// The protocol limits of the presets: the defaults, with floors on the miner bond and the
+/// reward that make every window a stranger opens cost more than its fees.
+pub fn protocol_limits() -> pallet_zkpow::ProtocolLimits<Balance, crate::BlockNumber> {
+	pallet_zkpow::ProtocolLimits {
+		min_miner_bond: 100 * UNIT,
+		min_reward_per_sequence: UNIT,
+		..Default::default()
+	}
 }
 
 /// The Aura (sr25519) and GRANDPA (ed25519) keys of a development validator, both

@@ -8,6 +8,11 @@
 //! - [`genesis_config_presets`]: the `development` and `local_testnet` genesis presets.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+#![allow(
+	missing_docs,
+	reason = "FRAME's runtime macros (`#[frame_support::runtime]`, `impl_runtime_apis!`, \
+	          `parameter_types!`) and substrate-wasm-builder generate public items without docs"
+)]
 // `construct_runtime` expands to a deep recursion of types.
 #![recursion_limit = "256"]
 
@@ -69,10 +74,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("zkpow"),
 	impl_name: alloc::borrow::Cow::Borrowed("zkpow-node"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
+	transaction_version: 2,
 	system_version: 1,
 };
 
@@ -184,7 +189,7 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Migrations to run on the next runtime upgrade.
 #[allow(unused_parens)]
-type Migrations = ();
+type Migrations = (pallet_zkpow::migrations::v1::MigrateV0ToV1<Runtime>,);
 
 /// Dispatches blocks and extrinsics to the pallets.
 pub type Executive = frame_executive::Executive<

@@ -4,7 +4,9 @@
 
 use crate::{submit_and_find, wait_for, Node, Rpc};
 use jsonrpsee::rpc_params;
-use pallet_zkpow::{BaseChain, Event as ZkpowEvent, RollupParams, VerifierKind};
+use pallet_zkpow::{
+	BaseChain, Event as ZkpowEvent, RollupGenesis, RollupParams, VerifierKind, VerifierSpec,
+};
 use serde_json::Value;
 use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie};
 use std::{path::Path, time::Duration};
@@ -66,8 +68,10 @@ impl Rollup {
 		let register = pallet_zkpow::Call::register_rollup {
 			name: b"reference-rollup".to_vec(),
 			base_chain: BaseChain { chain_id: 31337, inbox: [0x22; 20] },
-			verifier: VerifierKind::ReferenceArtifactV1,
-			verifying_key: zkpow_contracts::fixtures::vk_set(),
+			verifier: VerifierSpec {
+				kind: VerifierKind::ReferenceArtifactV1,
+				key: zkpow_contracts::fixtures::vk_set(),
+			},
 			sequencer: sp_runtime::MultiAddress::Id(Bob.to_account_id()),
 			params: RollupParams {
 				commit_window: Some(t1),
@@ -77,8 +81,7 @@ impl Rollup {
 				no_proof_penalty: None,
 				invalid_proof_penalty: None,
 			},
-			genesis_state_root: root,
-			last_batch: 0,
+			genesis: RollupGenesis { state_root: root, last_batch: 0 },
 		};
 		let (_, id) =
 			submit_and_find(rpc, node, Alice, zkpow(register), "registration", |e| match e {
@@ -116,12 +119,19 @@ impl Rollup {
 		)
 		.unwrap();
 		let index = state["next_sequence"].as_u64().unwrap() - 1;
-		let file = sequencer::read_sequence(
-			&self.dir.path().join(zkpow_prover::publish::sequence_file_name(index)),
-		)
-		.unwrap();
+		let read = |i| {
+			sequencer::read_sequence(
+				&self.dir.path().join(zkpow_prover::publish::sequence_file_name(i)),
+			)
+			.unwrap()
+		};
+		let file = read(index);
+		// The rollup starts at batch 1; each sequence continues after the previous ones.
+		let start_batch = 1 + (0..index).map(|i| read(i).batches.len() as u64).sum::<u64>();
 		let submit = pallet_zkpow::Call::submit_sequence {
 			rollup_id: self.id,
+			start_batch,
+			prev_state_root: file.prev_root,
 			batches: file.headers().try_into().unwrap(),
 		};
 		// The chain numbers sequences as the sequencer does.
@@ -135,6 +145,7 @@ impl Rollup {
 	}
 }
 
+/// Sequencer options writing `sequences` sequences of `batches` batches into `out`.
 pub fn options(out: &Path, sequences: usize, batches: usize) -> SequencerOptions {
 	SequencerOptions {
 		out: out.to_path_buf(),
@@ -149,6 +160,7 @@ pub fn options(out: &Path, sequences: usize, batches: usize) -> SequencerOptions
 	}
 }
 
+/// Bonds `amount` for `miner` and waits for the `Bonded` event.
 pub async fn bond(rpc: &Rpc, node: &Node, miner: Sr25519Keyring, amount: u128) {
 	submit_and_find(rpc, node, miner, zkpow(pallet_zkpow::Call::bond { amount }), "bond", |e| {
 		matches!(e, RuntimeEvent::Zkpow(ZkpowEvent::Bonded { miner: m, .. }) if *m == miner.to_account_id())
@@ -164,6 +176,7 @@ pub async fn insert_miner_key(rpc: &Rpc, miner: Sr25519Keyring) {
 	rpc.call("author_insertKey", rpc_params!["zkpw", suri, public]).await.unwrap();
 }
 
+/// `zkpow_sequenceStatus` of a sequence, as JSON.
 pub async fn status(rpc: &Rpc, rollup: u32, index: u64) -> Value {
 	rpc.call("zkpow_sequenceStatus", rpc_params![rollup, index]).await.unwrap()
 }
@@ -187,6 +200,7 @@ pub async fn finalized(
 	})
 }
 
+/// A miner's total rewards and slashes from `zkpow_minerInfo` (zero if it has no ledger).
 pub async fn miner_totals(rpc: &Rpc, miner: Sr25519Keyring) -> (u128, u128) {
 	let info = rpc
 		.call("zkpow_minerInfo", rpc_params![miner.to_account_id().to_string()])

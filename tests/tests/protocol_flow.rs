@@ -6,7 +6,9 @@
 //! RPC reports it all.
 
 use jsonrpsee::rpc_params;
-use pallet_zkpow::{BaseChain, Event as ZkpowEvent, RollupParams, VerifierKind};
+use pallet_zkpow::{
+	BaseChain, Event as ZkpowEvent, RollupGenesis, RollupParams, VerifierKind, VerifierSpec,
+};
 use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave};
 use std::time::Duration;
 use zkpow_integration_tests::{submit_and_find, Node};
@@ -36,8 +38,7 @@ async fn miners_prove_a_sequence_and_a_copied_proof_is_slashed() {
 	let register = pallet_zkpow::Call::register_rollup {
 		name: b"reference-rollup".to_vec().try_into().unwrap(),
 		base_chain: BaseChain { chain_id: 31337, inbox: [0x11; 20] },
-		verifier: VerifierKind::Groth16Bn254,
-		verifying_key: keys.vk_bytes.clone().try_into().unwrap(),
+		verifier: VerifierSpec { kind: VerifierKind::Groth16Bn254, key: keys.vk_bytes.clone() },
 		sequencer: sp_runtime::MultiAddress::Id(Bob.to_account_id()),
 		params: RollupParams {
 			commit_window: Some(T1),
@@ -47,8 +48,7 @@ async fn miners_prove_a_sequence_and_a_copied_proof_is_slashed() {
 			no_proof_penalty: None,
 			invalid_proof_penalty: None,
 		},
-		genesis_state_root: [0; 32],
-		last_batch: 0,
+		genesis: RollupGenesis { state_root: [0; 32], last_batch: 0 },
 	};
 	let (_, rollup_id) =
 		submit_and_find(&rpc, &node, Alice, zkpow(register), "registration", |e| match e {
@@ -79,6 +79,8 @@ async fn miners_prove_a_sequence_and_a_copied_proof_is_slashed() {
 	let batches = vec![BatchHeader { state_root: [0xa1; 32], data_hash: [0xd1; 32] }];
 	let submit = pallet_zkpow::Call::submit_sequence {
 		rollup_id,
+		start_batch: 1,
+		prev_state_root: [0; 32],
 		batches: batches.clone().try_into().unwrap(),
 	};
 	let (_, sequence_index) =

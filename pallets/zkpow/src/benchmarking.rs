@@ -87,12 +87,10 @@ fn rollup_with<T: Config>(owner: &T::AccountId, kind: VerifierKind, key: Vec<u8>
 		owner.clone(),
 		BoundedVec::truncate_from(max_name::<T>()),
 		BaseChain { chain_id: 1, inbox: [1; 20] },
-		kind,
-		BoundedVec::truncate_from(key),
+		VerifierConfig { kind, key: BoundedVec::truncate_from(key) },
 		owner.clone(),
 		params::<T>(),
-		[0; 32],
-		0,
+		RollupGenesis::default(),
 	)
 	.expect("registration works");
 	Zkpow::<T>::do_fund_rollup(owner.clone(), id, unit::<T>().saturating_mul(1_000_000u32.into()))
@@ -118,10 +116,16 @@ fn submit_batches<T: Config>(
 	sequencer: &T::AccountId,
 	n: u32,
 ) -> SequenceIndex {
-	let index = Rollups::<T>::get(rollup_id).expect("registered").next_sequence;
-	Zkpow::<T>::do_submit_sequence(sequencer.clone(), rollup_id, batches::<T>(n))
-		.expect("submission works");
-	index
+	let rollup = Rollups::<T>::get(rollup_id).expect("registered");
+	Zkpow::<T>::do_submit_sequence(
+		sequencer.clone(),
+		rollup_id,
+		rollup.last_batch + 1,
+		rollup.last_state_root,
+		batches::<T>(n),
+	)
+	.expect("submission works");
+	rollup.next_sequence
 }
 
 fn bonded_miner<T: Config>(index: u32) -> T::AccountId {
@@ -260,12 +264,10 @@ mod benchmarks {
 			RawOrigin::Signed(caller),
 			max_name::<T>(),
 			BaseChain { chain_id: 1, inbox: [1; 20] },
-			VerifierKind::ReferenceArtifactV1,
-			largest_key_set::<T>(),
+			VerifierSpec { kind: VerifierKind::ReferenceArtifactV1, key: largest_key_set::<T>() },
 			sequencer,
 			params::<T>(),
-			[0; 32],
-			0,
+			RollupGenesis::default(),
 		);
 
 		assert!(Rollups::<T>::contains_key(0));
@@ -348,7 +350,7 @@ mod benchmarks {
 		let id = rollup::<T>(&caller);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(caller), id, batches::<T>(b));
+		_(RawOrigin::Signed(caller), id, 1, [0; 32], batches::<T>(b));
 
 		assert!(Sequences::<T>::contains_key(id, 0));
 	}
@@ -398,28 +400,59 @@ mod benchmarks {
 		assert!(Miners::<T>::get(&caller).unwrap().unbonding.is_empty());
 	}
 
+	/// Opening a window whose natural deadline and the `p - 1` blocks after it are full, so
+	/// the agenda is looked at `p` times; the last block looked at is one short of full.
 	#[benchmark]
-	fn commit_proof_hash_opening() {
+	fn commit_proof_hash_opening(p: Linear<1, { T::AgendaLookahead::get() }>) {
 		set_block::<T>(One::one());
 		let owner = funded::<T>("owner", 0);
 		let id = rollup::<T>(&owner);
 		let index = submit::<T>(id, &owner);
 		let miner = bonded_miner::<T>(0);
 		fill_open_commitments::<T>(&miner, T::MaxOpenCommitments::get() - 1);
-		// The deadline's agenda is one short of full.
 		let terms = Rollups::<T>::get(id).unwrap().terms;
-		let deadline = frame_system::Pallet::<T>::block_number()
+		let natural = frame_system::Pallet::<T>::block_number()
 			.saturating_add(terms.commit_window)
 			.saturating_add(terms.reveal_window);
-		for i in 1..T::MaxAgendaEntries::get() {
-			Agenda::<T>::try_append(deadline, (RollupId::MAX, i as u64)).unwrap();
+		let mut deadline = natural;
+		for probe in 0..p {
+			let entries = if probe + 1 == p {
+				T::MaxSettlementsPerBlock::get() - 1
+			} else {
+				T::MaxSettlementsPerBlock::get()
+			};
+			for i in 0..entries {
+				Agenda::<T>::try_append(deadline, (RollupId::MAX, (probe * 1_000 + i) as u64))
+					.unwrap();
+			}
+			if probe + 1 < p {
+				deadline.saturating_inc();
+			}
 		}
 		let hash = zkpow_primitives::proof_hash(&proof_of::<T>(id, index, &miner), miner.as_ref());
 
 		#[extrinsic_call]
 		commit_proof_hash(RawOrigin::Signed(miner), id, index, hash);
 
-		assert_eq!(Agenda::<T>::get(deadline).len() as u32, T::MaxAgendaEntries::get());
+		assert_eq!(Agenda::<T>::get(deadline).len() as u32, T::MaxSettlementsPerBlock::get());
+	}
+
+	/// A commit into a full window that displaces the committer with the smallest weight.
+	#[benchmark]
+	fn commit_proof_hash_displacing() {
+		set_block::<T>(One::one());
+		let (id, index, _, miners) = window_with::<T>(T::MaxCommitters::get());
+		let miner = bonded_miner::<T>(T::MaxCommitters::get());
+		Zkpow::<T>::do_bond(miner.clone(), min_bond::<T>()).expect("bond works");
+		fill_open_commitments::<T>(&miner, T::MaxOpenCommitments::get() - 1);
+		let hash = zkpow_primitives::proof_hash(&proof_of::<T>(id, index, &miner), miner.as_ref());
+
+		#[extrinsic_call]
+		commit_proof_hash(RawOrigin::Signed(miner.clone()), id, index, hash);
+
+		let window = Sequences::<T>::get(id, index).unwrap().window.unwrap();
+		assert!(window.committers.iter().any(|c| c.miner == miner));
+		assert!(!window.committers.iter().all(|c| miners.contains(&c.miner)));
 	}
 
 	#[benchmark]
@@ -500,6 +533,37 @@ mod benchmarks {
 		reveal_proof(RawOrigin::Signed(miner.clone()), id, index, artifact);
 
 		assert!(!Miners::<T>::get(&miner).unwrap().total_slashed.is_zero());
+	}
+
+	/// Cancelling `n` pending sequences (each with the most batches).
+	#[benchmark]
+	fn cancel_sequences(n: Linear<1, { T::MaxSequencesInFlight::get() }>) {
+		let owner = funded::<T>("owner", 0);
+		let id = rollup::<T>(&owner);
+		for _ in 0..n {
+			submit::<T>(id, &owner);
+		}
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), id, 0);
+
+		assert_eq!(Rollups::<T>::get(id).unwrap().in_flight, 0);
+	}
+
+	#[benchmark]
+	fn spend_treasury() {
+		let treasury = T::Treasury::get();
+		T::Currency::set_balance(&treasury, unit::<T>().saturating_mul(1_000u32.into()));
+		let to = funded::<T>("receiver", 0);
+		let before = <T::Currency as frame_support::traits::fungible::Inspect<_>>::balance(&to);
+
+		#[extrinsic_call]
+		_(RawOrigin::Root, T::Lookup::unlookup(to.clone()), unit::<T>());
+
+		assert_eq!(
+			<T::Currency as frame_support::traits::fungible::Inspect<_>>::balance(&to),
+			before + unit::<T>()
+		);
 	}
 
 	#[benchmark]

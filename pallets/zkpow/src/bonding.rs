@@ -76,8 +76,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Slashes up to `amount` from a miner's held bond (active bond first, then unbonding
-	/// chunks, latest unlock first) into the rollup's pool. Capped by what is held. Returns
-	/// the amount slashed.
+	/// chunks, latest unlock first) into the treasury; the rollup's stats count it, its pool
+	/// never receives it. Capped by what is held. Returns the amount slashed.
 	pub(crate) fn slash_miner(
 		miner: &T::AccountId,
 		rollup_id: RollupId,
@@ -112,8 +112,7 @@ impl<T: Config> Pallet<T> {
 		if !slashed.is_zero() {
 			Rollups::<T>::mutate(rollup_id, |r| {
 				if let Some(r) = r {
-					r.pool = r.pool.saturating_add(slashed);
-					r.stats.slashes_received = r.stats.slashes_received.saturating_add(slashed);
+					r.stats.miners_slashed = r.stats.miners_slashed.saturating_add(slashed);
 				}
 			});
 		}

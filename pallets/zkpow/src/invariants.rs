@@ -7,10 +7,15 @@
 //! - Every miner's `MinerBond` hold equals its active plus unbonding bond, and every
 //!   owner's `RegistrationDeposit` hold equals the deposits of its rollups.
 //! - Every open window is on the agenda under its deadline, at or after the settlement
-//!   cursor, and each of its committers has it among its open commitments.
+//!   cursor, and each of its committers has it among its open commitments; every agenda
+//!   entry is an open window with that deadline; every open commitment of a ledger is a
+//!   commitment in that window.
+//! - Every sequencer's `SequenceDeposit` hold equals the deposits of its sequences in
+//!   flight.
+//! - Every finalized record is on the pruning agenda, and every pruning entry is a record.
 
 use crate::{pallet::*, BalanceOf};
-use alloc::collections::btree_map::BTreeMap;
+use alloc::collections::{btree_map::BTreeMap, btree_set::BTreeSet};
 use frame_support::traits::fungible::{Inspect, InspectHold};
 use sp_runtime::{
 	traits::{Saturating, Zero},
@@ -44,11 +49,14 @@ impl<T: Config> Pallet<T> {
 		)?;
 
 		let mut escrow: BTreeMap<RollupId, (BalanceOf<T>, u32)> = BTreeMap::new();
+		let mut sequence_deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		let cursor = SettlementCursor::<T>::get();
 		for (rollup_id, index, s) in Sequences::<T>::iter() {
 			let e = escrow.entry(rollup_id).or_insert((Zero::zero(), 0));
 			e.0 = e.0.saturating_add(s.reward);
 			e.1 += 1;
+			let d = sequence_deposits.entry(s.depositor.clone()).or_insert(Zero::zero());
+			*d = d.saturating_add(s.deposit);
 			check(
 				SequenceBatches::<T>::contains_key(rollup_id, index),
 				"sequence in flight without its batches",
@@ -91,6 +99,14 @@ impl<T: Config> Pallet<T> {
 			)?;
 		}
 
+		for (depositor, sum) in sequence_deposits {
+			check(
+				T::Currency::balance_on_hold(&HoldReason::SequenceDeposit.into(), &depositor)
+					== sum,
+				"sequence deposit hold differs from the sequences in flight",
+			)?;
+		}
+
 		for (miner, l) in Miners::<T>::iter() {
 			check(
 				T::Currency::balance_on_hold(&HoldReason::MinerBond.into(), &miner)
@@ -98,6 +114,38 @@ impl<T: Config> Pallet<T> {
 				"miner bond hold differs from its ledger",
 			)?;
 			check(!l.is_empty(), "empty miner ledger kept")?;
+			for o in l.open_commitments.iter() {
+				let committed = Sequences::<T>::get(o.rollup_id, o.sequence_index)
+					.and_then(|s| s.window)
+					.is_some_and(|w| w.committers.iter().any(|c| c.miner == miner));
+				check(committed, "open commitment without its window commitment")?;
+			}
+		}
+
+		for (deadline, entries) in Agenda::<T>::iter() {
+			for (rollup_id, index) in entries {
+				let open = Sequences::<T>::get(rollup_id, index)
+					.and_then(|s| s.window)
+					.is_some_and(|w| w.reveal_ends_at == deadline);
+				check(open, "agenda entry without an open window with that deadline")?;
+			}
+		}
+
+		let mut expiring = BTreeSet::new();
+		for (_, entries) in FinalizedExpiry::<T>::iter() {
+			for entry in entries {
+				check(
+					FinalizedSequences::<T>::contains_key(entry.0, entry.1),
+					"pruning entry without a finalized record",
+				)?;
+				expiring.insert(entry);
+			}
+		}
+		for (rollup_id, index, _) in FinalizedSequences::<T>::iter() {
+			check(
+				expiring.contains(&(rollup_id, index)),
+				"finalized record not on the pruning agenda",
+			)?;
 		}
 		Ok(())
 	}

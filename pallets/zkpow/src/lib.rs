@@ -1,22 +1,5 @@
-//! # ZKPoW pallet
-//!
-//! A market for zero-knowledge proving power. Rollup owners register rollups and fund a
-//! reward pool; a rollup's sequencer submits sequences of batches; miners bond funds and
-//! race to prove each sequence under a two-step commit–reveal scheme; the chain verifies
-//! the proofs (Groth16/BN254 through a native host function), pays the miners whose proofs
-//! are valid and slashes the ones who commit and fail.
-//!
-//! See `README.md` next to this crate for the protocol as implemented. In short:
-//!
-//! - The first `commit_proof_hash` on a pending sequence opens its window at block `b`.
-//!   Commits are accepted in `[b, b + T1)`, reveals in `[b + T1, b + T1 + T2)`, and the
-//!   window settles at `b + T1 + T2` in `on_initialize`, through a deadline agenda.
-//! - At settlement the sequence's escrowed reward is split among the valid revealers in
-//!   proportion to their bond at commit time, and every committer without a valid proof is
-//!   slashed the rollup's no-proof penalty. Without any valid proof the sequence reopens.
-//! - Slashed funds go to the rollup's reward pool. Pools and escrows are funds of the
-//!   pallet account; nothing is minted or burnt.
-
+#![doc = include_str!("../README.md")]
+#![cfg_attr(not(test), warn(unreachable_pub))]
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -30,6 +13,7 @@ mod benchmarking;
 mod bonding;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 mod proving;
@@ -97,6 +81,8 @@ pub type MinerLedgerOf<T> = MinerLedger<
 	<T as Config>::MaxUnbondingChunks,
 	<T as Config>::MaxOpenCommitments,
 >;
+/// A rollup's announced parameters.
+pub type PendingTermsOf<T> = PendingTerms<BalanceOf<T>, BlockNumberFor<T>>;
 /// Runtime-wide limits.
 pub type ProtocolLimitsOf<T> = ProtocolLimits<BalanceOf<T>, BlockNumberFor<T>>;
 /// The batches of a sequence.
@@ -112,8 +98,6 @@ pub type DataUrlOf<T> = BoundedVec<u8, <T as Config>::MaxDataUrlLen>;
 pub type AccountIdLookupOf<T> =
 	<<T as frame_system::Config>::Lookup as sp_runtime::traits::StaticLookup>::Source;
 
-// `register_rollup` takes eight arguments (each shown as its own field in polkadot.js).
-#[allow(clippy::too_many_arguments)]
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -122,10 +106,10 @@ pub mod pallet {
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::traits::StaticLookup;
+	use sp_runtime::traits::{StaticLookup, Zero};
 
-	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// The in-code storage version (see `migrations` for what each version changed).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -148,6 +132,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type PalletId: Get<PalletId>;
 
+		/// The chain's treasury: every slashed bond is paid to it (never to a rollup or its
+		/// owner, who could otherwise profit from trapping miners). Spent only by
+		/// `AdminOrigin` through `spend_treasury`.
+		#[pallet::constant]
+		type Treasury: Get<Self::AccountId>;
+
 		/// Fixed part of the deposit held from a rollup owner at registration and returned at
 		/// deregistration.
 		#[pallet::constant]
@@ -156,6 +146,40 @@ pub mod pallet {
 		/// Deposit per byte of a rollup's name and verifying key, on top of the base.
 		#[pallet::constant]
 		type RollupDepositPerByte: Get<BalanceOf<Self>>;
+
+		/// Fixed part of the deposit held from a sequencer for each sequence it submits,
+		/// returned when the sequence is finalized or cancelled.
+		#[pallet::constant]
+		type SequenceDepositBase: Get<BalanceOf<Self>>;
+
+		/// Sequence deposit per batch, on top of the base (the batches are stored until
+		/// finalization and carried by the finalized record).
+		#[pallet::constant]
+		type SequenceDepositPerBatch: Get<BalanceOf<Self>>;
+
+		/// Most sequences of one rollup in flight (submitted, not finalized) at a time.
+		#[pallet::constant]
+		type MaxSequencesInFlight: Get<u32>;
+
+		/// Blocks a finalized sequence's record is kept (for clients and relayers) before it
+		/// is pruned.
+		#[pallet::constant]
+		type FinalizedRetention: Get<BlockNumberFor<Self>>;
+
+		/// Blocks between an owner's change of a rollup's terms and the first window that
+		/// uses them, so that a miner always commits under terms it could see beforehand.
+		#[pallet::constant]
+		type TermsNoticePeriod: Get<BlockNumberFor<Self>>;
+
+		/// Shortest reveal window (T2) the protocol limits may allow: a reveal phase of a
+		/// block or two could be filled by whoever wants committers slashed.
+		#[pallet::constant]
+		type MinRevealWindow: Get<BlockNumberFor<Self>>;
+
+		/// How many blocks past a full deadline a new window looks for room in the
+		/// settlement agenda (its reveal phase grows by as many blocks).
+		#[pallet::constant]
+		type AgendaLookahead: Get<u32>;
 
 		/// Longest rollup name, in bytes.
 		#[pallet::constant]
@@ -182,7 +206,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxCommitters: Get<u32>;
 
-		/// Most unsettled commitments one miner can have at a time.
+		/// Most unsettled commitments one miner can have at a time (at most
+		/// `MaxSettlementsPerBlock`, so that one account alone cannot fill a deadline).
 		#[pallet::constant]
 		type MaxOpenCommitments: Get<u32>;
 
@@ -191,12 +216,9 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxUnbondingChunks: Get<u32>;
 
-		/// Most windows that can settle at the same block; a commit that would open one
-		/// more is rejected and can be retried in the next block.
-		#[pallet::constant]
-		type MaxAgendaEntries: Get<u32>;
-
-		/// Most windows settled in one block; the rest waits for the next blocks.
+		/// Most windows settled in one block, and so the most windows whose deadline is the
+		/// same block: admission never outruns settlement, so every window settles in its
+		/// deadline block.
 		#[pallet::constant]
 		type MaxSettlementsPerBlock: Get<u32>;
 
@@ -214,6 +236,10 @@ pub mod pallet {
 		/// withdrawn).
 		#[codec(index = 1)]
 		MinerBond,
+		/// Deposit of a sequence in flight, held from its sequencer until the sequence is
+		/// finalized or cancelled.
+		#[codec(index = 2)]
+		SequenceDeposit,
 	}
 
 	/// The id the next registered rollup gets.
@@ -246,7 +272,8 @@ pub mod pallet {
 		StorageDoubleMap<_, Twox64Concat, RollupId, Twox64Concat, SequenceIndex, BatchesOf<T>>;
 
 	/// Finalized sequences: roots, data commitment and the accepted proof with the miner it
-	/// is bound to, for relayers.
+	/// is bound to, for clients. Pruned `FinalizedRetention` blocks after finalization
+	/// (relayers take everything from the `SequenceFinalized` event).
 	#[pallet::storage]
 	pub type FinalizedSequences<T: Config> = StorageDoubleMap<
 		_,
@@ -262,13 +289,25 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Miners<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, MinerLedgerOf<T>>;
 
-	/// Settlement agenda: the windows that end at each block.
+	/// Settlement agenda: the windows whose deadline is each block (at most
+	/// `MaxSettlementsPerBlock` each).
 	#[pallet::storage]
 	pub type Agenda<T: Config> = StorageMap<
 		_,
 		Twox64Concat,
 		BlockNumberFor<T>,
-		BoundedVec<AgendaEntry, T::MaxAgendaEntries>,
+		BoundedVec<AgendaEntry, T::MaxSettlementsPerBlock>,
+		ValueQuery,
+	>;
+
+	/// Pruning agenda: the finalized records removed at each block (a block finalizes at
+	/// most `MaxSettlementsPerBlock` sequences).
+	#[pallet::storage]
+	pub type FinalizedExpiry<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<AgendaEntry, T::MaxSettlementsPerBlock>,
 		ValueQuery,
 	>;
 
@@ -277,7 +316,8 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type SettlementCursor<T: Config> = StorageValue<_, BlockNumberFor<T>>;
 
-	/// Runtime-wide bounds: window lengths and their defaults, unbonding period, bond floor.
+	/// Runtime-wide bounds: window lengths and their defaults, unbonding period, bond and
+	/// reward floors.
 	#[pallet::storage]
 	pub type Limits<T: Config> = StorageValue<_, ProtocolLimitsOf<T>, ValueQuery>;
 
@@ -292,7 +332,10 @@ pub mod pallet {
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
-			assert!(self.limits.is_consistent(), "zkpow: inconsistent protocol limits");
+			assert!(
+				Pallet::<T>::limits_acceptable(&self.limits),
+				"zkpow: inconsistent protocol limits"
+			);
 			Limits::<T>::put(&self.limits);
 			Pallet::<T>::ensure_pot_exists();
 		}
@@ -303,114 +346,267 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// A rollup was registered; its deposit is held from the owner.
 		RollupRegistered {
+			/// Id of the new rollup.
 			rollup_id: RollupId,
+			/// The registering account, now the rollup's owner.
 			owner: T::AccountId,
+			/// The only account allowed to submit sequences.
 			sequencer: T::AccountId,
+			/// Proof system of the rollup's final proofs.
 			verifier: VerifierKind,
+			/// Parameters in force from now.
 			terms: RollupTermsOf<T>,
+			/// Registration deposit held from the owner.
 			deposit: BalanceOf<T>,
 		},
-		/// A rollup's sequencer or parameters changed (windows already open keep theirs).
-		RollupUpdated { rollup_id: RollupId, sequencer: T::AccountId, terms: RollupTermsOf<T> },
+		/// A rollup's sequencer changed at once and/or new parameters were announced; windows
+		/// opened before `pending.effective_at` keep the terms in force.
+		RollupUpdated {
+			/// The rollup.
+			rollup_id: RollupId,
+			/// Its sequencer (new or unchanged).
+			sequencer: T::AccountId,
+			/// Parameters in force now.
+			terms: RollupTermsOf<T>,
+			/// Announced parameters and the block from which new windows use them.
+			pending: Option<PendingTermsOf<T>>,
+		},
 		/// Funds were added to a rollup's reward pool.
 		RollupFunded {
+			/// The rollup.
 			rollup_id: RollupId,
+			/// The funding account.
 			from: T::AccountId,
+			/// Amount added.
 			amount: BalanceOf<T>,
+			/// The pool after funding.
 			pool: BalanceOf<T>,
 		},
-		/// A rollup's data URL changed (`None`: removed); miners fetch batch data from it.
-		DataUrlSet { rollup_id: RollupId, url: Option<DataUrlOf<T>> },
+		/// A rollup's data URL changed; miners fetch batch data from it.
+		DataUrlSet {
+			/// The rollup.
+			rollup_id: RollupId,
+			/// The new URL (`None`: removed).
+			url: Option<DataUrlOf<T>>,
+		},
 		/// A rollup stopped accepting sequences.
-		RollupPaused { rollup_id: RollupId },
+		RollupPaused {
+			/// The rollup.
+			rollup_id: RollupId,
+		},
 		/// A rollup accepts sequences again.
-		RollupResumed { rollup_id: RollupId },
+		RollupResumed {
+			/// The rollup.
+			rollup_id: RollupId,
+		},
 		/// A rollup was removed; its remaining pool went back to the owner and its deposit
 		/// was released.
-		RollupDeregistered { rollup_id: RollupId, refunded: BalanceOf<T>, deposit: BalanceOf<T> },
-		/// A sequence was submitted and its reward escrowed: a new proving task.
-		SequenceSubmitted {
+		RollupDeregistered {
+			/// The removed rollup.
 			rollup_id: RollupId,
+			/// Pool paid back to the owner.
+			refunded: BalanceOf<T>,
+			/// Registration deposit released.
+			deposit: BalanceOf<T>,
+		},
+		/// A sequence was submitted, its reward escrowed and its deposit held: a new proving
+		/// task.
+		SequenceSubmitted {
+			/// The rollup.
+			rollup_id: RollupId,
+			/// Index of the new sequence.
 			sequence_index: SequenceIndex,
+			/// Number of its first batch (lower: higher proving priority).
 			start_batch: BatchNumber,
+			/// State root before its first batch.
 			prev_state_root: Bytes32,
+			/// State root after its last batch.
 			new_state_root: Bytes32,
+			/// `sequence_commitment` of the batches (part of the proven statement).
 			data_commitment: Bytes32,
+			/// Reward escrowed from the pool for its provers.
 			reward: BalanceOf<T>,
+			/// Deposit held from the sequencer until finalization or cancellation.
+			deposit: BalanceOf<T>,
+			/// The batches' headers (state root and data hash each).
 			batches: BatchesOf<T>,
+		},
+		/// Pending sequences were cancelled: their escrows went back to the pool, their
+		/// deposits were released and the rollup continues from before `from_index`.
+		SequencesCancelled {
+			/// The rollup.
+			rollup_id: RollupId,
+			/// First cancelled index (the next submitted sequence gets it again).
+			from_index: SequenceIndex,
+			/// Number of sequences cancelled.
+			count: u32,
+			/// The rollup's last batch after the rewind.
+			last_batch: BatchNumber,
+			/// The rollup's last state root after the rewind.
+			last_state_root: Bytes32,
+			/// Escrowed rewards returned to the pool.
+			refunded: BalanceOf<T>,
 		},
 		/// The first commit on a sequence opened its window: commits until `commit_ends_at`
 		/// (exclusive), reveals until `reveal_ends_at` (exclusive), settlement at
 		/// `reveal_ends_at`.
 		WindowOpened {
+			/// The rollup.
 			rollup_id: RollupId,
+			/// The sequence.
 			sequence_index: SequenceIndex,
+			/// Windows of this sequence that ended without a valid proof before this one.
 			attempt: u32,
+			/// First block without commits (`b + T1`).
 			commit_ends_at: BlockNumberFor<T>,
+			/// The window's deadline: first block without reveals, and its settlement block
+			/// (`b + T1 + T2`, later if that block's agenda was full).
 			reveal_ends_at: BlockNumberFor<T>,
 		},
 		/// A miner committed a proof hash.
 		ProofHashCommitted {
+			/// The rollup.
 			rollup_id: RollupId,
+			/// The sequence.
 			sequence_index: SequenceIndex,
+			/// The committing miner.
 			miner: T::AccountId,
+			/// `keccak256(keccak256(proof) ++ miner)`.
 			proof_hash: Bytes32,
+			/// The miner's reward weight in this window (bond net of its other exposure).
+			weight: BalanceOf<T>,
 		},
-		/// A miner revealed a valid proof; `first` if it became the sequence's proof.
-		ProofRevealed {
+		/// A full window took a commit with a larger reward weight in place of the smallest
+		/// one; the displaced miner's commitment is released (nothing slashed).
+		CommitmentDisplaced {
+			/// The rollup.
 			rollup_id: RollupId,
+			/// The sequence.
 			sequence_index: SequenceIndex,
+			/// The miner whose commitment was dropped.
 			miner: T::AccountId,
+			/// Its reward weight.
+			weight: BalanceOf<T>,
+			/// The miner who took the slot.
+			by: T::AccountId,
+		},
+		/// A miner revealed a valid proof.
+		ProofRevealed {
+			/// The rollup.
+			rollup_id: RollupId,
+			/// The sequence.
+			sequence_index: SequenceIndex,
+			/// The revealing miner.
+			miner: T::AccountId,
+			/// Whether it became the sequence's proof (the first valid one).
 			first: bool,
 		},
 		/// A revealed proof was rejected and its miner slashed the invalid-proof penalty.
 		ProofRejected {
+			/// The rollup.
 			rollup_id: RollupId,
+			/// The sequence.
 			sequence_index: SequenceIndex,
+			/// The revealing miner.
 			miner: T::AccountId,
+			/// Hash mismatch or failed verification.
 			reason: RejectReason,
 		},
-		/// A sequence is proven. Carries what a relayer sends to the rollup's inbox: the
-		/// roots, the batches' commitment, the accepted proof and the miner whose account
-		/// its statement is bound to (`prover`), plus every miner that proved it.
+		/// A sequence is proven. Carries everything a relayer sends to the rollup's inbox, so
+		/// that no relayer needs old state.
 		SequenceFinalized {
+			/// The rollup.
 			rollup_id: RollupId,
+			/// The sequence.
 			sequence_index: SequenceIndex,
+			/// Number of its first batch.
 			start_batch: BatchNumber,
+			/// Number of batches.
 			batch_count: u32,
+			/// State root before the first batch.
 			prev_state_root: Bytes32,
+			/// State root after the last batch.
 			new_state_root: Bytes32,
+			/// Commitment to the batches.
 			data_commitment: Bytes32,
+			/// The accepted proof's bytes.
 			proof: ProofOf<T>,
+			/// The miner whose account the accepted proof's statement is bound to.
 			prover: T::AccountId,
+			/// Every miner that revealed a valid proof (and shared the reward).
 			provers: BoundedVec<T::AccountId, T::MaxCommitters>,
+			/// The batches' headers (state root and data hash each).
+			batches: BatchesOf<T>,
 		},
 		/// A window ended without a valid proof; the sequence is pending again and the next
 		/// commit opens a fresh window.
-		SequenceReopened { rollup_id: RollupId, sequence_index: SequenceIndex, attempt: u32 },
+		SequenceReopened {
+			/// The rollup.
+			rollup_id: RollupId,
+			/// The sequence.
+			sequence_index: SequenceIndex,
+			/// Windows of this sequence that ended without a valid proof so far.
+			attempt: u32,
+		},
 		/// A miner received its share of a sequence's reward.
 		MinerRewarded {
+			/// The miner.
 			miner: T::AccountId,
+			/// The rollup.
 			rollup_id: RollupId,
+			/// The sequence.
 			sequence_index: SequenceIndex,
+			/// The share paid.
 			amount: BalanceOf<T>,
 		},
-		/// A miner's bond was slashed into the rollup's reward pool.
+		/// A miner's bond was slashed into the treasury.
 		MinerSlashed {
+			/// The miner.
 			miner: T::AccountId,
+			/// The rollup of the window.
 			rollup_id: RollupId,
+			/// The sequence of the window.
 			sequence_index: SequenceIndex,
+			/// Amount slashed (at most what the miner still held).
 			amount: BalanceOf<T>,
+			/// No valid proof at settlement, or an invalid reveal.
 			reason: SlashReason,
 		},
 		/// A miner added to its bond.
-		Bonded { miner: T::AccountId, amount: BalanceOf<T> },
+		Bonded {
+			/// The miner.
+			miner: T::AccountId,
+			/// Amount added.
+			amount: BalanceOf<T>,
+		},
 		/// A miner started unbonding; the funds stay held and slashable until `unlock_at`.
-		Unbonded { miner: T::AccountId, amount: BalanceOf<T>, unlock_at: BlockNumberFor<T> },
+		Unbonded {
+			/// The miner.
+			miner: T::AccountId,
+			/// Amount unbonding.
+			amount: BalanceOf<T>,
+			/// First block in which it can be withdrawn.
+			unlock_at: BlockNumberFor<T>,
+		},
 		/// Unbonded funds were released to the miner.
-		Withdrawn { miner: T::AccountId, amount: BalanceOf<T> },
+		Withdrawn {
+			/// The miner.
+			miner: T::AccountId,
+			/// Amount released.
+			amount: BalanceOf<T>,
+		},
 		/// Governance changed the protocol limits.
-		ProtocolLimitsSet { limits: ProtocolLimitsOf<T> },
+		ProtocolLimitsSet {
+			/// The new limits.
+			limits: ProtocolLimitsOf<T>,
+		},
+		/// Governance paid funds out of the treasury.
+		TreasurySpent {
+			/// The receiving account.
+			to: T::AccountId,
+			/// Amount paid.
+			amount: BalanceOf<T>,
+		},
 	}
 
 	#[pallet::error]
@@ -453,10 +649,16 @@ pub mod pallet {
 		RevealWindowOutOfBounds,
 		/// The minimum miner bond is below the protocol's floor.
 		MinerBondBelowFloor,
-		/// Penalties must be above zero and together at most the minimum miner bond.
+		/// The reward per sequence is below the protocol's floor (`min_reward_per_sequence`
+		/// of the protocol limits).
+		RewardBelowFloor,
+		/// Penalties must be above zero (the no-proof penalty at least 1/50 of the protocol's
+		/// bond floor, so an abandoned window always costs its committer) and together at most
+		/// the minimum miner bond.
 		InvalidPenalty,
 		/// The protocol limits are inconsistent (`1 <= min <= default <= max` for both
-		/// windows, unbonding period longer than max T1 + max T2, non-zero bond floor).
+		/// windows, minimum T2 at least the runtime's `MinRevealWindow`, unbonding period
+		/// longer than max T1 + max T2, non-zero bond and reward floors).
 		InvalidLimits,
 		/// Neither a new sequencer nor new parameters were given.
 		NothingToUpdate,
@@ -464,6 +666,22 @@ pub mod pallet {
 		ZeroAmount,
 		/// A sequence needs at least one batch.
 		EmptySequence,
+		/// The sequence's first batch is not the rollup's last batch + 1: a retried or
+		/// duplicated submission (already taken) or a gap. Query the rollup's `last_batch`.
+		UnexpectedStartBatch,
+		/// The sequence's previous state root is not the rollup's last state root: a retried
+		/// or duplicated submission, or a fork of the rollup's history.
+		UnexpectedPrevStateRoot,
+		/// The sequence has more batches than the rollup's verifying key set can prove.
+		TooManyBatchesForKey,
+		/// The rollup has `MaxSequencesInFlight` sequences in flight; wait until one is
+		/// finalized (or cancel pending ones).
+		TooManySequencesInFlight,
+		/// There is no sequence in flight from this index on.
+		NothingToCancel,
+		/// A sequence from this index on has an open proving window (or is finalized); only
+		/// pending sequences without a window can be cancelled.
+		CannotCancel,
 		/// The reward pool does not cover the reward of one more sequence; fund the rollup.
 		InsufficientPool,
 		/// No unfinalized sequence with this index.
@@ -484,11 +702,13 @@ pub mod pallet {
 		CommitWindowClosed,
 		/// You already committed in this window.
 		AlreadyCommitted,
-		/// The window has the maximum number of committers.
+		/// The window has the maximum number of committers and your reward weight (bond net of
+		/// your other open commitments' exposure) is not larger than the smallest one's.
 		TooManyCommitters,
 		/// You have the maximum number of open commitments.
 		TooManyOpenCommitments,
-		/// Too many windows end at the same block; retry in the next block.
+		/// No block within `AgendaLookahead` blocks of the window's deadline has room in the
+		/// settlement agenda; retry in a later block.
 		AgendaFull,
 		/// The sequence has no open window (nobody committed since it was last opened).
 		NoOpenWindow,
@@ -512,12 +732,26 @@ pub mod pallet {
 		/// Settles the windows due at this block (and any carried over), at most
 		/// `MaxSettlementsPerBlock`.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			Self::settle_due(now)
+			Self::settle_due(now).saturating_add(Self::prune_finalized(now))
 		}
 
 		fn integrity_test() {
 			assert!(T::MaxSettlementsPerBlock::get() > 0, "MaxSettlementsPerBlock must be > 0");
-			assert!(T::MaxAgendaEntries::get() > 0, "MaxAgendaEntries must be > 0");
+			assert!(T::AgendaLookahead::get() > 0, "AgendaLookahead must be > 0");
+			assert!(T::MaxSequencesInFlight::get() > 0, "MaxSequencesInFlight must be > 0");
+			assert!(
+				T::MaxOpenCommitments::get() <= T::MaxSettlementsPerBlock::get(),
+				"MaxOpenCommitments must not exceed MaxSettlementsPerBlock: one account must not \
+				 be able to fill a deadline block alone"
+			);
+			assert!(
+				!T::MinRevealWindow::get().is_zero(),
+				"MinRevealWindow must be at least one block"
+			);
+			assert!(
+				T::FinalizedRetention::get() >= 1u32.into(),
+				"FinalizedRetention must be at least one block"
+			);
 			assert!(T::MaxCommitters::get() > 0, "MaxCommitters must be > 0");
 			assert!(T::MaxOpenCommitments::get() > 0, "MaxOpenCommitments must be > 0");
 			assert!(T::MaxUnbondingChunks::get() > 0, "MaxUnbondingChunks must be > 0");
@@ -564,50 +798,40 @@ pub mod pallet {
 		/// Register a rollup. The caller becomes its owner and a deposit (base plus per byte
 		/// of name and key) is held from it until deregistration.
 		///
-		/// - `verifier` and `verifying_key`: the proof system of the rollup's final proofs and
-		///   its key; the key is fully validated here and rejected with a `Key*` error if it
-		///   is not usable.
+		/// - `base_chain`: the EVM chain id and inbox address the rollup settles on.
+		/// - `verifier`: the proof system of the rollup's final proofs and its key; the key is
+		///   fully validated here and rejected with a `Key*` error if it is not usable.
 		/// - `sequencer`: the only account allowed to submit sequences.
 		/// - `params`: T1, T2, reward per sequence, minimum miner bond and penalties; empty
-		///   fields take the protocol defaults.
-		/// - `genesis_state_root` and `last_batch`: the rollup's state root and batch number
-		///   before its first sequence on this chain (the first sequence starts at batch
-		///   `last_batch + 1`).
+		///   fields take the protocol defaults. They apply at once.
+		/// - `genesis`: the rollup's state root and batch number before its first sequence on
+		///   this chain (the first sequence starts at batch `genesis.last_batch + 1`).
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_rollup())]
 		pub fn register_rollup(
 			origin: OriginFor<T>,
 			name: alloc::vec::Vec<u8>,
 			base_chain: BaseChain,
-			verifier: VerifierKind,
-			verifying_key: alloc::vec::Vec<u8>,
+			verifier: VerifierSpec,
 			sequencer: AccountIdLookupOf<T>,
 			params: RollupParamsOf<T>,
-			genesis_state_root: Bytes32,
-			last_batch: BatchNumber,
+			genesis: RollupGenesis,
 		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
 			let name: BoundedVec<u8, T::MaxNameLen> =
 				name.try_into().map_err(|_| Error::<T>::NameTooLong)?;
-			let verifying_key: BoundedVec<u8, T::MaxVerifyingKeyLen> =
-				verifying_key.try_into().map_err(|_| Error::<T>::KeyTooLong)?;
+			let key: BoundedVec<u8, T::MaxVerifyingKeyLen> =
+				verifier.key.try_into().map_err(|_| Error::<T>::KeyTooLong)?;
+			let verifier = VerifierConfig { kind: verifier.kind, key };
 			let sequencer = T::Lookup::lookup(sequencer)?;
-			Self::do_register_rollup(
-				owner,
-				name,
-				base_chain,
-				verifier,
-				verifying_key,
-				sequencer,
-				params,
-				genesis_state_root,
-				last_batch,
-			)
+			Self::do_register_rollup(owner, name, base_chain, verifier, sequencer, params, genesis)
 		}
 
-		/// Change a rollup's sequencer and/or parameters (owner only). Parameters are checked
-		/// against the protocol limits; windows already open keep their timing and penalties,
-		/// sequences already submitted keep their escrowed reward.
+		/// Change a rollup's sequencer (at once) and/or announce new parameters (owner only).
+		/// Parameters are checked against the protocol limits and apply from
+		/// `TermsNoticePeriod` blocks on: windows opened before keep the terms in force (so a
+		/// miner never commits under terms it could not see), sequences submitted before keep
+		/// their escrowed reward. A new announcement replaces a pending one.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::update_rollup())]
 		pub fn update_rollup(
@@ -662,19 +886,24 @@ pub mod pallet {
 			Self::do_deregister_rollup(who, rollup_id)
 		}
 
-		/// Submit a sequence of batches (the rollup's sequencer only). The batches continue
-		/// the rollup: the first is batch `last_batch + 1`, the first batch's previous state
-		/// root is the rollup's last state root. The reward per sequence is escrowed from the
-		/// pool and the sequence becomes a pending proving task.
+		/// Submit a sequence of batches (the rollup's sequencer only). `start_batch` and
+		/// `prev_state_root` name where the sequence continues the rollup and must equal the
+		/// rollup's last batch + 1 and last state root, so a retried or duplicated submission
+		/// fails (`UnexpectedStartBatch`, `UnexpectedPrevStateRoot`) instead of being taken as
+		/// new batches. The reward per sequence is escrowed from the pool, the sequence
+		/// deposit (base plus per batch) is held from the sender until the sequence is
+		/// finalized or cancelled, and the sequence becomes a pending proving task.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::submit_sequence(batches.len() as u32))]
 		pub fn submit_sequence(
 			origin: OriginFor<T>,
 			rollup_id: RollupId,
+			start_batch: BatchNumber,
+			prev_state_root: Bytes32,
 			batches: BatchesOf<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_submit_sequence(who, rollup_id, batches)
+			Self::do_submit_sequence(who, rollup_id, start_batch, prev_state_root, batches)
 		}
 
 		/// Add `amount` to your miner bond (held from your free balance). Commits need a free
@@ -714,12 +943,12 @@ pub mod pallet {
 
 		/// Step 1: commit `proof_hash = keccak256(keccak256(proof) ++ your_account)` for a
 		/// sequence. The first commit on a pending sequence opens its window at this block
-		/// `b`; commits are accepted until `b + T1` (exclusive), one per miner.
+		/// `b` under the rollup's terms in force; commits are accepted until `b + T1`
+		/// (exclusive), one per miner. Your reward weight is your bond net of your other open
+		/// commitments' worst-case penalties; when the window is full, a larger weight takes
+		/// the place of the smallest (whose commitment is released, nothing slashed).
 		#[pallet::call_index(10)]
-		#[pallet::weight(
-			T::WeightInfo::commit_proof_hash_opening()
-				.max(T::WeightInfo::commit_proof_hash_joining())
-		)]
+		#[pallet::weight(Pallet::<T>::commit_weight_bound())]
 		pub fn commit_proof_hash(
 			origin: OriginFor<T>,
 			rollup_id: RollupId,
@@ -747,6 +976,23 @@ pub mod pallet {
 			Self::do_reveal(who, rollup_id, sequence_index, proof)
 		}
 
+		/// Set the runtime-wide limits (admin origin): window bounds and defaults (minimum T2
+		/// at least `MinRevealWindow`), unbonding period (longer than max T1 + max T2),
+		/// minimum miner bond and reward floors. Existing rollups keep their parameters until
+		/// updated.
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::set_protocol_limits())]
+		pub fn set_protocol_limits(
+			origin: OriginFor<T>,
+			limits: ProtocolLimitsOf<T>,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			ensure!(Self::limits_acceptable(&limits), Error::<T>::InvalidLimits);
+			Limits::<T>::put(&limits);
+			Self::deposit_event(Event::ProtocolLimitsSet { limits });
+			Ok(())
+		}
+
 		/// Set or remove (`None`) the URL where miners fetch the rollup's batch data (owner
 		/// only). Miners request `GET {url}/sequences/{sequence_index}` and check what they
 		/// get against the batch headers on chain, so a wrong server cannot make them prove
@@ -762,19 +1008,44 @@ pub mod pallet {
 			Self::do_set_data_url(who, rollup_id, url)
 		}
 
-		/// Set the runtime-wide limits (admin origin): window bounds and defaults, unbonding
-		/// period (longer than max T1 + max T2), minimum miner bond floor. Existing rollups
-		/// keep their parameters until updated.
-		#[pallet::call_index(12)]
-		#[pallet::weight(T::WeightInfo::set_protocol_limits())]
-		pub fn set_protocol_limits(
+		/// Cancel the pending sequences of a rollup from `from_index` on (the owner, or the
+		/// admin origin), when none of them has an open window or is finalized: their
+		/// escrowed rewards go back to the pool, their deposits are released, and the rollup's
+		/// last batch and state root rewind to before `from_index` (the next submission
+		/// continues from there and gets `from_index`). Lets an owner recover funds from
+		/// sequences nobody can prove, and deregister afterwards.
+		#[pallet::call_index(14)]
+		#[pallet::weight(T::WeightInfo::cancel_sequences(T::MaxSequencesInFlight::get()))]
+		pub fn cancel_sequences(
 			origin: OriginFor<T>,
-			limits: ProtocolLimitsOf<T>,
+			rollup_id: RollupId,
+			from_index: SequenceIndex,
+		) -> DispatchResultWithPostInfo {
+			let who = match T::AdminOrigin::try_origin(origin) {
+				Ok(_) => None,
+				Err(origin) => Some(ensure_signed(origin)?),
+			};
+			Self::do_cancel_sequences(who, rollup_id, from_index)
+		}
+
+		/// Pay `amount` from the treasury (where slashed bonds go) to `to` (admin origin).
+		#[pallet::call_index(15)]
+		#[pallet::weight(T::WeightInfo::spend_treasury())]
+		pub fn spend_treasury(
+			origin: OriginFor<T>,
+			to: AccountIdLookupOf<T>,
+			#[pallet::compact] amount: BalanceOf<T>,
 		) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
-			ensure!(limits.is_consistent(), Error::<T>::InvalidLimits);
-			Limits::<T>::put(&limits);
-			Self::deposit_event(Event::ProtocolLimitsSet { limits });
+			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			let to = T::Lookup::lookup(to)?;
+			<T::Currency as fungible::Mutate<_>>::transfer(
+				&T::Treasury::get(),
+				&to,
+				amount,
+				frame_support::traits::tokens::Preservation::Preserve,
+			)?;
+			Self::deposit_event(Event::TreasurySpent { to, amount });
 			Ok(())
 		}
 	}

@@ -5,7 +5,7 @@
 use crate as pallet_zkpow;
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{fungible::Inspect, ConstU128, ConstU32, Hooks},
+	traits::{fungible::Inspect, ConstU128, ConstU32, ConstU64, Hooks},
 	weights::{constants::RocksDbWeight, Weight},
 	PalletId,
 };
@@ -60,15 +60,37 @@ pub const DEPOSIT_BASE: Balance = 1_000;
 pub const DEPOSIT_PER_BYTE: Balance = 1;
 /// Most committers per window in the mock.
 pub const MAX_COMMITTERS: u32 = 4;
-/// Most settlements per block in the mock.
-pub const MAX_SETTLEMENTS: u32 = 2;
-/// Most windows ending at one block in the mock.
-pub const MAX_AGENDA: u32 = 4;
+/// Most settlements per block (and windows with one deadline) in the mock.
+pub const MAX_SETTLEMENTS: u32 = 3;
+/// Blocks a new window looks past a full deadline in the mock.
+pub const LOOKAHEAD: u32 = 3;
+/// Sequence deposit: fixed part.
+pub const SEQUENCE_DEPOSIT_BASE: Balance = 100;
+/// Sequence deposit: per batch.
+pub const SEQUENCE_DEPOSIT_PER_BATCH: Balance = 10;
+/// Most sequences of a rollup in flight in the mock.
+pub const MAX_IN_FLIGHT: u32 = 6;
+/// Blocks finalized records are kept in the mock.
+pub const RETENTION: u64 = 100;
+/// Notice before new terms apply, in the mock.
+pub const NOTICE: u64 = 10;
+
+parameter_types! {
+	pub TreasuryAccount: AccountId = account(77);
+}
 
 impl pallet_zkpow::Config for Test {
 	type Currency = Balances;
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	type PalletId = ZkpowPalletId;
+	type Treasury = TreasuryAccount;
+	type SequenceDepositBase = ConstU128<SEQUENCE_DEPOSIT_BASE>;
+	type SequenceDepositPerBatch = ConstU128<SEQUENCE_DEPOSIT_PER_BATCH>;
+	type MaxSequencesInFlight = ConstU32<MAX_IN_FLIGHT>;
+	type FinalizedRetention = ConstU64<RETENTION>;
+	type TermsNoticePeriod = ConstU64<NOTICE>;
+	type MinRevealWindow = ConstU64<3>;
+	type AgendaLookahead = ConstU32<LOOKAHEAD>;
 	type RollupDepositBase = ConstU128<DEPOSIT_BASE>;
 	type RollupDepositPerByte = ConstU128<DEPOSIT_PER_BYTE>;
 	type MaxNameLen = ConstU32<32>;
@@ -79,7 +101,6 @@ impl pallet_zkpow::Config for Test {
 	type MaxCommitters = ConstU32<MAX_COMMITTERS>;
 	type MaxOpenCommitments = ConstU32<3>;
 	type MaxUnbondingChunks = ConstU32<2>;
-	type MaxAgendaEntries = ConstU32<MAX_AGENDA>;
 	type MaxSettlementsPerBlock = ConstU32<MAX_SETTLEMENTS>;
 	type WeightInfo = ();
 }

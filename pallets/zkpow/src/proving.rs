@@ -6,6 +6,7 @@ use crate::{
 	RejectReason, RevealOutcome, SlashReason, VerificationError, VerifierKind, WindowOf,
 };
 use frame_support::{dispatch::PostDispatchInfo, ensure, pallet_prelude::*};
+use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::Saturating;
 use zkpow_primitives::{proof_hash, Bytes32, RollupId, SequenceIndex, SequenceStatement};
 
@@ -35,51 +36,51 @@ impl<T: Config> Pallet<T> {
 		let mut ledger = Miners::<T>::get(&who).ok_or(Error::<T>::NotBonded)?;
 		let now = Self::now();
 
-		let opening = sequence.window.is_none();
-		let mut window = match sequence.window.take() {
+		let (mut window, probes) = match sequence.window.take() {
 			Some(window) => {
 				ensure!(now < window.commit_ends_at, Error::<T>::CommitWindowClosed);
 				ensure!(
 					!window.committers.iter().any(|c| c.miner == who),
 					Error::<T>::AlreadyCommitted
 				);
-				window
+				(window, None)
 			},
 			None => {
-				let commit_ends_at = now.saturating_add(rollup.terms.commit_window);
-				WindowOf::<T> {
-					opened_at: now,
-					commit_ends_at,
-					reveal_ends_at: commit_ends_at.saturating_add(rollup.terms.reveal_window),
-					no_proof_penalty: rollup.terms.no_proof_penalty,
-					invalid_proof_penalty: rollup.terms.invalid_proof_penalty,
-					committers: BoundedVec::new(),
-					accepted: None,
-				}
+				let (window, probes) = Self::new_window(&rollup, now)?;
+				(window, Some(probes))
 			},
 		};
 
-		// Free bond must cover the rollup's minimum (and at least this commitment's own worst
-		// case, which can exceed the minimum only if the owner lowered it while this window
-		// was open) plus the worst case of every other open commitment.
+		// Free bond must cover the window's minimum (and at least this commitment's own worst
+		// case) plus the worst case of every other open commitment; what is left after the
+		// other commitments' exposure is the miner's reward weight.
 		let exposure = window.no_proof_penalty.saturating_add(window.invalid_proof_penalty);
-		let required = rollup.terms.min_miner_bond.max(exposure).saturating_add(ledger.exposure());
+		let required = window.min_miner_bond.max(exposure).saturating_add(ledger.exposure());
 		ensure!(ledger.bonded >= required, Error::<T>::InsufficientBond);
-		window
-			.committers
-			.try_push(Commitment {
-				miner: who.clone(),
-				proof_hash,
-				bond: ledger.bonded,
-				outcome: RevealOutcome::NotRevealed,
-			})
-			.map_err(|_| Error::<T>::TooManyCommitters)?;
+		let weight = ledger.bonded.saturating_sub(ledger.exposure());
+		ensure!(
+			ledger.open_commitments.len() < T::MaxOpenCommitments::get() as usize,
+			Error::<T>::TooManyOpenCommitments
+		);
+		let commitment = Commitment {
+			miner: who.clone(),
+			proof_hash,
+			weight,
+			outcome: RevealOutcome::NotRevealed,
+		};
+		let displaced = if window.committers.is_full() {
+			Some(Self::displace_smallest(&mut window, rollup_id, sequence_index, commitment)?)
+		} else {
+			// Room was just checked.
+			let _ = window.committers.try_push(commitment);
+			None
+		};
 		ledger
 			.open_commitments
 			.try_push(OpenCommitment { rollup_id, sequence_index, exposure })
 			.map_err(|_| Error::<T>::TooManyOpenCommitments)?;
 
-		if opening {
+		if probes.is_some() {
 			Agenda::<T>::try_append(window.reveal_ends_at, (rollup_id, sequence_index))
 				.map_err(|_| Error::<T>::AgendaFull)?;
 			Self::deposit_event(Event::WindowOpened {
@@ -93,19 +94,93 @@ impl<T: Config> Pallet<T> {
 		sequence.window = Some(window);
 		Sequences::<T>::insert(rollup_id, sequence_index, sequence);
 		Miners::<T>::insert(&who, ledger);
+		if let Some(displaced) = &displaced {
+			Self::deposit_event(Event::CommitmentDisplaced {
+				rollup_id,
+				sequence_index,
+				miner: displaced.miner.clone(),
+				weight: displaced.weight,
+				by: who.clone(),
+			});
+		}
 		Self::deposit_event(Event::ProofHashCommitted {
 			rollup_id,
 			sequence_index,
 			miner: who,
 			proof_hash,
+			weight,
 		});
 
-		let actual = if opening {
-			T::WeightInfo::commit_proof_hash_opening()
-		} else {
-			T::WeightInfo::commit_proof_hash_joining()
+		let actual = match (probes, displaced) {
+			(Some(probes), _) => T::WeightInfo::commit_proof_hash_opening(probes),
+			(None, Some(_)) => T::WeightInfo::commit_proof_hash_displacing(),
+			(None, None) => T::WeightInfo::commit_proof_hash_joining(),
 		};
 		Ok(Some(actual).into())
+	}
+
+	/// Upper bound of a commit's weight: opening a window after looking through the whole
+	/// agenda lookahead, joining one, or displacing a committer of a full one.
+	pub fn commit_weight_bound() -> Weight {
+		T::WeightInfo::commit_proof_hash_opening(T::AgendaLookahead::get())
+			.max(T::WeightInfo::commit_proof_hash_joining())
+			.max(T::WeightInfo::commit_proof_hash_displacing())
+	}
+
+	/// A new window opened at `now` under the rollup's terms at `now`, with its deadline at
+	/// the first block from `now + T1 + T2` on whose agenda has room (at most
+	/// `AgendaLookahead` blocks later). Returns it with the number of agenda blocks looked
+	/// at.
+	fn new_window(
+		rollup: &crate::RollupInfoOf<T>,
+		now: BlockNumberFor<T>,
+	) -> Result<(WindowOf<T>, u32), Error<T>> {
+		let terms = Self::terms_at(rollup, now);
+		let commit_ends_at = now.saturating_add(terms.commit_window);
+		let natural = commit_ends_at.saturating_add(terms.reveal_window);
+		let capacity = T::MaxSettlementsPerBlock::get();
+		let mut deadline = natural;
+		let mut probes = 0u32;
+		loop {
+			probes += 1;
+			if Agenda::<T>::decode_len(deadline).unwrap_or(0) < capacity as usize {
+				break;
+			}
+			ensure!(probes < T::AgendaLookahead::get(), Error::<T>::AgendaFull);
+			deadline.saturating_inc();
+		}
+		let window = WindowOf::<T> {
+			opened_at: now,
+			commit_ends_at,
+			reveal_ends_at: deadline,
+			min_miner_bond: terms.min_miner_bond,
+			no_proof_penalty: terms.no_proof_penalty,
+			invalid_proof_penalty: terms.invalid_proof_penalty,
+			committers: BoundedVec::new(),
+			accepted: None,
+		};
+		Ok((window, probes))
+	}
+
+	/// Puts `commitment` in place of the committer with the smallest reward weight (the
+	/// latest among equals) if its weight is larger, and releases the displaced miner's
+	/// open commitment. Returns the displaced commitment.
+	fn displace_smallest(
+		window: &mut WindowOf<T>,
+		rollup_id: RollupId,
+		sequence_index: SequenceIndex,
+		commitment: Commitment<T::AccountId, crate::BalanceOf<T>>,
+	) -> Result<Commitment<T::AccountId, crate::BalanceOf<T>>, Error<T>> {
+		let (position, smallest) = window
+			.committers
+			.iter()
+			.enumerate()
+			.min_by(|(i, a), (j, b)| a.weight.cmp(&b.weight).then(j.cmp(i)))
+			.ok_or(Error::<T>::TooManyCommitters)?;
+		ensure!(commitment.weight > smallest.weight, Error::<T>::TooManyCommitters);
+		let displaced = core::mem::replace(&mut window.committers[position], commitment);
+		Self::close_commitment(&displaced.miner, rollup_id, sequence_index);
+		Ok(displaced)
 	}
 
 	/// The public statement of a sequence, bound to `prover`.

@@ -5,8 +5,9 @@
 //! `at + 1`.
 
 use crate::{
-	pallet::*, BalanceOf, BaseChain, Bytes32, OpenCommitment, RevealOutcome, RollupStats,
-	RollupStatus, RollupTerms, UnbondingChunk, VerificationError, VerifierKind,
+	pallet::*, BalanceOf, BaseChain, Bytes32, OpenCommitment, PendingTerms, RevealOutcome,
+	RollupGenesis, RollupStats, RollupStatus, RollupTerms, UnbondingChunk, VerificationError,
+	VerifierKind,
 };
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
@@ -22,13 +23,27 @@ pub enum WindowPhase<BlockNumber> {
 	Pending,
 	/// Commits accepted until `commit_ends_at` (exclusive); reveals from then until
 	/// `reveal_ends_at` (exclusive).
-	Commit { commit_ends_at: BlockNumber, reveal_ends_at: BlockNumber },
+	Commit {
+		/// First block without commits.
+		commit_ends_at: BlockNumber,
+		/// First block without reveals (the window's deadline).
+		reveal_ends_at: BlockNumber,
+	},
 	/// Reveals accepted until `reveal_ends_at` (exclusive).
-	Reveal { reveal_ends_at: BlockNumber },
+	Reveal {
+		/// First block without reveals (the window's deadline).
+		reveal_ends_at: BlockNumber,
+	},
 	/// The window is over and waits for settlement (due at `reveal_ends_at`).
-	Settling { reveal_ends_at: BlockNumber },
+	Settling {
+		/// The window's deadline.
+		reveal_ends_at: BlockNumber,
+	},
 	/// Proven and finalized at `finalized_at`.
-	Finalized { finalized_at: BlockNumber },
+	Finalized {
+		/// Block of finalization.
+		finalized_at: BlockNumber,
+	},
 }
 
 /// A proving task, as listed by `open_tasks`.
@@ -59,8 +74,8 @@ pub struct TaskInfo<Balance, BlockNumber> {
 pub struct CommitterStatus<AccountId, Balance> {
 	/// The miner.
 	pub miner: AccountId,
-	/// Its bond at commit time.
-	pub bond: Balance,
+	/// Its reward weight: bond at commit time net of its other open commitments' exposure.
+	pub weight: Balance,
 	/// What it revealed so far.
 	pub outcome: RevealOutcome,
 }
@@ -83,7 +98,8 @@ pub struct SequenceStatus<AccountId, Balance, BlockNumber> {
 	pub new_state_root: Bytes32,
 	/// Commitment to the batches (part of the statement).
 	pub data_commitment: Bytes32,
-	/// The batches (empty once finalized; they are in the `SequenceSubmitted` event).
+	/// The batches (empty once finalized; they are in the `SequenceSubmitted` and
+	/// `SequenceFinalized` events).
 	pub batches: Vec<BatchHeader>,
 	/// Escrowed reward (zero once finalized).
 	pub reward: Balance,
@@ -135,8 +151,14 @@ pub struct RollupSummary<AccountId, Balance, BlockNumber> {
 	pub verifier: VerifierKind,
 	/// Sequencer.
 	pub sequencer: AccountId,
-	/// Parameters in force.
+	/// Parameters a window opened now gets.
 	pub terms: RollupTerms<Balance, BlockNumber>,
+	/// Announced parameters not yet in force, with the block from which they apply.
+	pub pending_terms: Option<PendingTerms<Balance, BlockNumber>>,
+	/// The state before the rollup's first sequence.
+	pub genesis: RollupGenesis,
+	/// Most batches per sequence the rollup's key can prove.
+	pub batch_capacity: u32,
 	/// Active or paused.
 	pub status: RollupStatus,
 	/// Registration deposit.
@@ -242,7 +264,7 @@ impl<T: Config> Pallet<T> {
 							.iter()
 							.map(|c| CommitterStatus {
 								miner: c.miner.clone(),
-								bond: c.bond,
+								weight: c.weight,
 								outcome: c.outcome,
 							})
 							.collect()
@@ -289,7 +311,8 @@ impl<T: Config> Pallet<T> {
 	pub fn rollup_info(
 		rollup_id: RollupId,
 	) -> Option<RollupSummary<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
-		let r = Rollups::<T>::get(rollup_id)?;
+		let mut r = Rollups::<T>::get(rollup_id)?;
+		Self::promote_terms(&mut r, Self::now());
 		Some(RollupSummary {
 			rollup_id,
 			owner: r.owner,
@@ -298,6 +321,9 @@ impl<T: Config> Pallet<T> {
 			verifier: r.verifier,
 			sequencer: r.sequencer,
 			terms: r.terms,
+			pending_terms: r.pending_terms,
+			genesis: r.genesis,
+			batch_capacity: r.batch_capacity,
 			status: r.status,
 			deposit: r.deposit,
 			pool: r.pool,

@@ -1,11 +1,12 @@
 //! Rollup registry: registration, updates, funding, pausing, deregistration and sequence
 //! submission.
 
-use crate::verifier::VerificationError;
 use crate::{
-	pallet::*, BalanceOf, BaseChain, BatchesOf, Bytes32, DataUrlOf, RollupInfo, RollupParamsOf,
-	RollupStats, RollupStatus, RollupTermsOf, SequenceInfo, VerifierConfig, VerifierKind,
+	pallet::*, BalanceOf, BaseChain, BatchesOf, Bytes32, DataUrlOf, PendingTerms, ProtocolLimitsOf,
+	RollupGenesis, RollupInfo, RollupInfoOf, RollupParamsOf, RollupStats, RollupStatus,
+	RollupTermsOf, SequenceInfo, VerifierConfigOf,
 };
+use crate::{verifier::VerificationError, weights::WeightInfo};
 use frame_support::{
 	ensure,
 	pallet_prelude::*,
@@ -22,6 +23,7 @@ use sp_runtime::{
 };
 use zkpow_primitives::{
 	artifact::ArtifactError, groth16::VerifyError, sequence_commitment, BatchNumber, RollupId,
+	SequenceIndex,
 };
 
 impl<T: Config> Pallet<T> {
@@ -30,20 +32,31 @@ impl<T: Config> Pallet<T> {
 		<T::PalletId as Get<PalletId>>::get().into_account_truncating()
 	}
 
-	/// Makes sure the pallet account exists (holds the existential deposit), so that
-	/// penalties and pool funding of any size can be paid into it. Called at genesis.
+	/// Makes sure the pallet account and the treasury exist (hold the existential
+	/// deposit), so that pool funding and penalties of any size can be paid into them.
+	/// Called at genesis and by the migration that introduced the treasury.
 	pub fn ensure_pot_exists() {
-		let pot = Self::pot_account();
 		let ed = T::Currency::minimum_balance();
-		let have = T::Currency::balance(&pot);
-		if have < ed {
-			let _ = T::Currency::mint_into(&pot, ed - have);
+		for account in [Self::pot_account(), T::Treasury::get()] {
+			let have = T::Currency::balance(&account);
+			if have < ed {
+				let _ = T::Currency::mint_into(&account, ed - have);
+			}
 		}
+	}
+
+	/// Whether protocol limits are consistent and respect the runtime's floor on T2.
+	pub fn limits_acceptable(limits: &ProtocolLimitsOf<T>) -> bool {
+		limits.is_consistent() && limits.min_reveal_window >= T::MinRevealWindow::get()
 	}
 
 	/// Resolves a rollup's parameters against the protocol limits and defaults.
 	pub fn resolve_terms(params: &RollupParamsOf<T>) -> Result<RollupTermsOf<T>, Error<T>> {
 		let limits = Limits::<T>::get();
+		ensure!(
+			params.reward_per_sequence >= limits.min_reward_per_sequence,
+			Error::<T>::RewardBelowFloor
+		);
 		let commit_window = params.commit_window.unwrap_or(limits.default_commit_window);
 		ensure!(
 			commit_window >= limits.min_commit_window && commit_window <= limits.max_commit_window,
@@ -62,6 +75,7 @@ impl<T: Config> Pallet<T> {
 			params.invalid_proof_penalty.unwrap_or_else(|| min_miner_bond / 5u32.into());
 		ensure!(
 			!no_proof_penalty.is_zero()
+				&& no_proof_penalty >= limits.min_miner_bond / 50u32.into()
 				&& !invalid_proof_penalty.is_zero()
 				&& no_proof_penalty.saturating_add(invalid_proof_penalty) <= min_miner_bond,
 			Error::<T>::InvalidPenalty
@@ -112,58 +126,86 @@ impl<T: Config> Pallet<T> {
 		Ok(rollup)
 	}
 
-	#[allow(clippy::too_many_arguments)]
 	pub(crate) fn do_register_rollup(
 		owner: T::AccountId,
 		name: BoundedVec<u8, T::MaxNameLen>,
 		base_chain: BaseChain,
-		verifier: VerifierKind,
-		verifying_key: BoundedVec<u8, T::MaxVerifyingKeyLen>,
+		verifier: VerifierConfigOf<T>,
 		sequencer: T::AccountId,
 		params: RollupParamsOf<T>,
-		genesis_state_root: Bytes32,
-		last_batch: BatchNumber,
+		genesis: RollupGenesis,
 	) -> DispatchResult {
 		ensure!(!name.is_empty(), Error::<T>::EmptyName);
 		let terms = Self::resolve_terms(&params)?;
-		verifier.validate_key(&verifying_key).map_err(Self::key_error)?;
+		verifier.kind.validate_key(&verifier.key).map_err(Self::key_error)?;
 
-		let deposit = Self::registration_deposit(name.len(), verifying_key.len());
+		let deposit = Self::registration_deposit(name.len(), verifier.key.len());
 		T::Currency::hold(&HoldReason::RegistrationDeposit.into(), &owner, deposit)?;
 
 		let rollup_id = NextRollupId::<T>::get();
 		NextRollupId::<T>::put(rollup_id.checked_add(1).ok_or(ArithmeticError::Overflow)?);
 
+		let kind = verifier.kind;
+		let batch_capacity = kind
+			.batch_capacity(&verifier.key)
+			.unwrap_or(u32::MAX)
+			.min(T::MaxBatchesPerSequence::get());
 		Rollups::<T>::insert(
 			rollup_id,
 			RollupInfo {
 				owner: owner.clone(),
 				name,
 				base_chain,
-				verifier,
+				verifier: kind,
+				batch_capacity,
 				sequencer: sequencer.clone(),
 				terms: terms.clone(),
+				pending_terms: None,
+				genesis,
 				status: RollupStatus::Active,
 				deposit,
 				pool: Zero::zero(),
 				escrowed: Zero::zero(),
 				in_flight: 0,
-				last_batch,
-				last_state_root: genesis_state_root,
+				last_batch: genesis.last_batch,
+				last_state_root: genesis.state_root,
 				next_sequence: 0,
 				stats: RollupStats::default(),
 			},
 		);
-		Verifiers::<T>::insert(rollup_id, VerifierConfig { kind: verifier, key: verifying_key });
+		Verifiers::<T>::insert(rollup_id, verifier);
 		Self::deposit_event(Event::RollupRegistered {
 			rollup_id,
 			owner,
 			sequencer,
-			verifier,
+			verifier: kind,
 			terms,
 			deposit,
 		});
 		Ok(())
+	}
+
+	/// Makes announced terms whose notice is over the terms in force (in `rollup`; the
+	/// caller stores it). Returns whether anything changed.
+	pub(crate) fn promote_terms(rollup: &mut RollupInfoOf<T>, now: BlockNumberFor<T>) -> bool {
+		match rollup.pending_terms.take() {
+			Some(p) if p.effective_at <= now => {
+				rollup.terms = p.terms;
+				true
+			},
+			other => {
+				rollup.pending_terms = other;
+				false
+			},
+		}
+	}
+
+	/// The terms a window opened at `now` gets.
+	pub fn terms_at(rollup: &RollupInfoOf<T>, now: BlockNumberFor<T>) -> RollupTermsOf<T> {
+		match &rollup.pending_terms {
+			Some(p) if p.effective_at <= now => p.terms.clone(),
+			_ => rollup.terms.clone(),
+		}
 	}
 
 	pub(crate) fn do_update_rollup(
@@ -174,8 +216,12 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		ensure!(sequencer.is_some() || params.is_some(), Error::<T>::NothingToUpdate);
 		let mut rollup = Self::owned_rollup(&who, rollup_id)?;
+		let now = Self::now();
+		Self::promote_terms(&mut rollup, now);
 		if let Some(params) = params {
-			rollup.terms = Self::resolve_terms(&params)?;
+			let terms = Self::resolve_terms(&params)?;
+			let effective_at = now.saturating_add(T::TermsNoticePeriod::get());
+			rollup.pending_terms = Some(PendingTerms { terms, effective_at });
 		}
 		if let Some(sequencer) = sequencer {
 			rollup.sequencer = sequencer;
@@ -184,6 +230,7 @@ impl<T: Config> Pallet<T> {
 			rollup_id,
 			sequencer: rollup.sequencer.clone(),
 			terms: rollup.terms.clone(),
+			pending: rollup.pending_terms.clone(),
 		});
 		Rollups::<T>::insert(rollup_id, rollup);
 		Ok(())
@@ -275,28 +322,46 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// The deposit held for a sequence of `batches` batches.
+	pub fn sequence_deposit(batches: u32) -> BalanceOf<T> {
+		T::SequenceDepositBase::get()
+			.saturating_add(T::SequenceDepositPerBatch::get().saturating_mul(batches.into()))
+	}
+
 	pub(crate) fn do_submit_sequence(
 		who: T::AccountId,
 		rollup_id: RollupId,
+		start_batch: BatchNumber,
+		prev_state_root: Bytes32,
 		batches: BatchesOf<T>,
 	) -> DispatchResult {
 		let mut rollup = Rollups::<T>::get(rollup_id).ok_or(Error::<T>::RollupNotFound)?;
 		ensure!(rollup.sequencer == who, Error::<T>::NotSequencer);
 		ensure!(rollup.status == RollupStatus::Active, Error::<T>::RollupPaused);
 		let last = batches.last().ok_or(Error::<T>::EmptySequence)?;
+		let expected_start = rollup.last_batch.checked_add(1).ok_or(ArithmeticError::Overflow)?;
+		ensure!(start_batch == expected_start, Error::<T>::UnexpectedStartBatch);
+		ensure!(prev_state_root == rollup.last_state_root, Error::<T>::UnexpectedPrevStateRoot);
+		let batch_count = batches.len() as u32;
+		ensure!(batch_count <= rollup.batch_capacity, Error::<T>::TooManyBatchesForKey);
+		ensure!(
+			rollup.in_flight < T::MaxSequencesInFlight::get(),
+			Error::<T>::TooManySequencesInFlight
+		);
+		let now = Self::now();
+		Self::promote_terms(&mut rollup, now);
 		let reward = rollup.terms.reward_per_sequence;
 		ensure!(rollup.pool >= reward, Error::<T>::InsufficientPool);
 
-		let batch_count = batches.len() as u32;
-		let start_batch = rollup.last_batch.checked_add(1).ok_or(ArithmeticError::Overflow)?;
 		let last_batch = rollup
 			.last_batch
 			.checked_add(batch_count as u64)
 			.ok_or(ArithmeticError::Overflow)?;
 		let sequence_index = rollup.next_sequence;
-		let prev_state_root = rollup.last_state_root;
 		let new_state_root = last.state_root;
 		let data_commitment = sequence_commitment(&batches);
+		let deposit = Self::sequence_deposit(batch_count);
+		T::Currency::hold(&HoldReason::SequenceDeposit.into(), &who, deposit)?;
 
 		rollup.pool -= reward;
 		rollup.escrowed = rollup.escrowed.saturating_add(reward);
@@ -315,8 +380,10 @@ impl<T: Config> Pallet<T> {
 				prev_state_root,
 				new_state_root,
 				data_commitment,
-				submitted_at: frame_system::Pallet::<T>::block_number(),
+				submitted_at: now,
 				reward,
+				depositor: who,
+				deposit,
 				attempt: 0,
 				window: None,
 			},
@@ -330,13 +397,70 @@ impl<T: Config> Pallet<T> {
 			new_state_root,
 			data_commitment,
 			reward,
+			deposit,
 			batches,
 		});
 		Ok(())
 	}
 
-	/// Moves `amount` of held miner bond into the pallet account, crediting nothing yet
-	/// (the caller credits the rollup pool). Returns what was actually moved.
+	/// Releases a sequence's deposit to whoever it was held from.
+	pub(crate) fn release_sequence_deposit(depositor: &T::AccountId, deposit: BalanceOf<T>) {
+		if !deposit.is_zero() {
+			let _ = T::Currency::release(
+				&HoldReason::SequenceDeposit.into(),
+				depositor,
+				deposit,
+				Precision::BestEffort,
+			);
+		}
+	}
+
+	pub(crate) fn do_cancel_sequences(
+		who: Option<T::AccountId>,
+		rollup_id: RollupId,
+		from_index: SequenceIndex,
+	) -> DispatchResultWithPostInfo {
+		let mut rollup = match &who {
+			Some(who) => Self::owned_rollup(who, rollup_id)?,
+			None => Rollups::<T>::get(rollup_id).ok_or(Error::<T>::RollupNotFound)?,
+		};
+		ensure!(from_index < rollup.next_sequence, Error::<T>::NothingToCancel);
+		let mut cancelled = alloc::vec::Vec::new();
+		for index in from_index..rollup.next_sequence {
+			let sequence = Sequences::<T>::get(rollup_id, index).ok_or(Error::<T>::CannotCancel)?;
+			ensure!(sequence.window.is_none(), Error::<T>::CannotCancel);
+			cancelled.push(sequence);
+		}
+		let first = cancelled.first().ok_or(Error::<T>::NothingToCancel)?;
+		let (last_batch, last_state_root) = (first.start_batch - 1, first.prev_state_root);
+		let count = cancelled.len() as u32;
+		let mut refunded = BalanceOf::<T>::zero();
+		for (offset, sequence) in cancelled.into_iter().enumerate() {
+			let index = from_index + offset as SequenceIndex;
+			Sequences::<T>::remove(rollup_id, index);
+			SequenceBatches::<T>::remove(rollup_id, index);
+			Self::release_sequence_deposit(&sequence.depositor, sequence.deposit);
+			refunded = refunded.saturating_add(sequence.reward);
+		}
+		rollup.escrowed = rollup.escrowed.saturating_sub(refunded);
+		rollup.pool = rollup.pool.saturating_add(refunded);
+		rollup.in_flight = rollup.in_flight.saturating_sub(count);
+		rollup.last_batch = last_batch;
+		rollup.last_state_root = last_state_root;
+		rollup.next_sequence = from_index;
+		Rollups::<T>::insert(rollup_id, rollup);
+		Self::deposit_event(Event::SequencesCancelled {
+			rollup_id,
+			from_index,
+			count,
+			last_batch,
+			last_state_root,
+			refunded,
+		});
+		Ok(Some(T::WeightInfo::cancel_sequences(count)).into())
+	}
+
+	/// Moves `amount` of held miner bond into the treasury. Returns what was actually moved.
 	pub(crate) fn take_held_bond(miner: &T::AccountId, amount: BalanceOf<T>) -> BalanceOf<T> {
 		if amount.is_zero() {
 			return Zero::zero();
@@ -344,7 +468,7 @@ impl<T: Config> Pallet<T> {
 		T::Currency::transfer_on_hold(
 			&HoldReason::MinerBond.into(),
 			miner,
-			&Self::pot_account(),
+			&T::Treasury::get(),
 			amount,
 			Precision::BestEffort,
 			frame_support::traits::tokens::Restriction::Free,

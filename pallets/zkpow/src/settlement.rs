@@ -1,10 +1,15 @@
 //! Settlement of proving windows through the deadline agenda.
 //!
-//! A window that opens at block `b` is appended to `Agenda[b + T1 + T2]`. `on_initialize`
-//! walks the agenda from `SettlementCursor` up to the current block and settles at most
-//! `MaxSettlementsPerBlock` windows; what it cannot settle stays under its deadline and
-//! the cursor stays there, so the next block continues from it. Only due entries are
+//! A window that opens at block `b` is appended to `Agenda[d]`, its deadline: `b + T1 + T2`,
+//! or the next block with room when that one already holds `MaxSettlementsPerBlock`
+//! windows. Since no block's agenda holds more than one block settles, `on_initialize`
+//! settles every window in its deadline block. It walks the agenda from `SettlementCursor`
+//! up to the current block (the cursor only lags after a runtime upgrade that shrank the
+//! bound) and settles at most `MaxSettlementsPerBlock` windows. Only due entries are
 //! touched: the cost of a block does not depend on how many sequences are pending.
+//!
+//! Finalized records are pruned `FinalizedRetention` blocks after finalization, through a
+//! second agenda (`FinalizedExpiry`), as bounded as the first.
 
 use crate::{
 	pallet::*, weights::WeightInfo, AgendaEntry, BalanceOf, FinalizedSequence, RevealOutcome,
@@ -25,12 +30,28 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Upper bound of `on_initialize`: every allowed settlement with the maximum number of
-	/// committers, plus one agenda visit per settlement.
+	/// committers, plus one agenda visit per settlement, plus a full block of pruning.
 	pub fn worst_case_settlement_weight() -> Weight {
 		let n = T::MaxSettlementsPerBlock::get() as u64;
 		T::WeightInfo::on_initialize_idle()
 			.saturating_add(Self::settlement_weight(T::MaxCommitters::get()).saturating_mul(n))
 			.saturating_add(T::DbWeight::get().reads_writes(1, 1).saturating_mul(n))
+			.saturating_add(Self::pruning_weight(T::MaxSettlementsPerBlock::get()))
+	}
+
+	/// Weight of pruning `records` finalized records (one agenda read and write, one
+	/// removal each).
+	pub fn pruning_weight(records: u32) -> Weight {
+		T::DbWeight::get().reads_writes(1, 1 + records as u64)
+	}
+
+	/// Removes the finalized records whose retention ends at `now`.
+	pub(crate) fn prune_finalized(now: BlockNumberFor<T>) -> Weight {
+		let expired = FinalizedExpiry::<T>::take(now);
+		for (rollup_id, sequence_index) in expired.iter() {
+			FinalizedSequences::<T>::remove(rollup_id, sequence_index);
+		}
+		Self::pruning_weight(expired.len() as u32)
 	}
 
 	/// Settles the windows due at or before `now`, oldest first, within the per-block bound.
@@ -62,7 +83,7 @@ impl<T: Config> Pallet<T> {
 			}
 			if let Some(rest) = later {
 				// Shorter than what was taken out, so it fits the bound.
-				let rest: BoundedVec<AgendaEntry, T::MaxAgendaEntries> =
+				let rest: BoundedVec<AgendaEntry, T::MaxSettlementsPerBlock> =
 					BoundedVec::truncate_from(rest);
 				Agenda::<T>::insert(cursor, rest);
 				break;
@@ -115,11 +136,11 @@ impl<T: Config> Pallet<T> {
 			return T::WeightInfo::settle_reopened(committers);
 		};
 
-		// Split the escrowed reward pro rata to bond at commit time; dust stays in the pool.
+		// Split the escrowed reward pro rata to reward weight; dust stays in the pool.
 		let valid: alloc::vec::Vec<_> =
 			window.committers.iter().filter(|c| c.outcome == RevealOutcome::Valid).collect();
 		let total_bond =
-			valid.iter().fold(BalanceOf::<T>::zero(), |acc, c| acc.saturating_add(c.bond));
+			valid.iter().fold(BalanceOf::<T>::zero(), |acc, c| acc.saturating_add(c.weight));
 		let reward = sequence.reward;
 		let mut remaining = reward;
 		let mut provers = BoundedVec::<T::AccountId, T::MaxCommitters>::new();
@@ -129,7 +150,7 @@ impl<T: Config> Pallet<T> {
 			} else {
 				multiply_by_rational_with_rounding(
 					reward.saturated_into(),
-					c.bond.saturated_into(),
+					c.weight.saturated_into(),
 					total_bond.saturated_into(),
 					Rounding::Down,
 				)
@@ -162,7 +183,13 @@ impl<T: Config> Pallet<T> {
 			}
 		});
 		Sequences::<T>::remove(rollup_id, sequence_index);
-		SequenceBatches::<T>::remove(rollup_id, sequence_index);
+		let batches = SequenceBatches::<T>::take(rollup_id, sequence_index).unwrap_or_default();
+		Self::release_sequence_deposit(&sequence.depositor, sequence.deposit);
+		// At most `MaxSettlementsPerBlock` sequences finalize in a block, so this fits.
+		let _ = FinalizedExpiry::<T>::try_append(
+			now.saturating_add(T::FinalizedRetention::get()),
+			(rollup_id, sequence_index),
+		);
 		FinalizedSequences::<T>::insert(
 			rollup_id,
 			sequence_index,
@@ -187,6 +214,7 @@ impl<T: Config> Pallet<T> {
 			proof: accepted.proof,
 			prover: accepted.prover,
 			provers,
+			batches,
 		});
 		T::WeightInfo::settle_finalized(committers)
 	}

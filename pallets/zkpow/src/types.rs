@@ -32,6 +32,41 @@ pub struct BaseChain {
 	pub inbox: [u8; 20],
 }
 
+/// A rollup's proof system and verifying key as given at registration.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub struct VerifierSpec {
+	/// Proof system of the rollup's final proofs.
+	pub kind: VerifierKind,
+	/// Verifying key in the encoding of the proof system (for `Groth16Bn254` the
+	/// 1,152-byte key of the ten-input sequence statement). At most `MaxVerifyingKeyLen`
+	/// bytes (`KeyTooLong`), fully validated at registration (`Key*` errors).
+	pub key: alloc::vec::Vec<u8>,
+}
+
+/// Where a rollup's history on this chain starts: the state before its first sequence.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	Default,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub struct RollupGenesis {
+	/// State root before the first sequence.
+	pub state_root: Bytes32,
+	/// Number of the last batch before the first sequence (the first sequence starts at
+	/// `last_batch + 1`).
+	pub last_batch: BatchNumber,
+}
+
 /// Economic and timing parameters of a rollup as given by its owner.
 ///
 /// Fields left empty (`None`) take the protocol default: T1 and T2 from
@@ -122,8 +157,9 @@ pub struct RollupStats<Balance> {
 	pub windows_failed: u64,
 	/// Rewards paid out to miners.
 	pub rewards_paid: Balance,
-	/// Penalties slashed from miners into the pool.
-	pub slashes_received: Balance,
+	/// Penalties slashed from miners in this rollup's windows (paid to the treasury, never
+	/// to the rollup or its owner).
+	pub miners_slashed: Balance,
 }
 
 /// A registered rollup.
@@ -145,10 +181,17 @@ where
 	pub base_chain: BaseChain,
 	/// Proof system of the rollup's final proofs.
 	pub verifier: VerifierKind,
+	/// Most batches per sequence its key can prove (at most `MaxBatchesPerSequence`).
+	pub batch_capacity: u32,
 	/// The only account allowed to submit sequences.
 	pub sequencer: AccountId,
-	/// Parameters in force.
+	/// Parameters in force: they apply to every window opened now.
 	pub terms: RollupTerms<Balance, BlockNumber>,
+	/// Parameters announced by the owner and the block from which they apply (windows
+	/// opened from that block on use them; until then `terms` stay in force).
+	pub pending_terms: Option<PendingTerms<Balance, BlockNumber>>,
+	/// The state before the rollup's first sequence (what an inbox starts from).
+	pub genesis: RollupGenesis,
 	/// Active or paused.
 	pub status: RollupStatus,
 	/// Registration deposit held from the owner, returned at deregistration.
@@ -168,6 +211,18 @@ where
 	pub next_sequence: SequenceIndex,
 	/// History counters.
 	pub stats: RollupStats<Balance>,
+}
+
+/// New parameters of a rollup, announced a notice period before they apply.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub struct PendingTerms<Balance, BlockNumber> {
+	/// The parameters that will apply.
+	pub terms: RollupTerms<Balance, BlockNumber>,
+	/// First block whose new windows (and new sequences, for the reward) use them.
+	pub effective_at: BlockNumber,
 }
 
 /// A rollup's verifier: its proof system and verifying key(s), validated at registration.
@@ -212,8 +267,10 @@ pub struct Commitment<AccountId, Balance> {
 	pub miner: AccountId,
 	/// `keccak256(keccak256(proof) ++ miner_account)`.
 	pub proof_hash: Bytes32,
-	/// The miner's active bond when it committed; rewards are split in proportion to it.
-	pub bond: Balance,
+	/// The miner's reward weight: its active bond when it committed, net of the worst-case
+	/// penalties of its other open commitments. Rewards are split in proportion to it, and
+	/// when the window is full a larger weight displaces the smallest.
+	pub weight: Balance,
 	/// What the miner revealed.
 	pub outcome: RevealOutcome,
 }
@@ -246,9 +303,13 @@ where
 	pub opened_at: BlockNumber,
 	/// `b + T1`: the first block in which commits are no longer accepted and reveals are.
 	pub commit_ends_at: BlockNumber,
-	/// `b + T1 + T2`: the first block in which reveals are no longer accepted; the window
-	/// settles in this block (or, if settlement work overflows, shortly after).
+	/// The window's deadline: the first block in which reveals are no longer accepted, and
+	/// the block whose `on_initialize` settles it. Normally `b + T1 + T2`; when that block's
+	/// agenda is full, the next block with room (the reveal phase is longer, never
+	/// shorter).
 	pub reveal_ends_at: BlockNumber,
+	/// Minimum free bond of a committer, as of the window's opening.
+	pub min_miner_bond: Balance,
 	/// Penalty for committers without a valid proof, as of the window's opening.
 	pub no_proof_penalty: Balance,
 	/// Penalty for an invalid reveal, as of the window's opening.
@@ -289,6 +350,10 @@ pub struct SequenceInfo<
 	pub submitted_at: BlockNumber,
 	/// Reward escrowed for this sequence.
 	pub reward: Balance,
+	/// The account the sequence deposit is held from (the sequencer that submitted it).
+	pub depositor: AccountId,
+	/// Sequence deposit held from `depositor`, returned at finalization or cancellation.
+	pub deposit: Balance,
 	/// Number of windows that ended without a valid proof so far.
 	pub attempt: u32,
 	/// The window in progress, if any.
@@ -485,7 +550,7 @@ pub struct ProtocolLimits<Balance, BlockNumber> {
 	pub max_commit_window: BlockNumber,
 	/// T1 of rollups that leave it empty (default 20).
 	pub default_commit_window: BlockNumber,
-	/// Smallest T2 a rollup may choose (at least 1).
+	/// Smallest T2 a rollup may choose (at least the runtime's `MinRevealWindow`).
 	pub min_reveal_window: BlockNumber,
 	/// Largest T2 a rollup may choose.
 	pub max_reveal_window: BlockNumber,
@@ -495,6 +560,9 @@ pub struct ProtocolLimits<Balance, BlockNumber> {
 	pub unbonding_period: BlockNumber,
 	/// Smallest `min_miner_bond` a rollup may set (above zero).
 	pub min_miner_bond: Balance,
+	/// Smallest `reward_per_sequence` a rollup may set (above zero): with the sequence
+	/// deposit it makes every window a spammer opens cost more than fees.
+	pub min_reward_per_sequence: Balance,
 }
 
 impl<Balance: From<u32>, BlockNumber: From<u32>> Default for ProtocolLimits<Balance, BlockNumber> {
@@ -503,11 +571,12 @@ impl<Balance: From<u32>, BlockNumber: From<u32>> Default for ProtocolLimits<Bala
 			min_commit_window: 1u32.into(),
 			max_commit_window: 600u32.into(),
 			default_commit_window: 20u32.into(),
-			min_reveal_window: 1u32.into(),
+			min_reveal_window: 3u32.into(),
 			max_reveal_window: 600u32.into(),
 			default_reveal_window: 32u32.into(),
 			unbonding_period: 2_400u32.into(),
 			min_miner_bond: 1u32.into(),
+			min_reward_per_sequence: 1u32.into(),
 		}
 	}
 }
@@ -518,7 +587,8 @@ where
 	BlockNumber: sp_runtime::traits::AtLeast32BitUnsigned + Copy,
 {
 	/// Whether the limits are consistent: `1 <= min <= default <= max` for both windows,
-	/// an unbonding period longer than the largest window, a non-zero bond floor.
+	/// an unbonding period longer than the largest window, non-zero bond and reward
+	/// floors. (The runtime's `MinRevealWindow` floor on T2 is checked by the pallet.)
 	pub fn is_consistent(&self) -> bool {
 		let windows_ok = |min: BlockNumber, default: BlockNumber, max: BlockNumber| {
 			!min.is_zero() && min <= default && default <= max
@@ -530,6 +600,7 @@ where
 				self.max_reveal_window,
 			) && self.unbonding_period > self.max_commit_window.saturating_add(self.max_reveal_window)
 			&& !self.min_miner_bond.is_zero()
+			&& !self.min_reward_per_sequence.is_zero()
 	}
 }
 

@@ -139,6 +139,18 @@ impl VerifierKind {
 		}
 	}
 
+	/// The most batches per sequence a (validated) key can prove: the aggregator capacity
+	/// of a reference key set; `None` for a single Groth16 proof, which proves a sequence
+	/// of any length.
+	pub fn batch_capacity(&self, key: &[u8]) -> Option<u32> {
+		match self {
+			VerifierKind::Groth16Bn254 => None,
+			VerifierKind::ReferenceArtifactV1 => {
+				zkpow_primitives::artifact::split_vk_set(key).ok().map(|(n, _)| n as u32)
+			},
+		}
+	}
+
 	/// Verifies a final proof for this proof system.
 	pub fn verify(
 		&self,

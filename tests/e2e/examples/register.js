@@ -12,13 +12,18 @@
 // set right after registration (`set_data_url`).
 //
 // `--verifier ReferenceArtifactV1` (default) takes the key set `vk_set.hex`;
-// `--verifier Groth16Bn254` takes a single ten-input key (`final_vk.hex`). Amounts are in
-// planck (1 UNIT = 10^12). Prints the new rollup as JSON.
+// `--verifier Groth16Bn254` takes a single ten-input key (`final_vk.hex`).
+// `--snarkjs-vk verification_key.json` takes a circom/snarkjs key instead of `--vk` (and
+// implies `Groth16Bn254`): it is converted by `zkpow-prover keys import --format snarkjs`,
+// which refuses a key for another curve or number of public inputs with a message saying
+// why. Amounts are in planck (1 UNIT = 10^12). Prints the new rollup as JSON.
 
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { isHex } from '@polkadot/util';
 import { connect, signer, submit, findEvent } from '../lib/api.js';
 import { args, isMain, required, run } from '../lib/cli.js';
+import { proverBinary } from '../lib/keys.js';
 
 /** Reads a hex-encoded key file as written by `zkpow-prover export-keys`. */
 export function readKey(path) {
@@ -27,14 +32,29 @@ export function readKey(path) {
   return text;
 }
 
+/**
+ * The chain's encoding (0x hex) of a snarkjs `verification_key.json`, converted by
+ * `zkpow-prover keys import --format snarkjs`; throws with the converter's message when the
+ * key is not usable (wrong curve, protocol or number of public inputs, malformed JSON).
+ */
+export function importSnarkjsKey(path) {
+  try {
+    return execFileSync(proverBinary(), ['keys', 'import', '--format', 'snarkjs', '--vk', path], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
+  } catch (e) {
+    throw new Error(`${path}: ${(e.stderr || e.message).trim()}`);
+  }
+}
+
 /** The `register_rollup` extrinsic for `opts` (see `registerRollup`), unchecked. */
 export function registerTx(api, opts) {
   const p = opts.params ?? {};
   return api.tx.zkpow.registerRollup(
     opts.name,
     { chainId: opts.baseChain?.chainId ?? 31337, inbox: opts.baseChain?.inbox ?? new Uint8Array(20) },
-    opts.verifier ?? 'ReferenceArtifactV1',
-    opts.verifyingKey,
+    { kind: opts.verifier ?? 'ReferenceArtifactV1', key: opts.verifyingKey },
     { Id: opts.sequencer },
     {
       commitWindow: p.commitWindow ?? null,
@@ -44,8 +64,7 @@ export function registerTx(api, opts) {
       noProofPenalty: p.noProofPenalty ?? null,
       invalidProofPenalty: p.invalidProofPenalty ?? null,
     },
-    opts.genesisStateRoot ?? new Uint8Array(32),
-    opts.lastBatch ?? 0,
+    { stateRoot: opts.genesisStateRoot ?? new Uint8Array(32), lastBatch: opts.lastBatch ?? 0 },
   );
 }
 
@@ -63,7 +82,8 @@ function byteLength(value) {
  * `opts`: `name`, `verifyingKey` (hex or bytes), `verifier` ('ReferenceArtifactV1' |
  * 'Groth16Bn254'), `sequencer` (address), `baseChain` `{ chainId, inbox }`, `params`
  * `{ commitWindow, revealWindow, rewardPerSequence, minMinerBond, noProofPenalty,
- * invalidProofPenalty }` (unset fields take the protocol defaults), `genesisStateRoot`,
+ * invalidProofPenalty }` (unset fields take the protocol defaults; reward and minimum bond
+ * their floors), `genesisStateRoot`,
  * `lastBatch`. Sizes are checked against the runtime's constants before submitting, because
  * an oversized name or key cannot even be decoded by the runtime.
  */
@@ -78,7 +98,14 @@ export async function registerRollup(api, pair, opts) {
   if (keyLen > maxKey) {
     throw new Error(`verifying key is ${keyLen} bytes; the runtime accepts at most ${maxKey} (zkpow.maxVerifyingKeyLen)`);
   }
-  const { blockHash, events } = await submit(api, registerTx(api, opts), pair);
+  // Unset reward and minimum bond take the protocol's floors (`zkpow.limits`).
+  const limits = await api.query.zkpow.limits();
+  const params = {
+    ...opts.params,
+    rewardPerSequence: opts.params?.rewardPerSequence ?? limits.minRewardPerSequence.toBigInt(),
+    minMinerBond: opts.params?.minMinerBond ?? limits.minMinerBond.toBigInt(),
+  };
+  const { blockHash, events } = await submit(api, registerTx(api, { ...opts, params }), pair);
   const e = findEvent(api, events, 'RollupRegistered').data;
   return {
     rollupId: e.rollupId.toNumber(),
@@ -98,7 +125,8 @@ export async function setDataUrl(api, pair, rollupId, url) {
 }
 
 const USAGE = `usage: node examples/register.js [--url ws://127.0.0.1:9944] [--suri //Alice]
-  --name NAME --vk FILE [--verifier ReferenceArtifactV1|Groth16Bn254] [--sequencer ADDRESS]
+  --name NAME (--vk FILE [--verifier ReferenceArtifactV1|Groth16Bn254] | --snarkjs-vk FILE)
+  [--sequencer ADDRESS]
   [--chain-id 31337] [--inbox 0x<20 bytes>] [--t1 BLOCKS] [--t2 BLOCKS] [--reward PLANCK]
   [--min-bond PLANCK] [--genesis-root 0x<32 bytes>] [--last-batch N] [--data-url URL]`;
 
@@ -106,7 +134,8 @@ if (isMain(import.meta.url)) {
   run(async () => {
     const o = args(
       {
-        name: { type: 'string' }, vk: { type: 'string' }, verifier: { type: 'string' },
+        name: { type: 'string' }, vk: { type: 'string' }, 'snarkjs-vk': { type: 'string' },
+        verifier: { type: 'string' },
         sequencer: { type: 'string' }, 'chain-id': { type: 'string' }, inbox: { type: 'string' },
         t1: { type: 'string' }, t2: { type: 'string' }, reward: { type: 'string' },
         'min-bond': { type: 'string' }, 'genesis-root': { type: 'string' }, 'last-batch': { type: 'string' },
@@ -121,8 +150,10 @@ if (isMain(import.meta.url)) {
       const big = (v) => (v === undefined ? undefined : BigInt(v));
       const out = await registerRollup(api, pair, {
         name: required(o, 'name', USAGE),
-        verifyingKey: readKey(required(o, 'vk', USAGE)),
-        verifier: o.verifier,
+        verifyingKey: o['snarkjs-vk'] !== undefined
+          ? importSnarkjsKey(o['snarkjs-vk'])
+          : readKey(required(o, 'vk', USAGE)),
+        verifier: o['snarkjs-vk'] !== undefined ? 'Groth16Bn254' : o.verifier,
         sequencer: o.sequencer ?? pair.address,
         baseChain: { chainId: num(o['chain-id']), inbox: o.inbox },
         params: {

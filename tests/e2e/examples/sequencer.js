@@ -24,10 +24,20 @@ export function nextSequence(proverBin, dir, batches) {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 
-/** Posts a sequence's headers; resolves with the `SequenceSubmitted` event's index. */
+/**
+ * Posts a sequence's headers; resolves with the `SequenceSubmitted` event's index.
+ *
+ * The call names where the sequence continues the rollup: the batch after the rollup's last
+ * one and the file's previous root. If this sequence was already posted (a retry), the
+ * chain's last root has moved on and the call fails with `UnexpectedPrevStateRoot` instead
+ * of posting the batches twice.
+ */
 export async function postSequence(api, pair, rollupId, sequence) {
   const headers = sequence.batches.map((b) => ({ stateRoot: b.state_root, dataHash: b.data_hash }));
-  const { events } = await submit(api, api.tx.zkpow.submitSequence(rollupId, headers), pair);
+  const rollup = (await api.query.zkpow.rollups(rollupId)).unwrap();
+  const startBatch = rollup.lastBatch.toBigInt() + 1n;
+  const tx = api.tx.zkpow.submitSequence(rollupId, startBatch, sequence.prev_root, headers);
+  const { events } = await submit(api, tx, pair);
   const index = findEvent(api, events, 'SequenceSubmitted').data.sequenceIndex.toNumber();
   if (index !== sequence.sequence_index) {
     throw new Error(`the chain numbered sequence ${sequence.sequence_index} as ${index}: ${sequence.sequence_index} is out of step`);

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { u8aToString } from '@polkadot/util';
 import { connect, signer, submit, findEvent, DispatchFailed } from '../lib/api.js';
@@ -45,6 +46,11 @@ describe('rollup owner on polkadot.js', () => {
   const block = async (hash) => (await api.rpc.chain.getHeader(hash)).number.toNumber();
   const rollup = async (id = rollupId) => (await api.query.zkpow.rollups(id)).unwrap();
   const track = async (result) => { lastBlock = Math.max(lastBlock, await block(result.blockHash)); return result; };
+  /** `submit_sequence` continuing a rollup that has had no sequence yet (batch 1, zero root). */
+  const submitTx = (id, batches) => api.tx.zkpow.submitSequence(id, 1, new Uint8Array(32), batches);
+  /** Deposit held for a sequence of `batches` batches, from the runtime's constants. */
+  const sequenceDeposit = (batches) => api.consts.zkpow.sequenceDepositBase.toBigInt()
+    + api.consts.zkpow.sequenceDepositPerBatch.toBigInt() * BigInt(batches);
 
   before(async () => {
     keys = exportKeys({ config: 'test' });
@@ -130,6 +136,24 @@ describe('rollup owner on polkadot.js', () => {
     assert.equal((await api.query.zkpow.verifiers(otherId)).unwrap().key.toHex(), keys.final);
   });
 
+  test('registers a circom/snarkjs rollup from its verification_key.json (--snarkjs-vk)', async () => {
+    const vectors = fileURLToPath(new URL('../../../primitives/test-vectors/snarkjs-statement10/', import.meta.url));
+    const { stdout } = await exec('node', [
+      `${examples}register.js`, '--url', node.url, '--suri', '//Ferdie', '--name', 'circom-rollup',
+      '--snarkjs-vk', `${vectors}verification_key.json`, '--min-bond', `${MIN_BOND}`, '--reward', `${REWARD}`,
+    ]);
+    const out = JSON.parse(stdout);
+    assert.equal(out.verifier, 'Groth16Bn254');
+    const expected = readFileSync(`${vectors}vk.hex`, 'utf8').trim();
+    assert.equal((await api.query.zkpow.verifiers(out.rollupId)).unwrap().key.toHex(), expected);
+    // A file that is not a verification key is refused, with the reason, before anything is sent.
+    await assert.rejects(
+      exec('node', [`${examples}register.js`, '--url', node.url, '--suri', '//Ferdie', '--name', 'x',
+        '--snarkjs-vk', `${vectors}public.json`]),
+      (e) => e.code === 1 && /public.json: top level: expected a JSON object/.test(e.stderr),
+    );
+  });
+
   test('funds the pool: the owner and anyone else', async () => {
     const a = await track(await fundRollup(api, alice, rollupId, 5n * REWARD));
     assert.deepEqual([a.from, a.amount, a.pool], [alice.address, 5n * REWARD, 5n * REWARD]);
@@ -146,13 +170,13 @@ describe('rollup owner on polkadot.js', () => {
     assert.equal(u.terms.commitWindow, 3, 'parameters unchanged');
     assert.equal((await rollup()).sequencer.toString(), charlie.address);
     const batch = [{ stateRoot: '0x' + 'a1'.repeat(32), dataHash: '0x' + 'd1'.repeat(32) }];
-    await rejectsWith(submit(api, api.tx.zkpow.submitSequence(rollupId, batch), bob), 'NotSequencer', /sequencer/);
+    await rejectsWith(submit(api, submitTx(rollupId, batch), bob), 'NotSequencer', /sequencer/);
     await rejectsWith(setSequencer(api, bob, rollupId, bob.address), 'NotRollupOwner', /owner/);
   });
 
   test('pauses and resumes; a resumed rollup takes sequences again', async () => {
     const batch = [{ stateRoot: '0x' + 'a1'.repeat(32), dataHash: '0x' + 'd1'.repeat(32) }];
-    const submitByCharlie = () => submit(api, api.tx.zkpow.submitSequence(rollupId, batch), charlie);
+    const submitByCharlie = () => submit(api, submitTx(rollupId, batch), charlie);
 
     await track(await pauseRollup(api, alice, rollupId));
     assert.equal((await rollup()).status.type, 'Paused');
@@ -172,6 +196,9 @@ describe('rollup owner on polkadot.js', () => {
     assert.equal(ev.reward.toBigInt(), REWARD);
     const info = await rollup();
     assert.deepEqual([info.pool.toBigInt(), info.escrowed.toBigInt(), info.inFlight.toNumber()], [5n * REWARD, REWARD, 1]);
+    assert.equal(ev.deposit.toBigInt(), sequenceDeposit(1), 'the sequence deposit is held from the sequencer');
+    // The same submission again (a retry) is refused instead of being taken as new batches.
+    await rejectsWith(submitByCharlie(), 'UnexpectedStartBatch', /retried or\s+duplicated/);
 
     const tasks = (await api.rpc.zkpow.openTasks(rollupId, null, 10)).toJSON();
     assert.equal(tasks.length, 1, JSON.stringify(tasks));
@@ -222,11 +249,25 @@ describe('rollup owner on polkadot.js', () => {
     assert.equal(watched[2].data.from, eve.address);
   });
 
+  test('cancels a pending sequence: escrow back to the pool, deposit released, rollup rewound', async () => {
+    const charlieHeld = (await api.query.system.account(charlie.address)).data.reserved.toBigInt();
+    await rejectsWith(submit(api, api.tx.zkpow.cancelSequences(rollupId, 0), bob), 'NotRollupOwner', /owner/);
+    const { events } = await submit(api, api.tx.zkpow.cancelSequences(rollupId, 0), alice);
+    const e = findEvent(api, events, 'SequencesCancelled').data;
+    assert.deepEqual([e.fromIndex.toNumber(), e.count.toNumber(), e.lastBatch.toNumber()], [0, 1, 0]);
+    assert.equal(e.refunded.toBigInt(), REWARD);
+    const info = await rollup();
+    assert.deepEqual([info.pool.toBigInt(), info.escrowed.toBigInt(), info.inFlight.toNumber()], [6n * REWARD, 0n, 0]);
+    const held = (await api.query.system.account(charlie.address)).data.reserved.toBigInt();
+    assert.equal(charlieHeld - held, sequenceDeposit(1), 'the sequencer got its deposit back');
+    await rejectsWith(submit(api, api.tx.zkpow.cancelSequences(rollupId, 0), alice), 'NothingToCancel', /no sequence/);
+  });
+
   test('the example scripts run against a node URL', async () => {
     const { stdout } = await exec('node', [
       `${examples}fund.js`, '--url', node.url, '--suri', '//Ferdie', '--rollup', `${rollupId}`, '--amount', `${REWARD}`,
     ]);
-    assert.equal(BigInt(JSON.parse(stdout).pool), 6n * REWARD);
+    assert.equal(BigInt(JSON.parse(stdout).pool), 7n * REWARD, 'the cancelled escrow is back in the pool');
     const watch = await exec('node', [`${examples}watch.js`, '--url', node.url, '--rollup', `${rollupId}`, '--blocks', '1']);
     assert.equal(watch.stderr, '');
     await assert.rejects(exec('node', [`${examples}fund.js`, '--url', node.url, '--rollup', '0']), (e) => {
@@ -274,8 +315,9 @@ describe('rollup owner on polkadot.js', () => {
 
     test('too-long name', async () => {
       const max = api.consts.zkpow.maxNameLen.toNumber();
-      const raw = api.tx.zkpow.registerRollup('n'.repeat(max + 1), { chainId: 1, inbox: INBOX }, 'Groth16Bn254',
-        keys.final, { Id: bob.address }, { rewardPerSequence: 0, minMinerBond: MIN_BOND }, new Uint8Array(32), 0);
+      const raw = api.tx.zkpow.registerRollup('n'.repeat(max + 1), { chainId: 1, inbox: INBOX },
+        { kind: 'Groth16Bn254', key: keys.final }, { Id: bob.address },
+        { rewardPerSequence: REWARD, minMinerBond: MIN_BOND }, { stateRoot: new Uint8Array(32), lastBatch: 0 });
       await rejectsWith(submit(api, raw, alice), 'NameTooLong', /longer than `MaxNameLen`/);
     });
 
@@ -296,7 +338,7 @@ describe('rollup owner on polkadot.js', () => {
     });
 
     test('failed registrations registered nothing', async () => {
-      assert.equal((await api.query.zkpow.nextRollupId()).toNumber(), otherId + 1);
+      assert.equal((await api.query.zkpow.nextRollupId()).toNumber(), otherId + 2, 'after the circom rollup');
     });
   });
 });

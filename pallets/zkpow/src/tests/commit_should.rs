@@ -18,7 +18,7 @@ fn open_the_window_at_the_first_commit() {
 		assert_eq!(w.commit_ends_at, s.b + T1);
 		assert_eq!(w.reveal_ends_at, s.b + T1 + T2);
 		assert_eq!(w.committers.len(), 1);
-		assert_eq!(w.committers[0].bond, MIN_BOND * 2);
+		assert_eq!(w.committers[0].weight, MIN_BOND * 2);
 		assert_eq!(w.committers[0].proof_hash, hash_of(&s.proofs[0], &miner(0)));
 		assert_eq!(Agenda::<Test>::get(s.b + T1 + T2).to_vec(), vec![(s.rollup_id, s.index)]);
 		let events = zkpow_events();
@@ -36,6 +36,7 @@ fn open_the_window_at_the_first_commit() {
 				sequence_index: s.index,
 				miner: miner(0),
 				proof_hash: hash_of(&s.proofs[0], &miner(0)),
+				weight: MIN_BOND * 2,
 			}
 		);
 		let l = Miners::<Test>::get(miner(0)).unwrap();
@@ -141,20 +142,47 @@ fn reject_open_commitments_beyond_the_maximum() {
 }
 
 #[test]
-fn reject_a_window_when_the_agenda_of_its_deadline_is_full() {
+fn schedule_a_window_at_the_next_block_with_room_and_refuse_past_the_lookahead() {
 	new_test_ext().execute_with(|| {
 		let id = setup_rollup();
-		let indices: Vec<_> = (0..=MAX_AGENDA).map(|_| submit(id, 1)).collect();
-		for n in 0..MAX_AGENDA as u8 {
+		let indices: Vec<_> = (0..=MAX_SETTLEMENTS).map(|_| submit(id, 1)).collect();
+		for n in 0..MAX_SETTLEMENTS as u8 {
 			bond(&miner(n), MIN_BOND);
 			assert_ok!(try_commit(&miner(n), id, indices[n as usize]));
 		}
+		let deadline = 1 + T1 + T2;
+		assert_eq!(Agenda::<Test>::get(deadline).len() as u32, MAX_SETTLEMENTS);
+		// The deadline is full: the next window is due one block later, its reveal phase
+		// one block longer.
 		bond(&miner(5), MIN_BOND);
-		let last = indices[MAX_AGENDA as usize];
-		assert_noop!(try_commit(&miner(5), id, last), Error::<Test>::AgendaFull);
-		run_to_block(2);
+		let last = indices[MAX_SETTLEMENTS as usize];
 		assert_ok!(try_commit(&miner(5), id, last));
-		assert_eq!(window(id, last).reveal_ends_at, 2 + T1 + T2);
+		let w = window(id, last);
+		assert_eq!((w.commit_ends_at, w.reveal_ends_at), (1 + T1, deadline + 1));
+		assert_eq!(Agenda::<Test>::get(deadline + 1).to_vec(), vec![(id, last)]);
+		run_to_block(deadline + 1);
+		assert!(Agenda::<Test>::iter().next().is_none(), "every window settled on time");
+	});
+}
+
+#[test]
+fn reject_a_window_when_every_block_of_the_lookahead_is_full() {
+	new_test_ext().execute_with(|| {
+		let id = setup_rollup();
+		let index = submit(id, 1);
+		bond(&miner(0), MIN_BOND);
+		let deadline = 1 + T1 + T2;
+		for block in deadline..deadline + LOOKAHEAD as u64 {
+			for i in 0..MAX_SETTLEMENTS {
+				Agenda::<Test>::try_append(block, (99, i as u64)).unwrap();
+			}
+		}
+		assert_noop!(try_commit(&miner(0), id, index), Error::<Test>::AgendaFull);
+		// One free place at the last block looked at is enough.
+		let last = deadline + LOOKAHEAD as u64 - 1;
+		Agenda::<Test>::mutate(last, |a| a.pop());
+		assert_ok!(try_commit(&miner(0), id, index));
+		assert_eq!(window(id, index).reveal_ends_at, last);
 	});
 }
 
@@ -173,7 +201,7 @@ fn reject_unknown_and_finalized_sequences() {
 }
 
 #[test]
-fn cover_the_window_penalties_even_after_the_minimum_bond_was_lowered() {
+fn keep_the_window_minimum_bond_and_penalties_after_the_owner_lowered_them() {
 	new_test_ext().execute_with(|| {
 		let s = open_window(1);
 		let lower = RollupParams {
@@ -188,11 +216,12 @@ fn cover_the_window_penalties_even_after_the_minimum_bond_was_lowered() {
 			None,
 			Some(lower)
 		));
-		// The open window keeps its penalties (100 + 1,000): a 1,000 bond does not cover them.
+		// The open window keeps its minimum bond and penalties: 1,000 is not enough to join.
 		bond(&miner(1), 1_000);
 		assert_noop!(try_commit(&miner(1), s.rollup_id, s.index), Error::<Test>::InsufficientBond);
-		bond(&miner(1), NO_PROOF_PENALTY + INVALID_PROOF_PENALTY - 1_000);
+		bond(&miner(1), MIN_BOND - 1_000);
 		assert_ok!(try_commit(&miner(1), s.rollup_id, s.index));
+		assert_eq!(window(s.rollup_id, s.index).no_proof_penalty, NO_PROOF_PENALTY);
 	});
 }
 

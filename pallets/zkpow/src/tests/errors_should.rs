@@ -39,7 +39,7 @@ const REACHED: &[(&str, &str)] = &[
 	("AlreadyCommitted", "commit_should::reject_a_second_commit_of_the_same_miner"),
 	("TooManyCommitters", "commit_should::reject_committers_beyond_the_maximum"),
 	("TooManyOpenCommitments", "commit_should::reject_open_commitments_beyond_the_maximum"),
-	("AgendaFull", "commit_should::reject_a_window_when_the_agenda_of_its_deadline_is_full"),
+	("AgendaFull", "commit_should::reject_a_window_when_every_block_of_the_lookahead_is_full"),
 	("NoOpenWindow", "reveal_should::reject_a_reveal_on_a_pending_sequence"),
 	("RevealWindowNotOpen", "reveal_should::reject_before_reveal_window"),
 	("RevealWindowClosed", "reveal_should::reject_at_the_deadline_even_if_settlement_is_late"),
@@ -47,6 +47,13 @@ const REACHED: &[(&str, &str)] = &[
 	("AlreadyRevealed", "reveal_should::reject_reveals_without_commit_or_twice"),
 	("DataUrlTooLong", "registration_should::reject_data_urls_that_are_too_long_or_malformed"),
 	("DataUrlMalformed", "registration_should::reject_data_urls_that_are_too_long_or_malformed"),
+	("RewardBelowFloor", "attacks_should::spamming_sequences_costs_a_deposit_each_and_is_capped_per_rollup"),
+	("UnexpectedStartBatch", "attacks_should::a_retried_or_forked_submission_is_refused_instead_of_taken_as_new_batches"),
+	("UnexpectedPrevStateRoot", "attacks_should::a_retried_or_forked_submission_is_refused_instead_of_taken_as_new_batches"),
+	("TooManyBatchesForKey", "attacks_should::a_sequence_longer_than_the_key_set_can_prove_is_refused"),
+	("TooManySequencesInFlight", "attacks_should::spamming_sequences_costs_a_deposit_each_and_is_capped_per_rollup"),
+	("NothingToCancel", "attacks_should::a_stuck_sequence_is_cancelled_its_funds_returned_and_the_rollup_deregistered"),
+	("CannotCancel", "attacks_should::a_stuck_sequence_is_cancelled_its_funds_returned_and_the_rollup_deregistered"),
 ];
 
 #[test]

@@ -4,11 +4,13 @@
 //! the ten-input sequence statement with deterministic keys), verified through the same
 //! host function the runtime uses.
 
+mod attacks_should;
 mod bonding_should;
 mod commit_should;
 mod docs_should;
 mod errors_should;
 mod limits_should;
+mod migrations_should;
 mod queries_should;
 mod registration_should;
 mod reveal_should;
@@ -19,7 +21,9 @@ mod slashing_should;
 mod verifier_should;
 
 use crate::{mock::*, *};
-use frame_support::{assert_ok, traits::fungible::InspectHold, BoundedVec};
+use frame_support::{
+	assert_ok, pallet_prelude::DispatchResult, traits::fungible::InspectHold, BoundedVec,
+};
 use std::sync::OnceLock;
 use zkpow_primitives::testing::{self, StatementKeys};
 
@@ -49,8 +53,14 @@ pub fn base_chain() -> BaseChain {
 	BaseChain { chain_id: 31337, inbox: [0xaa; 20] }
 }
 
-pub fn vk(bytes: &[u8]) -> Vec<u8> {
-	bytes.to_vec()
+/// The test rollup's verifier: a single Groth16 proof with the test key.
+pub fn vk(bytes: &[u8]) -> VerifierSpec {
+	VerifierSpec { kind: VerifierKind::Groth16Bn254, key: bytes.to_vec() }
+}
+
+/// A rollup that starts from the zero root before batch 1.
+pub fn genesis() -> RollupGenesis {
+	RollupGenesis { state_root: [0u8; 32], last_batch: 0 }
 }
 
 pub fn params() -> RollupParamsOf<Test> {
@@ -71,12 +81,10 @@ pub fn register_with(params: RollupParamsOf<Test>) -> RollupId {
 		RuntimeOrigin::signed(owner()),
 		name(),
 		base_chain(),
-		VerifierKind::Groth16Bn254,
 		vk(&keys().vk_bytes),
 		sequencer(),
 		params,
-		[0u8; 32],
-		0,
+		genesis(),
 	));
 	id
 }
@@ -100,14 +108,22 @@ pub fn batches(n: u8, seed: u8) -> BatchesOf<Test> {
 	)
 }
 
+/// Submits `batches` as the rollup's sequencer, continuing where the rollup stands.
+pub fn submit_batches(rollup_id: RollupId, batches: BatchesOf<Test>) -> DispatchResult {
+	let r = Rollups::<Test>::get(rollup_id).ok_or(Error::<Test>::RollupNotFound)?;
+	Zkpow::submit_sequence(
+		RuntimeOrigin::signed(sequencer()),
+		rollup_id,
+		r.last_batch + 1,
+		r.last_state_root,
+		batches,
+	)
+}
+
 /// Submits a sequence of `n` batches; returns its index.
 pub fn submit(rollup_id: RollupId, n: u8) -> SequenceIndex {
 	let index = Rollups::<Test>::get(rollup_id).unwrap().next_sequence;
-	assert_ok!(Zkpow::submit_sequence(
-		RuntimeOrigin::signed(sequencer()),
-		rollup_id,
-		batches(n, (index as u8).wrapping_mul(16))
-	));
+	assert_ok!(submit_batches(rollup_id, batches(n, (index as u8).wrapping_mul(16))));
 	index
 }
 
@@ -202,6 +218,7 @@ fn mock_genesis_is_consistent() {
 	new_test_ext().execute_with(|| {
 		check_invariants();
 		assert_eq!(free(&Zkpow::pot_account()), ED);
+		assert_eq!(free(&TreasuryAccount::get()), ED);
 		assert_eq!(Limits::<Test>::get(), ProtocolLimits::default());
 	});
 }

@@ -13,12 +13,10 @@ fn list_open_tasks_by_priority_with_a_start_batch_filter() {
 			RuntimeOrigin::signed(owner()),
 			name(),
 			base_chain(),
-			VerifierKind::Groth16Bn254,
 			vk(&keys().vk_bytes),
 			sequencer(),
 			params(),
-			[0; 32],
-			2,
+			RollupGenesis { state_root: [0; 32], last_batch: 2 },
 		));
 		let b = 1;
 		assert_ok!(Zkpow::fund_rollup(RuntimeOrigin::signed(owner()), b, POOL));

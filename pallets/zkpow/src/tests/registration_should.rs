@@ -5,17 +5,27 @@ use frame_support::{assert_noop, assert_ok};
 use sp_runtime::{DispatchError, TokenError};
 use zkpow_primitives::groth16::{vk_len, G1_LEN};
 
+/// The terms `params()` resolves to.
+fn resolved_default_terms() -> RollupTermsOf<Test> {
+	RollupTerms {
+		commit_window: T1,
+		reveal_window: T2,
+		reward_per_sequence: REWARD,
+		min_miner_bond: MIN_BOND,
+		no_proof_penalty: NO_PROOF_PENALTY,
+		invalid_proof_penalty: INVALID_PROOF_PENALTY,
+	}
+}
+
 fn register_key(key: &[u8]) -> sp_runtime::DispatchResult {
 	Zkpow::register_rollup(
 		RuntimeOrigin::signed(owner()),
 		name(),
 		base_chain(),
-		VerifierKind::Groth16Bn254,
 		vk(key),
 		sequencer(),
 		params(),
-		[0u8; 32],
-		0,
+		RollupGenesis { state_root: [0u8; 32], last_batch: 0 },
 	)
 }
 
@@ -24,12 +34,10 @@ fn register_params(p: RollupParamsOf<Test>) -> sp_runtime::DispatchResult {
 		RuntimeOrigin::signed(owner()),
 		name(),
 		base_chain(),
-		VerifierKind::Groth16Bn254,
 		vk(&keys().vk_bytes),
 		sequencer(),
 		p,
-		[0u8; 32],
-		0,
+		RollupGenesis { state_root: [0u8; 32], last_batch: 0 },
 	)
 }
 
@@ -150,12 +158,10 @@ fn reject_names_and_keys_that_are_too_long() {
 				RuntimeOrigin::signed(owner()),
 				vec![b'n'; max_name + 1],
 				base_chain(),
-				VerifierKind::Groth16Bn254,
 				vk(&keys().vk_bytes),
 				sequencer(),
 				params(),
-				[0; 32],
-				0,
+				RollupGenesis { state_root: [0; 32], last_batch: 0 },
 			),
 			Error::<Test>::NameTooLong
 		);
@@ -164,12 +170,10 @@ fn reject_names_and_keys_that_are_too_long() {
 				RuntimeOrigin::signed(owner()),
 				name(),
 				base_chain(),
-				VerifierKind::Groth16Bn254,
-				vec![0u8; max_key + 1],
+				VerifierSpec { kind: VerifierKind::Groth16Bn254, key: vec![0u8; max_key + 1] },
 				sequencer(),
 				params(),
-				[0; 32],
-				0,
+				RollupGenesis { state_root: [0; 32], last_batch: 0 },
 			),
 			Error::<Test>::KeyTooLong
 		);
@@ -184,12 +188,10 @@ fn reject_empty_name() {
 				RuntimeOrigin::signed(owner()),
 				Vec::new(),
 				base_chain(),
-				VerifierKind::Groth16Bn254,
 				vk(&keys().vk_bytes),
 				sequencer(),
 				params(),
-				[0; 32],
-				0,
+				RollupGenesis { state_root: [0; 32], last_batch: 0 },
 			),
 			Error::<Test>::EmptyName
 		);
@@ -203,11 +205,11 @@ fn reject_windows_outside_limits() {
 			let p = RollupParams { commit_window: Some(t1), ..params() };
 			assert_noop!(register_params(p), Error::<Test>::CommitWindowOutOfBounds);
 		}
-		for t2 in [0u64, 601] {
+		for t2 in [0u64, 2, 601] {
 			let p = RollupParams { reveal_window: Some(t2), ..params() };
 			assert_noop!(register_params(p), Error::<Test>::RevealWindowOutOfBounds);
 		}
-		let p = RollupParams { commit_window: Some(600), reveal_window: Some(1), ..params() };
+		let p = RollupParams { commit_window: Some(600), reveal_window: Some(3), ..params() };
 		assert_ok!(register_params(p));
 	});
 }
@@ -244,12 +246,10 @@ fn reject_registration_without_funds_for_the_deposit() {
 				RuntimeOrigin::signed(nobody()),
 				name(),
 				base_chain(),
-				VerifierKind::Groth16Bn254,
 				vk(&keys().vk_bytes),
 				sequencer(),
 				params(),
-				[0; 32],
-				0,
+				RollupGenesis { state_root: [0; 32], last_batch: 0 },
 			),
 			DispatchError::Token(TokenError::FundsUnavailable)
 		);
@@ -284,11 +284,22 @@ fn let_owner_update_sequencer_and_params() {
 			no_proof_penalty: 10,
 			invalid_proof_penalty: 200,
 		};
-		assert_eq!(r.terms, terms);
+		// The sequencer changes at once; the terms are announced for after the notice.
+		let before = resolved_default_terms();
+		assert_eq!(r.terms, before);
+		let pending = PendingTerms { terms: terms.clone(), effective_at: 1 + NOTICE };
+		assert_eq!(r.pending_terms, Some(pending.clone()));
 		assert_eq!(
 			last_event(),
-			Event::RollupUpdated { rollup_id: id, sequencer: account(3), terms }
+			Event::RollupUpdated {
+				rollup_id: id,
+				sequencer: account(3),
+				terms: before,
+				pending: Some(pending)
+			}
 		);
+		run_to_block(1 + NOTICE);
+		assert_eq!(Zkpow::rollup_info(id).unwrap().terms, terms);
 
 		assert_noop!(
 			Zkpow::update_rollup(RuntimeOrigin::signed(sequencer()), id, Some(account(3)), None),
@@ -316,8 +327,8 @@ fn keep_terms_of_an_open_window_after_an_update() {
 		let s = open_window(1);
 		let new_params = RollupParams {
 			commit_window: Some(2),
-			reveal_window: Some(2),
-			no_proof_penalty: Some(1),
+			reveal_window: Some(3),
+			no_proof_penalty: Some(100),
 			invalid_proof_penalty: Some(1),
 			..params()
 		};
@@ -383,10 +394,7 @@ fn pause_stops_submissions_but_not_proving() {
 			Zkpow::pause_rollup(RuntimeOrigin::signed(owner()), s.rollup_id),
 			Error::<Test>::RollupAlreadyPaused
 		);
-		assert_noop!(
-			Zkpow::submit_sequence(RuntimeOrigin::signed(sequencer()), s.rollup_id, batches(1, 0)),
-			Error::<Test>::RollupPaused
-		);
+		assert_noop!(submit_batches(s.rollup_id, batches(1, 0)), Error::<Test>::RollupPaused);
 		// The sequence in flight is still proven.
 		commit(&miner(1), s.rollup_id, s.index, &s.proofs[1]);
 		run_to_block(s.b + T1);

@@ -103,6 +103,7 @@ fn rejected(s: &Scenario, who: &AccountId, committed: &[u8], revealed: &[u8]) ->
 	commit(who, s.rollup_id, s.index, committed);
 	run_to_block(s.b + T1);
 	let pool = rollup(s.rollup_id).pool;
+	let treasury = free(&TreasuryAccount::get());
 	let info = Zkpow::reveal_proof(
 		RuntimeOrigin::signed(who.clone()),
 		s.rollup_id,
@@ -112,7 +113,8 @@ fn rejected(s: &Scenario, who: &AccountId, committed: &[u8], revealed: &[u8]) ->
 	.expect("an invalid reveal still succeeds so that the slash stands");
 	assert_eq!(info.pays_fee, Pays::Yes);
 	assert_eq!(held_bond(who), MIN_BOND * 2 - INVALID_PROOF_PENALTY);
-	assert_eq!(rollup(s.rollup_id).pool, pool + INVALID_PROOF_PENALTY);
+	assert_eq!(rollup(s.rollup_id).pool, pool, "slashes never go to the rollup");
+	assert_eq!(free(&TreasuryAccount::get()), treasury + INVALID_PROOF_PENALTY);
 	let w = window(s.rollup_id, s.index);
 	let mine = w.committers.iter().find(|c| &c.miner == who).unwrap();
 	assert_eq!(mine.outcome, RevealOutcome::Invalid);

@@ -67,7 +67,8 @@ fn give_the_whole_reward_to_a_single_valid_revealer() {
 		run_to_block(s.b + T1 + T2);
 		assert_eq!(free(&miner(1)), INITIAL - MIN_BOND * 2 + REWARD);
 		assert_eq!(free(&miner(0)), INITIAL - MIN_BOND * 2);
-		assert_eq!(rollup(s.rollup_id).pool, POOL - REWARD + NO_PROOF_PENALTY);
+		assert_eq!(rollup(s.rollup_id).pool, POOL - REWARD);
+		assert_eq!(free(&TreasuryAccount::get()), ED + NO_PROOF_PENALTY);
 	});
 }
 
@@ -82,7 +83,15 @@ fn neither_create_nor_lose_funds() {
 		reveal(&miner(0), s.rollup_id, s.index, &s.proofs[0]);
 		reveal(&miner(1), s.rollup_id, s.index, &s.proofs[0]);
 		run_to_block(s.b + T1 + T2);
-		let accounts = [owner(), sequencer(), miner(0), miner(1), miner(2), Zkpow::pot_account()];
+		let accounts = [
+			owner(),
+			sequencer(),
+			miner(0),
+			miner(1),
+			miner(2),
+			Zkpow::pot_account(),
+			TreasuryAccount::get(),
+		];
 		let total: Balance = accounts.iter().map(Balances::total_balance).sum();
 		let untouched: Balance = [account(3), miner(3), miner(4), miner(5)]
 			.iter()

@@ -27,6 +27,7 @@ fn continue_batch_numbers_and_state_roots() {
 				new_state_root: s0.new_state_root,
 				data_commitment: s0.data_commitment,
 				reward: REWARD,
+				deposit: SEQUENCE_DEPOSIT_BASE + 3 * SEQUENCE_DEPOSIT_PER_BATCH,
 				batches: batches(3, 0),
 			}
 		);
@@ -50,12 +51,10 @@ fn start_after_the_registered_last_batch() {
 			RuntimeOrigin::signed(owner()),
 			name(),
 			base_chain(),
-			VerifierKind::Groth16Bn254,
 			vk(&keys().vk_bytes),
 			sequencer(),
 			params(),
-			[7; 32],
-			100,
+			RollupGenesis { state_root: [7; 32], last_batch: 100 },
 		));
 		assert_ok!(Zkpow::fund_rollup(RuntimeOrigin::signed(owner()), 0, REWARD));
 		submit(0, 1);
@@ -69,17 +68,20 @@ fn reject_submissions_that_are_not_the_sequencers() {
 	new_test_ext().execute_with(|| {
 		let id = setup_rollup();
 		assert_noop!(
-			Zkpow::submit_sequence(RuntimeOrigin::signed(owner()), id, batches(1, 0)),
+			Zkpow::submit_sequence(RuntimeOrigin::signed(owner()), id, 1, [0; 32], batches(1, 0)),
 			Error::<Test>::NotSequencer
 		);
 		assert_noop!(
-			Zkpow::submit_sequence(RuntimeOrigin::signed(sequencer()), 5, batches(1, 0)),
+			Zkpow::submit_sequence(
+				RuntimeOrigin::signed(sequencer()),
+				5,
+				1,
+				[0; 32],
+				batches(1, 0)
+			),
 			Error::<Test>::RollupNotFound
 		);
-		assert_noop!(
-			Zkpow::submit_sequence(RuntimeOrigin::signed(sequencer()), id, BoundedVec::new()),
-			Error::<Test>::EmptySequence
-		);
+		assert_noop!(submit_batches(id, BoundedVec::new()), Error::<Test>::EmptySequence);
 	});
 }
 
@@ -87,17 +89,11 @@ fn reject_submissions_that_are_not_the_sequencers() {
 fn reject_a_sequence_the_pool_cannot_pay() {
 	new_test_ext().execute_with(|| {
 		let id = register_with(params());
-		assert_noop!(
-			Zkpow::submit_sequence(RuntimeOrigin::signed(sequencer()), id, batches(1, 0)),
-			Error::<Test>::InsufficientPool
-		);
+		assert_noop!(submit_batches(id, batches(1, 0)), Error::<Test>::InsufficientPool);
 		assert_ok!(Zkpow::fund_rollup(RuntimeOrigin::signed(owner()), id, REWARD));
 		submit(id, 1);
 		assert_eq!((rollup(id).pool, rollup(id).escrowed), (0, REWARD));
-		assert_noop!(
-			Zkpow::submit_sequence(RuntimeOrigin::signed(sequencer()), id, batches(1, 0)),
-			Error::<Test>::InsufficientPool
-		);
+		assert_noop!(submit_batches(id, batches(1, 0)), Error::<Test>::InsufficientPool);
 	});
 }
 

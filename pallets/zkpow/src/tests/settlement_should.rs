@@ -37,6 +37,7 @@ fn settle_at_the_deadline_and_not_before() {
 				proof: proof_arg(&s.proofs[0]),
 				prover: miner(0),
 				provers: BoundedVec::truncate_from(vec![miner(0)]),
+				batches: b.clone(),
 			}
 		);
 		let r = rollup(s.rollup_id);
@@ -68,9 +69,10 @@ fn slash_committers_without_a_valid_proof_when_finalizing() {
 		assert_eq!(held_bond(&miner(0)), MIN_BOND * 2);
 		assert_eq!(held_bond(&miner(1)), MIN_BOND * 2 - NO_PROOF_PENALTY);
 		assert_eq!(held_bond(&miner(2)), MIN_BOND * 2 - NO_PROOF_PENALTY - INVALID_PROOF_PENALTY);
+		assert_eq!(rollup(s.rollup_id).pool, POOL - REWARD);
 		assert_eq!(
-			rollup(s.rollup_id).pool,
-			POOL - REWARD + 2 * NO_PROOF_PENALTY + INVALID_PROOF_PENALTY
+			free(&TreasuryAccount::get()),
+			ED + 2 * NO_PROOF_PENALTY + INVALID_PROOF_PENALTY
 		);
 		assert!(zkpow_events().contains(&Event::MinerSlashed {
 			miner: miner(1),
@@ -101,7 +103,8 @@ fn reopen_without_a_valid_proof_with_a_fresh_window() {
 		}
 		let r = rollup(s.rollup_id);
 		assert_eq!((r.in_flight, r.escrowed), (1, REWARD));
-		assert_eq!(r.pool, POOL - REWARD + 2 * NO_PROOF_PENALTY);
+		assert_eq!(r.pool, POOL - REWARD);
+		assert_eq!(free(&TreasuryAccount::get()), ED + 2 * NO_PROOF_PENALTY);
 		assert_eq!(r.stats.windows_failed, 1);
 
 		// The resend: the next commit opens a fresh window at its own block.
@@ -138,14 +141,16 @@ fn windows_now(id: RollupId, n: u8, first_miner: u8) -> Vec<(SequenceIndex, Acco
 }
 
 #[test]
-fn carry_settlements_beyond_the_per_block_bound_to_the_next_blocks() {
+fn settle_windows_that_spilled_past_a_full_deadline_in_their_own_deadline_block() {
 	new_test_ext().execute_with(|| {
 		let id = setup_rollup();
-		// Four windows end at d, one at d + 1; two settle per block.
+		// Four windows want d, which holds three: the fourth is due at d + 1, with the one
+		// window opened a block later that wants d + 1 anyway.
 		let at_d = windows_now(id, 4, 0);
 		run_to_block(2);
 		let at_d1 = windows_now(id, 1, 4);
 		let d = 1 + T1 + T2;
+		assert_eq!(window(id, at_d[3].0).reveal_ends_at, d + 1);
 		run_to_block(2 + T1);
 		for (index, m, proof) in at_d.iter().chain(at_d1.iter()) {
 			reveal(m, id, *index, proof);
@@ -153,21 +158,15 @@ fn carry_settlements_beyond_the_per_block_bound_to_the_next_blocks() {
 		let finalized = |i: SequenceIndex| FinalizedSequences::<Test>::contains_key(id, i);
 
 		run_to_block(d);
-		assert_eq!(at_d.iter().filter(|(i, ..)| finalized(*i)).count(), MAX_SETTLEMENTS as usize);
-		assert_eq!(Agenda::<Test>::get(d).len(), 2);
-		assert_eq!(SettlementCursor::<Test>::get(), Some(d));
-
-		// The carried-over windows of d go first, before d + 1's own.
-		run_to_block(d + 1);
-		assert!(at_d.iter().all(|(i, ..)| finalized(*i)));
-		assert!(!finalized(at_d1[0].0));
-		assert!(Agenda::<Test>::get(d).is_empty());
+		assert!(at_d[..3].iter().all(|(i, ..)| finalized(*i)));
+		assert!(!finalized(at_d[3].0) && !finalized(at_d1[0].0));
 		assert_eq!(SettlementCursor::<Test>::get(), Some(d + 1));
 
-		run_to_block(d + 2);
-		assert!(finalized(at_d1[0].0));
-		assert_eq!(SettlementCursor::<Test>::get(), Some(d + 3));
-		// Late settlement pays the same: everyone proved, everyone got the full reward.
+		run_to_block(d + 1);
+		assert!(finalized(at_d[3].0) && finalized(at_d1[0].0));
+		assert!(Agenda::<Test>::iter().next().is_none());
+		assert_eq!(SettlementCursor::<Test>::get(), Some(d + 2));
+		// Everyone proved, everyone got the full reward.
 		for (_, m, _) in at_d.iter().chain(at_d1.iter()) {
 			assert_eq!(free(m), INITIAL - MIN_BOND + REWARD);
 		}
@@ -191,15 +190,28 @@ fn settle_several_sequences_in_one_block_within_the_bound() {
 #[test]
 fn not_touch_pending_sequences() {
 	new_test_ext().execute_with(|| {
-		let id = register_with(RollupParams { reward_per_sequence: 1, ..params() });
-		frame_support::assert_ok!(Zkpow::fund_rollup(RuntimeOrigin::signed(owner()), id, 1_000));
-		for _ in 0..200 {
-			submit(id, 1);
-		}
+		// 204 pending sequences, `MaxSequencesInFlight` per rollup.
+		let rollups: Vec<_> = (0..34)
+			.map(|_| {
+				let id = register_with(RollupParams { reward_per_sequence: 1, ..params() });
+				frame_support::assert_ok!(Zkpow::fund_rollup(
+					RuntimeOrigin::signed(owner()),
+					id,
+					1_000
+				));
+				for _ in 0..MAX_IN_FLIGHT {
+					submit(id, 1);
+				}
+				id
+			})
+			.collect();
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
 		let weight = Zkpow::on_initialize(next);
-		assert_eq!(weight, <() as WeightInfo>::on_initialize_idle());
-		assert_eq!(rollup(id).in_flight, 200);
+		assert_eq!(
+			weight,
+			<() as WeightInfo>::on_initialize_idle().saturating_add(Zkpow::pruning_weight(0))
+		);
+		assert!(rollups.iter().all(|id| rollup(*id).in_flight == MAX_IN_FLIGHT));
 	});
 }

@@ -1,5 +1,5 @@
-//! Slashing: beyond the free bond into unbonding funds, capped at what is held, credited
-//! to the rollup's pool.
+//! Slashing: beyond the free bond into unbonding funds, capped at what is held, paid to
+//! the treasury (never to the rollup's pool).
 
 use super::*;
 use frame_support::assert_ok;
@@ -26,8 +26,9 @@ fn slash_beyond_the_free_bond_from_unbonding_funds() {
 		run_to_block(s.b + T1 + T2);
 		assert_eq!(held_bond(&miner(0)), MIN_BOND * 2 - INVALID_PROOF_PENALTY - NO_PROOF_PENALTY);
 		let r = rollup(s.rollup_id);
-		assert_eq!(r.pool, POOL - REWARD + INVALID_PROOF_PENALTY + NO_PROOF_PENALTY);
-		assert_eq!(r.stats.slashes_received, INVALID_PROOF_PENALTY + NO_PROOF_PENALTY);
+		assert_eq!(r.pool, POOL - REWARD);
+		assert_eq!(r.stats.miners_slashed, INVALID_PROOF_PENALTY + NO_PROOF_PENALTY);
+		assert_eq!(free(&TreasuryAccount::get()), ED + INVALID_PROOF_PENALTY + NO_PROOF_PENALTY);
 	});
 }
 
@@ -57,7 +58,8 @@ fn cap_the_slash_at_what_is_held() {
 		assert_eq!(slashed, 300);
 		assert_eq!(held_bond(&miner(0)), 0);
 		assert_eq!(free(&miner(0)), INITIAL - 300);
-		assert_eq!(rollup(id).pool, pool + 300);
+		assert_eq!(rollup(id).pool, pool);
+		assert_eq!(free(&TreasuryAccount::get()), ED + 300);
 		assert_eq!(
 			last_event(),
 			Event::MinerSlashed {
