@@ -22,12 +22,18 @@ pub mod fixtures;
 use alloy::primitives::{Bytes, FixedBytes};
 use zkpow_primitives::{BatchHeader, BatchNumber, Bytes32, RollupId, SequenceIndex};
 
-alloy::sol!(
-	#[sol(rpc)]
-	#[derive(Debug, PartialEq, Eq)]
-	ZkpowInbox,
-	"out/ZkpowInbox.json"
-);
+/// The generated bindings (`ZkpowInbox::deploy` takes one argument per constructor
+/// parameter, eight).
+#[allow(clippy::too_many_arguments)]
+mod bindings {
+	alloy::sol!(
+		#[sol(rpc)]
+		#[derive(Debug, PartialEq, Eq)]
+		ZkpowInbox,
+		"out/ZkpowInbox.json"
+	);
+}
+pub use bindings::ZkpowInbox;
 
 pub use ZkpowInbox::ZkpowInboxErrors as InboxError;
 

@@ -82,7 +82,7 @@ mod tests {
 		let b = BatchHeader { state_root: [3; 32], data_hash: [4; 32] };
 		let c = sequence_commitment(&[a.clone(), b.clone()]);
 		assert_ne!(c, sequence_commitment(&[b.clone(), a.clone()]));
-		assert_ne!(c, sequence_commitment(&[a.clone()]));
+		assert_ne!(c, sequence_commitment(core::slice::from_ref(&a)));
 		let mut flat = [0u8; 128];
 		flat[..32].copy_from_slice(&[1; 32]);
 		flat[32..64].copy_from_slice(&[2; 32]);

@@ -81,7 +81,7 @@ impl Appchain {
 			}
 		}
 		let mut guard = self.client.write().await;
-		if guard.as_ref().map_or(true, |c| !c.is_connected()) {
+		if guard.as_ref().is_none_or(|c| !c.is_connected()) {
 			let client = WsClientBuilder::default()
 				.max_response_size(64 * 1024 * 1024)
 				.build(&self.url)

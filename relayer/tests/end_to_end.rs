@@ -103,7 +103,7 @@ async fn finalized_sequences_reach_the_inbox_and_the_roots_match() {
 	// The first rollup of a fresh chain gets id 0.
 	let mut rollup = ProvingRollup::new(0, 21);
 	let register = pallet_zkpow::Call::register_rollup {
-		name: b"reference-rollup".to_vec().try_into().unwrap(),
+		name: b"reference-rollup".to_vec(),
 		base_chain: BaseChain { chain_id: 31337, inbox: inbox.0 .0 },
 		verifier: VerifierSpec { kind: VerifierKind::ReferenceArtifactV1, key: vk_set() },
 		sequencer: sp_runtime::MultiAddress::Id(Bob.to_account_id()),
@@ -144,15 +144,17 @@ async fn finalized_sequences_reach_the_inbox_and_the_roots_match() {
 	std::fs::write(&key_file, RELAYER_KEY).unwrap();
 	let deployer_key = dir.path().join("deployer.key");
 	std::fs::write(&deployer_key, DEV_KEYS[0]).unwrap();
-	let mut config = Config::default();
-	config.appchain_url = node.ws_url();
-	config.db_path = dir.path().join("relayer.db");
-	config.poll_interval = Duration::from_millis(300);
-	config.chains = vec![ChainConfig {
-		chain_id: 31337,
-		rpc: vec![chain.url()],
-		key: KeySource { key_file: Some(deployer_key), key_env: None },
-	}];
+	let mut config = Config {
+		appchain_url: node.ws_url(),
+		db_path: dir.path().join("relayer.db"),
+		poll_interval: Duration::from_millis(300),
+		chains: vec![ChainConfig {
+			chain_id: 31337,
+			rpc: vec![chain.url()],
+			key: KeySource { key_file: Some(deployer_key), key_env: None },
+		}],
+		..Config::default()
+	};
 	// `deploy` reads the registration at the finalized head: wait for finality to catch up.
 	let registered_by = rpc.best_number().await.unwrap();
 	wait_for("registration to be finalized", Duration::from_secs(60), || async {

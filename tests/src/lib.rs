@@ -70,6 +70,12 @@ pub struct ProverHost {
 	seed: Option<String>,
 }
 
+impl Default for ProverHost {
+	fn default() -> Self {
+		Self::new()
+	}
+}
+
 impl ProverHost {
 	/// A host on a free port, not started yet.
 	pub fn new() -> ProverHost {

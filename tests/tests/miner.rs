@@ -4,19 +4,20 @@
 //! miner does by itself.
 
 use sp_keyring::Sr25519Keyring::{Charlie, Dave};
-use std::{sync::Mutex, time::Duration};
+use std::time::Duration;
 use zkpow_integration_tests::{mining::*, wait_for, Node, ProverHost};
 
-/// The tests prove for real on a small machine: one at a time.
-static SERIAL: Mutex<()> = Mutex::new(());
+/// The tests prove for real on a small machine: one at a time (an async lock, held across
+/// each test's awaits; a test that panics releases it).
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-fn lock() -> std::sync::MutexGuard<'static, ()> {
-	SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+async fn lock() -> tokio::sync::MutexGuard<'static, ()> {
+	SERIAL.lock().await
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn one_miner_proves_sequences_of_one_two_and_four_batches() {
-	let _serial = lock();
+	let _serial = lock().await;
 	let (host_a, host_b) = (ProverHost::spawn().await, ProverHost::spawn().await);
 	let hosts = format!("{},{}", host_a.url(), host_b.url());
 	let (node, rpc, rollup) = solo_miner(&hosts, &[], 3, 4).await;
@@ -65,7 +66,7 @@ async fn one_miner_proves_sequences_of_one_two_and_four_batches() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn two_miners_commit_in_the_same_window_and_share_the_reward_by_bond() {
-	let _serial = lock();
+	let _serial = lock().await;
 	let host = ProverHost::spawn().await;
 	// Charlie mines on the validator, Dave on a full node of his own.
 	let mut validator = Node::spawn(&["--dev", "--miner", "--prover-url", &host.url()]);
@@ -92,7 +93,7 @@ async fn two_miners_commit_in_the_same_window_and_share_the_reward_by_bond() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_miner_restarted_after_committing_reveals_without_sending_anything_twice() {
-	let _serial = lock();
+	let _serial = lock().await;
 	let host = ProverHost::spawn().await;
 	let (mut node, rpc, rollup) = solo_miner(&host.url(), &[], 4, 6).await;
 	let index = rollup.post(&rpc, &node, 2).await;
@@ -128,7 +129,7 @@ async fn a_miner_restarted_after_committing_reveals_without_sending_anything_twi
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_miner_waits_for_its_prover_host_and_is_slashed_for_a_missed_reveal_then_proves_again() {
-	let _serial = lock();
+	let _serial = lock().await;
 	// The prover host is down when the sequence arrives.
 	let mut host = ProverHost::new();
 	let mut validator = Node::spawn(&["--dev"]);
@@ -190,7 +191,7 @@ async fn a_miner_waits_for_its_prover_host_and_is_slashed_for_a_missed_reveal_th
 
 #[tokio::test(flavor = "multi_thread")]
 async fn start_batch_skips_earlier_sequences() {
-	let _serial = lock();
+	let _serial = lock().await;
 	let host = ProverHost::spawn().await;
 	// Batches 1 and 2 form sequence 0; sequence 1 starts at batch 3.
 	let (node, rpc, rollup) = solo_miner(&host.url(), &["--miner-start-batch", "3"], 3, 4).await;
@@ -207,7 +208,7 @@ async fn start_batch_skips_earlier_sequences() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_miner_never_commits_an_artifact_the_chain_would_reject() {
-	let _serial = lock();
+	let _serial = lock().await;
 	// The host's keys are not the rollup's: its artifacts are well formed and carry the
 	// right proof hash, but fail verification on chain.
 	let host = ProverHost::spawn_with_seed("keys of another rollup").await;
@@ -236,7 +237,7 @@ async fn a_miner_never_commits_an_artifact_the_chain_would_reject() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_miner_with_a_faulty_prover_host_proves_on_one_host_at_a_time() {
-	let _serial = lock();
+	let _serial = lock().await;
 	// The first host has the wrong keys, the second the rollup's. The first attempt spreads
 	// the batch proofs over both, and the aggregator refuses the other host's proof; the
 	// retry on the first host alone makes an artifact the chain would reject; the one on

@@ -36,7 +36,7 @@ async fn miners_prove_a_sequence_and_a_copied_proof_is_slashed() {
 
 	// The owner (Alice) registers a rollup whose sequencer is Bob.
 	let register = pallet_zkpow::Call::register_rollup {
-		name: b"reference-rollup".to_vec().try_into().unwrap(),
+		name: b"reference-rollup".to_vec(),
 		base_chain: BaseChain { chain_id: 31337, inbox: [0x11; 20] },
 		verifier: VerifierSpec { kind: VerifierKind::Groth16Bn254, key: keys.vk_bytes.clone() },
 		sequencer: sp_runtime::MultiAddress::Id(Bob.to_account_id()),

@@ -108,16 +108,15 @@ pub async fn run<S: OffchainStorage>(m: &mut Miner<S>, best: Best, account: sr25
 					});
 				},
 				(WindowPhase::Reveal { reveal_ends_at }, Some(c))
-					if c.outcome == RevealOutcome::NotRevealed =>
+					if c.outcome == RevealOutcome::NotRevealed
+						&& best.number + 1 < *reveal_ends_at =>
 				{
-					if best.number + 1 < *reveal_ends_at {
-						let call = pallet_zkpow::Call::<Runtime>::reveal_proof {
-							rollup_id: job.rollup_id,
-							sequence_index: job.sequence_index,
-							proof: proof.artifact.clone().try_into().unwrap_or_default(),
-						};
-						send(m, &mut job, best, account, Step::Reveal, call).await;
-					}
+					let call = pallet_zkpow::Call::<Runtime>::reveal_proof {
+						rollup_id: job.rollup_id,
+						sequence_index: job.sequence_index,
+						proof: proof.artifact.clone().try_into().unwrap_or_default(),
+					};
+					send(m, &mut job, best, account, Step::Reveal, call).await;
 				},
 				(WindowPhase::Reveal { .. } | WindowPhase::Settling { .. }, Some(c))
 					if c.outcome != RevealOutcome::NotRevealed =>

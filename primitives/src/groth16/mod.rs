@@ -23,7 +23,7 @@ pub use verify::{validate_verifying_key, verify, verify_prepared, VerifyError};
 /// Number of public inputs a verifying key of `len` bytes accepts, if `len` is a valid
 /// key length.
 pub const fn vk_public_inputs(len: usize) -> Option<usize> {
-	if len < VK_HEADER_LEN + G1_LEN || (len - VK_HEADER_LEN) % G1_LEN != 0 {
+	if len < VK_HEADER_LEN + G1_LEN || !(len - VK_HEADER_LEN).is_multiple_of(G1_LEN) {
 		return None;
 	}
 	Some((len - VK_HEADER_LEN) / G1_LEN - 1)

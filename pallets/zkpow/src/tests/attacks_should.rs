@@ -71,6 +71,23 @@ fn settled_at(rollup_id: RollupId, index: SequenceIndex) -> Option<BlockNumber> 
 	FinalizedSequences::<Test>::get(rollup_id, index).map(|f| f.finalized_at)
 }
 
+/// An honest rollup's sequence and miner, and a spam rollup whose `spammers` open their
+/// windows in block 10, the block the honest miner opens its window. Returns (honest
+/// rollup, spam rollup, honest sequence, honest proof).
+fn honest_window_among_spam(
+	spammers: &[AccountId],
+) -> (RollupId, RollupId, SequenceIndex, Vec<u8>) {
+	let honest = setup_rollup();
+	let spam = register_spam_rollup();
+	let index = submit(honest, 1);
+	let proof = proof_for(honest, index, &miner(0));
+	bond(&miner(0), MIN_BOND * 2);
+	run_to_block(10);
+	open_spam_windows(spam, spammers);
+	commit(&miner(0), honest, index, &proof);
+	(honest, spam, index, proof)
+}
+
 /// **Agenda crowding, one account.** A spammer opens the most windows one account can
 /// (`MaxOpenCommitments`, on the cheapest terms) in the block an honest miner opens its
 /// window, all due at the same deadline. The honest commit is accepted and its window is
@@ -78,14 +95,7 @@ fn settled_at(rollup_id: RollupId, index: SequenceIndex) -> Option<BlockNumber> 
 #[test]
 fn crowding_the_agenda_from_one_account_delays_an_honest_window_by_at_most_one_block() {
 	new_test_ext().execute_with(|| {
-		let honest = setup_rollup();
-		let spam = register_spam_rollup();
-		let index = submit(honest, 1);
-		let proof = proof_for(honest, index, &miner(0));
-		bond(&miner(0), MIN_BOND * 2);
-		run_to_block(10);
-		open_spam_windows(spam, &[miner(5)]);
-		commit(&miner(0), honest, index, &proof);
+		let (honest, _, index, proof) = honest_window_among_spam(&[miner(5)]);
 		let natural = 10 + T1 + T2;
 		assert!(window(honest, index).reveal_ends_at <= natural + 1);
 
@@ -105,15 +115,7 @@ fn crowding_the_agenda_from_one_account_delays_an_honest_window_by_at_most_one_b
 #[test]
 fn crowding_the_agenda_from_sybil_accounts_never_refuses_an_honest_window() {
 	new_test_ext().execute_with(|| {
-		let honest = setup_rollup();
-		let spam = register_spam_rollup();
-		let index = submit(honest, 1);
-		let proof = proof_for(honest, index, &miner(0));
-		bond(&miner(0), MIN_BOND * 2);
-		run_to_block(10);
-		let sybils = [miner(4), miner(5)];
-		open_spam_windows(spam, &sybils);
-		commit(&miner(0), honest, index, &proof);
+		let (honest, spam, index, proof) = honest_window_among_spam(&[miner(4), miner(5)]);
 		let natural = 10 + T1 + T2;
 		let deadline = window(honest, index).reveal_ends_at;
 		assert_eq!(deadline, natural + 2, "two full deadlines pushed it two blocks");
@@ -180,15 +182,7 @@ fn spamming_sequences_costs_a_deposit_each_and_is_capped_per_rollup() {
 			ProtocolLimits { min_reward_per_sequence: 10, ..Limits::<Test>::get() }
 		));
 		assert_noop!(
-			Zkpow::register_rollup(
-				RuntimeOrigin::signed(owner()),
-				name(),
-				base_chain(),
-				vk(&keys().vk_bytes),
-				sequencer(),
-				RollupParams { reward_per_sequence: 9, ..params() },
-				genesis(),
-			),
+			try_register(RollupParams { reward_per_sequence: 9, ..params() }),
 			Error::<Test>::RewardBelowFloor
 		);
 		let id = setup_rollup();
@@ -412,15 +406,7 @@ fn an_owner_raising_penalties_right_before_commits_gains_nothing() {
 fn a_reveal_window_below_the_floor_is_refused() {
 	new_test_ext().execute_with(|| {
 		assert_noop!(
-			Zkpow::register_rollup(
-				RuntimeOrigin::signed(owner()),
-				name(),
-				base_chain(),
-				vk(&keys().vk_bytes),
-				sequencer(),
-				RollupParams { reveal_window: Some(1), ..params() },
-				genesis(),
-			),
+			try_register(RollupParams { reveal_window: Some(1), ..params() }),
 			Error::<Test>::RevealWindowOutOfBounds
 		);
 		assert_noop!(

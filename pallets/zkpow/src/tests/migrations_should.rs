@@ -36,7 +36,7 @@ fn v0_state(deadline: BlockNumber) -> RollupId {
 			id,
 			index,
 			v0::SequenceInfo {
-				start_batch: index as u64,
+				start_batch: index,
 				batch_count: 1,
 				prev_state_root: [index as u8 - 1; 32],
 				new_state_root: [index as u8; 32],

@@ -74,10 +74,9 @@ pub fn params() -> RollupParamsOf<Test> {
 	}
 }
 
-/// Registers a rollup with the test key and parameters; returns its id.
-pub fn register_with(params: RollupParamsOf<Test>) -> RollupId {
-	let id = NextRollupId::<Test>::get();
-	assert_ok!(Zkpow::register_rollup(
+/// Registers a rollup of the owner with the test key and `params`.
+pub fn try_register(params: RollupParamsOf<Test>) -> DispatchResult {
+	Zkpow::register_rollup(
 		RuntimeOrigin::signed(owner()),
 		name(),
 		base_chain(),
@@ -85,7 +84,13 @@ pub fn register_with(params: RollupParamsOf<Test>) -> RollupId {
 		sequencer(),
 		params,
 		genesis(),
-	));
+	)
+}
+
+/// Registers a rollup with the test key and parameters; returns its id.
+pub fn register_with(params: RollupParamsOf<Test>) -> RollupId {
+	let id = NextRollupId::<Test>::get();
+	assert_ok!(try_register(params));
 	id
 }
 

@@ -29,18 +29,6 @@ fn register_key(key: &[u8]) -> sp_runtime::DispatchResult {
 	)
 }
 
-fn register_params(p: RollupParamsOf<Test>) -> sp_runtime::DispatchResult {
-	Zkpow::register_rollup(
-		RuntimeOrigin::signed(owner()),
-		name(),
-		base_chain(),
-		vk(&keys().vk_bytes),
-		sequencer(),
-		p,
-		RollupGenesis { state_root: [0u8; 32], last_batch: 0 },
-	)
-}
-
 #[test]
 fn hold_deposit_and_store_rollup_with_default_terms() {
 	new_test_ext().execute_with(|| {
@@ -203,14 +191,14 @@ fn reject_windows_outside_limits() {
 	new_test_ext().execute_with(|| {
 		for t1 in [0u64, 601] {
 			let p = RollupParams { commit_window: Some(t1), ..params() };
-			assert_noop!(register_params(p), Error::<Test>::CommitWindowOutOfBounds);
+			assert_noop!(try_register(p), Error::<Test>::CommitWindowOutOfBounds);
 		}
 		for t2 in [0u64, 2, 601] {
 			let p = RollupParams { reveal_window: Some(t2), ..params() };
-			assert_noop!(register_params(p), Error::<Test>::RevealWindowOutOfBounds);
+			assert_noop!(try_register(p), Error::<Test>::RevealWindowOutOfBounds);
 		}
 		let p = RollupParams { commit_window: Some(600), reveal_window: Some(3), ..params() };
-		assert_ok!(register_params(p));
+		assert_ok!(try_register(p));
 	});
 }
 
@@ -220,13 +208,13 @@ fn reject_bond_below_floor_and_bad_penalties() {
 		let limits = ProtocolLimits { min_miner_bond: 1_000, ..Default::default() };
 		assert_ok!(Zkpow::set_protocol_limits(RuntimeOrigin::root(), limits));
 		let p = RollupParams { min_miner_bond: 999, ..params() };
-		assert_noop!(register_params(p), Error::<Test>::MinerBondBelowFloor);
+		assert_noop!(try_register(p), Error::<Test>::MinerBondBelowFloor);
 
 		// 1/50 of 1,000 is 20; zero penalties are rejected.
 		let p = RollupParams { min_miner_bond: 1_000, no_proof_penalty: Some(0), ..params() };
-		assert_noop!(register_params(p), Error::<Test>::InvalidPenalty);
+		assert_noop!(try_register(p), Error::<Test>::InvalidPenalty);
 		let p = RollupParams { min_miner_bond: 1_000, invalid_proof_penalty: Some(0), ..params() };
-		assert_noop!(register_params(p), Error::<Test>::InvalidPenalty);
+		assert_noop!(try_register(p), Error::<Test>::InvalidPenalty);
 		// Together above the minimum bond.
 		let p = RollupParams {
 			min_miner_bond: 1_000,
@@ -234,7 +222,7 @@ fn reject_bond_below_floor_and_bad_penalties() {
 			invalid_proof_penalty: Some(501),
 			..params()
 		};
-		assert_noop!(register_params(p), Error::<Test>::InvalidPenalty);
+		assert_noop!(try_register(p), Error::<Test>::InvalidPenalty);
 	});
 }
 
