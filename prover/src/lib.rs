@@ -10,7 +10,7 @@
 //! - [`client`]: a minimal HTTP client for tests and scripts;
 //! - [`sequencer`]: random valid sequences with their witnesses;
 //! - [`publish`]: the rollup's data endpoint miners fetch witnesses from;
-//! - [`bench`]: the benchmark behind the README table.
+//! - [`bench`](mod@bench): the benchmark behind the README table.
 
 #![cfg_attr(not(test), warn(unreachable_pub))]
 
