@@ -184,17 +184,6 @@ impl Appchain {
 		let key = pallet_zkpow::FinalizedSequences::<Runtime>::hashed_key_for(rollup_id, index);
 		self.storage("finalized sequence", &key, at).await
 	}
-
-	/// A sequence in flight at block `at`.
-	pub async fn sequence(
-		&self,
-		rollup_id: RollupId,
-		index: SequenceIndex,
-		at: H256,
-	) -> Result<Option<pallet_zkpow::SequenceInfoOf<Runtime>>, AppchainError> {
-		let key = pallet_zkpow::Sequences::<Runtime>::hashed_key_for(rollup_id, index);
-		self.storage("sequence", &key, at).await
-	}
 }
 
 fn parse_number(hex_number: &str) -> Result<u32, AppchainError> {
