@@ -55,3 +55,33 @@ async fn dev_node_finalizes_blocks_and_applies_a_signed_transfer() {
 			if *who == Alice.to_account_id() && actual_fee == alice_before - amount - alice_after
 	)));
 }
+
+/// The attack: anyone who reaches a node's public RPC port calls `zkpow_checkProof` in a
+/// loop and makes the node verify proofs for free (pairings, milliseconds of CPU each).
+/// A node serving only safe methods (`--rpc-methods safe`, what `--rpc-external` implies)
+/// refuses it and still answers the read-only queries; a node serving its own operator
+/// (unsafe methods allowed) answers it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_public_node_refuses_free_proof_verification() {
+	use jsonrpsee::{core::client::ClientT, rpc_params};
+	let alice = Alice.to_account_id().to_string();
+	let check = || rpc_params![0u32, 0u64, alice.clone(), "0x01020304"];
+
+	let mut public = Node::spawn(&["--dev", "--rpc-methods", "safe"]);
+	let rpc = public.rpc(Duration::from_secs(120)).await;
+	let refused = rpc
+		.client
+		.request::<serde_json::Value, _>("zkpow_checkProof", check())
+		.await
+		.expect_err("a public node verifies proofs for free");
+	assert!(refused.to_string().contains("unsafe"), "{refused}");
+	let limits: serde_json::Value =
+		rpc.client.request("zkpow_protocolLimits", rpc_params![]).await.unwrap();
+	assert!(limits.is_object(), "read-only queries stay public: {limits}");
+	drop(public);
+
+	let mut own = Node::spawn(&["--dev", "--rpc-methods", "unsafe"]);
+	let rpc = own.rpc(Duration::from_secs(120)).await;
+	let answer: serde_json::Value = rpc.client.request("zkpow_checkProof", check()).await.unwrap();
+	assert!(answer.is_null(), "no sequence in flight: {answer}");
+}

@@ -5,6 +5,7 @@ use jsonrpsee::{
 	core::{async_trait, RpcResult},
 	proc_macros::rpc,
 	types::{error::ErrorObject, ErrorObjectOwned},
+	Extensions,
 };
 use pallet_zkpow_runtime_api::{
 	BatchNumber, MinerInfo, ProtocolLimits, RollupId, RollupSummary, SequenceIndex, SequenceStatus,
@@ -71,7 +72,11 @@ pub trait ZkpowApi<BlockHash, AccountId, Balance, BlockNumber> {
 	/// Checks a proof (hex bytes) for a sequence in flight exactly as a reveal by `prover`
 	/// would be checked, without sending anything: `{ "valid": true }`, or `valid: false`
 	/// with the `reason` the chain would give; `null` if the sequence is not in flight.
-	#[method(name = "zkpow_checkProof")]
+	///
+	/// **Unsafe**: each call runs a full proof verification (pairings, milliseconds of CPU)
+	/// for free, so a node that serves RPC to the public (`--rpc-methods safe`, the default
+	/// with `--rpc-external`) refuses it; a miner's own node serves it on its local port.
+	#[method(name = "zkpow_checkProof", with_extensions)]
 	fn check_proof(
 		&self,
 		rollup_id: RollupId,
@@ -193,12 +198,14 @@ where
 
 	fn check_proof(
 		&self,
+		ext: &Extensions,
 		rollup_id: RollupId,
 		sequence_index: SequenceIndex,
 		prover: AccountId,
 		proof: Bytes,
 		at: Option<Block::Hash>,
 	) -> RpcResult<Option<ProofCheck>> {
+		sc_rpc_api::check_if_safe(ext)?;
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
 		let verdict = self
 			.client
