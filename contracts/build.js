@@ -23,7 +23,7 @@ const ROOT = __dirname;
 const SOURCES = path.join(ROOT, 'sol');
 const OUT = path.join(ROOT, 'out');
 /** Contracts that get an artifact (libraries are inlined into them). */
-const DEPLOYABLE = ['ZkpowInbox'];
+const DEPLOYABLE = ['ZkpowInbox', 'Groth16Inbox'];
 
 /** Settings are part of the artifact so a reader knows how the bytecode was made. */
 const SETTINGS = {

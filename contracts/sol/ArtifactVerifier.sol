@@ -2,25 +2,10 @@
 pragma solidity ^0.8.24;
 
 import {Bn254} from "./Bn254.sol";
-
-/// One batch of a sequence, as the appchain stores it.
-struct BatchHeader {
-    /// The rollup's state root after the batch.
-    bytes32 stateRoot;
-    /// Commitment to the batch's transaction data.
-    bytes32 dataHash;
-}
-
-/// The public statement of a sequence (`zkpow_primitives::SequenceStatement`).
-struct Statement {
-    uint32 rollupId;
-    uint64 sequenceIndex;
-    bytes32 prevStateRoot;
-    bytes32 newStateRoot;
-    bytes32 dataCommitment;
-    /// The miner account the proofs are bound to.
-    bytes32 prover;
-}
+import {
+    Groth16Verifier, MalformedKeySet, InvalidKeyPoint, DegenerateKey, MalformedProof, ProofRejected
+} from "./Groth16Verifier.sol";
+import {BatchHeader, Statement, SequenceStatement, NoBatches} from "./SequenceStatement.sol";
 
 /// @title Verifier of ZKPoW sequence artifacts (version 1)
 /// @notice Mirrors `zkpow_primitives::artifact::verify_with_keys` byte for byte: the same
@@ -33,9 +18,9 @@ library ArtifactVerifier {
     uint8 internal constant ARTIFACT_VERSION = 1;
     uint8 internal constant VK_SET_VERSION = 1;
     uint256 internal constant ARTIFACT_HEADER_LEN = 2;
-    uint256 internal constant PROOF_LEN = 256;
+    uint256 internal constant PROOF_LEN = Groth16Verifier.PROOF_LEN;
     /// `alpha (G1) ++ beta, gamma, delta (G2)`.
-    uint256 internal constant VK_HEADER_LEN = 448;
+    uint256 internal constant VK_HEADER_LEN = Groth16Verifier.VK_HEADER_LEN;
     uint256 internal constant BATCH_INPUTS = 8;
     uint256 internal constant FINAL_INPUTS = 10;
     uint256 internal constant AGGREGATOR_FIXED_INPUTS = 9;
@@ -48,30 +33,20 @@ library ArtifactVerifier {
     uint256 private constant ROLE_BATCH = 1;
     uint256 private constant ROLE_AGGREGATOR = 2;
 
-    /// The key set has an unknown version, a capacity of 0 or above 64, or a length that
-    /// does not match its capacity.
-    error MalformedKeySet();
-    /// A point of the key set is not a valid curve point (or a G2 point is outside the
-    /// prime-order subgroup).
-    error InvalidKeyPoint();
-    /// A key of the set has the point at infinity as alpha, beta, gamma or delta.
-    error DegenerateKey();
+    // Key-set errors (`MalformedKeySet`: unknown version, a capacity of 0 or above 64, or a
+    // length that does not match the capacity; `InvalidKeyPoint`; `DegenerateKey`), proof
+    // errors (`MalformedProof`, `ProofRejected`) and statement errors (`NoBatches`,
+    // `StatementMismatch`) are the file-level ones of Groth16Verifier.sol and
+    // SequenceStatement.sol, shared with Groth16Inbox.
+
     /// The artifact's length does not match its batch count, or the count is 0.
     error MalformedArtifact();
     /// The artifact has an unknown version byte.
     error UnsupportedArtifactVersion(uint8 version);
-    /// The sequence has no batches.
-    error NoBatches();
     /// The artifact proves a different number of batches than headers were given.
     error BatchCountMismatch(uint256 artifactBatches, uint256 headers);
     /// The sequence has more batches than the key set's aggregator capacity.
     error TooManyBatches(uint256 batches, uint256 capacity);
-    /// The statement's new root or data commitment does not match the batch headers.
-    error StatementMismatch();
-    /// A proof of the artifact holds a point that is not a valid curve point.
-    error MalformedProof();
-    /// The artifact is well formed but its proofs do not verify for this statement.
-    error ProofRejected();
 
     /// What the batched check accumulates for one key.
     struct KeyTerms {
@@ -91,7 +66,7 @@ library ArtifactVerifier {
 
     /// Length of a verifying key for `inputs` public inputs.
     function vkLen(uint256 inputs) internal pure returns (uint256) {
-        return VK_HEADER_LEN + 64 * (inputs + 1);
+        return Groth16Verifier.vkLen(inputs);
     }
 
     /// Public inputs of an aggregator key of capacity `capacity`.
@@ -133,26 +108,12 @@ library ArtifactVerifier {
             revert MalformedKeySet();
         }
         uint256[3] memory offsets = keyOffsets(capacity);
-        // One pairing call validates all nine G2 points: pair each with the G1 generator.
+        // One pairing call validates all nine G2 points.
         bytes memory g2Check = new bytes(9 * Bn254.PAIR_LEN);
         for (uint256 role = 0; role < 3; role++) {
-            uint256 key = offsets[role];
-            for (uint256 g2 = 0; g2 < 3; g2++) {
-                uint256 slot = role * 3 + g2;
-                _writeG1(g2Check, slot, 1, 2);
-                _copyG2FromMemory(g2Check, slot, vkSet, key + 64 + 128 * g2);
-                if (_isZero(vkSet, key + 64 + 128 * g2, 128)) revert DegenerateKey();
-            }
-            if (_isZero(vkSet, key, 64)) revert DegenerateKey();
-            // alpha and IC[0..=inputs]: ecAdd with the identity validates a G1 point.
-            _checkG1(vkSet, key);
-            uint256 points = inputCount(role, capacity) + 1;
-            for (uint256 k = 0; k < points; k++) {
-                _checkG1(vkSet, key + VK_HEADER_LEN + 64 * k);
-            }
+            Groth16Verifier.checkKey(vkSet, offsets[role], inputCount(role, capacity), g2Check, 3 * role);
         }
-        (bool ok,) = Bn254.pairing(g2Check);
-        if (!ok) revert InvalidKeyPoint();
+        Groth16Verifier.checkG2(g2Check);
     }
 
     // ---------------------------------------------------------------- verification
@@ -168,7 +129,7 @@ library ArtifactVerifier {
         BatchHeader[] calldata batches
     ) internal view {
         uint256 n = checkShape(artifact, batches.length, capacity);
-        checkStatement(statement, batches);
+        SequenceStatement.check(statement, batches);
         uint256[] memory inputs = deriveInputs(capacity, statement, batches);
         bytes32 seed = keccak256(abi.encodePacked(TRANSCRIPT_DOMAIN, vkSetHash, artifact, inputs));
 
@@ -218,25 +179,6 @@ library ArtifactVerifier {
         if (n > capacity) revert TooManyBatches(n, capacity);
     }
 
-    /// The statement's new root is the last batch's root and its data commitment is
-    /// `keccak256(state_root_1 ++ data_hash_1 ++ ...)` over exactly these batches.
-    function checkStatement(Statement memory statement, BatchHeader[] calldata batches) internal pure {
-        if (batches.length == 0) revert NoBatches();
-        if (statement.newStateRoot != batches[batches.length - 1].stateRoot) revert StatementMismatch();
-        if (statement.dataCommitment != sequenceCommitment(batches)) revert StatementMismatch();
-    }
-
-    /// `zkpow_primitives::sequence_commitment`: the headers are laid out in calldata
-    /// exactly as the hash expects them (64 bytes each).
-    function sequenceCommitment(BatchHeader[] calldata batches) internal pure returns (bytes32 digest) {
-        assembly ("memory-safe") {
-            let m := mload(0x40)
-            let len := mul(batches.length, 0x40)
-            calldatacopy(m, batches.offset, len)
-            digest := keccak256(m, len)
-        }
-    }
-
     /// Every proof's public inputs, in proof order (final, batches, aggregator).
     function deriveInputs(uint256 capacity, Statement memory s, BatchHeader[] calldata batches)
         internal
@@ -245,29 +187,24 @@ library ArtifactVerifier {
     {
         uint256 n = batches.length;
         inputs = new uint256[](FINAL_INPUTS + BATCH_INPUTS * n + (n > 1 ? aggregatorInputCount(capacity) : 0));
-        inputs[0] = s.rollupId;
-        inputs[1] = s.sequenceIndex;
-        uint256 i = _putHalves(inputs, 2, s.prevStateRoot);
-        i = _putHalves(inputs, i, s.newStateRoot);
-        i = _putHalves(inputs, i, s.dataCommitment);
-        i = _putHalves(inputs, i, s.prover);
+        uint256 i = SequenceStatement.writePublicInputs(inputs, s);
         bytes32 prev = s.prevStateRoot;
         for (uint256 b = 0; b < n; b++) {
-            i = _putHalves(inputs, i, prev);
-            i = _putHalves(inputs, i, batches[b].stateRoot);
-            i = _putHalves(inputs, i, batches[b].dataHash);
-            i = _putHalves(inputs, i, s.prover);
+            i = SequenceStatement.putHalves(inputs, i, prev);
+            i = SequenceStatement.putHalves(inputs, i, batches[b].stateRoot);
+            i = SequenceStatement.putHalves(inputs, i, batches[b].dataHash);
+            i = SequenceStatement.putHalves(inputs, i, s.prover);
             prev = batches[b].stateRoot;
         }
         if (n > 1) {
             inputs[i++] = n;
-            i = _putHalves(inputs, i, s.prevStateRoot);
-            i = _putHalves(inputs, i, s.newStateRoot);
-            i = _putHalves(inputs, i, s.dataCommitment);
-            i = _putHalves(inputs, i, s.prover);
+            i = SequenceStatement.putHalves(inputs, i, s.prevStateRoot);
+            i = SequenceStatement.putHalves(inputs, i, s.newStateRoot);
+            i = SequenceStatement.putHalves(inputs, i, s.dataCommitment);
+            i = SequenceStatement.putHalves(inputs, i, s.prover);
             for (uint256 b = 0; b < n; b++) {
-                i = _putHalves(inputs, i, batches[b].stateRoot);
-                i = _putHalves(inputs, i, batches[b].dataHash);
+                i = SequenceStatement.putHalves(inputs, i, batches[b].stateRoot);
+                i = SequenceStatement.putHalves(inputs, i, batches[b].dataHash);
             }
             // Slots n+1..=capacity stay zero.
         }
@@ -295,11 +232,11 @@ library ArtifactVerifier {
         uint256 count,
         uint256 rho
     ) private view {
-        (uint256 ax, uint256 ay, uint256 cx, uint256 cy) = _proofG1Points(proof);
+        (uint256 ax, uint256 ay, uint256 cx, uint256 cy) = Groth16Verifier.proofG1Points(proof);
         (bool ok, uint256 x, uint256 y) = Bn254.mul(ax, ay, rho);
         if (!ok) revert MalformedProof();
-        _writeG1(pairs, j, x, Bn254.negY(y));
-        _copyG2FromCalldata(pairs, j, proof[64:192]);
+        Bn254.writeG1(pairs, j, x, Bn254.negY(y));
+        Bn254.copyG2FromCalldata(pairs, j, proof[64:192]);
 
         (ok, x, y) = Bn254.mul(cx, cy, rho);
         if (!ok) revert MalformedProof();
@@ -322,19 +259,19 @@ library ArtifactVerifier {
     /// `(Σ scalar_k·IC_k, gamma)`, `(Σrho·C, delta)`.
     function _addKeyTerms(KeyTerms memory t, bytes memory vkSet, bytes memory pairs, uint256 slot) private view {
         uint256 key = t.offset;
-        (uint256 x, uint256 y) = _loadG1(vkSet, key);
+        (uint256 x, uint256 y) = Bn254.loadG1(vkSet, key);
         bool ok;
         (ok, x, y) = Bn254.mul(x, y, t.rhoSum);
         if (!ok) revert InvalidKeyPoint();
-        _writeG1(pairs, slot, x, y);
-        _copyG2FromMemory(pairs, slot, vkSet, key + 64);
+        Bn254.writeG1(pairs, slot, x, y);
+        Bn254.copyG2FromMemory(pairs, slot, vkSet, key + Groth16Verifier.VK_BETA);
 
         (x, y) = _msm(vkSet, key + VK_HEADER_LEN, t.icScalars);
-        _writeG1(pairs, slot + 1, x, y);
-        _copyG2FromMemory(pairs, slot + 1, vkSet, key + 192);
+        Bn254.writeG1(pairs, slot + 1, x, y);
+        Bn254.copyG2FromMemory(pairs, slot + 1, vkSet, key + Groth16Verifier.VK_GAMMA);
 
-        _writeG1(pairs, slot + 2, t.cx, t.cy);
-        _copyG2FromMemory(pairs, slot + 2, vkSet, key + 320);
+        Bn254.writeG1(pairs, slot + 2, t.cx, t.cy);
+        Bn254.copyG2FromMemory(pairs, slot + 2, vkSet, key + Groth16Verifier.VK_DELTA);
     }
 
     /// `Σ scalars[k]·point_k` over the G1 points at `vkSet[offset + 64k]` (zero scalars
@@ -346,81 +283,12 @@ library ArtifactVerifier {
     {
         for (uint256 k = 0; k < scalars.length; k++) {
             if (scalars[k] == 0) continue;
-            (uint256 x, uint256 y) = _loadG1(vkSet, offset + 64 * k);
+            (uint256 x, uint256 y) = Bn254.loadG1(vkSet, offset + 64 * k);
             bool ok;
             (ok, x, y) = Bn254.mul(x, y, scalars[k]);
             if (!ok) revert InvalidKeyPoint();
             (ok, accX, accY) = Bn254.add(accX, accY, x, y);
             if (!ok) revert InvalidKeyPoint();
-        }
-    }
-
-    function _putHalves(uint256[] memory inputs, uint256 i, bytes32 value) private pure returns (uint256) {
-        inputs[i] = uint256(value) >> 128;
-        inputs[i + 1] = uint256(value) & type(uint128).max;
-        return i + 2;
-    }
-
-    function _proofG1Points(bytes calldata proof)
-        private
-        pure
-        returns (uint256 ax, uint256 ay, uint256 cx, uint256 cy)
-    {
-        assembly ("memory-safe") {
-            ax := calldataload(proof.offset)
-            ay := calldataload(add(proof.offset, 0x20))
-            cx := calldataload(add(proof.offset, 0xc0))
-            cy := calldataload(add(proof.offset, 0xe0))
-        }
-    }
-
-    function _loadG1(bytes memory data, uint256 offset) private pure returns (uint256 x, uint256 y) {
-        assembly ("memory-safe") {
-            let p := add(add(data, 0x20), offset)
-            x := mload(p)
-            y := mload(add(p, 0x20))
-        }
-    }
-
-    function _checkG1(bytes memory data, uint256 offset) private view {
-        (uint256 x, uint256 y) = _loadG1(data, offset);
-        (bool ok,,) = Bn254.add(x, y, 0, 0);
-        if (!ok) revert InvalidKeyPoint();
-    }
-
-    function _isZero(bytes memory data, uint256 offset, uint256 len) private pure returns (bool zero) {
-        zero = true;
-        for (uint256 i = 0; i < len; i += 32) {
-            uint256 word;
-            assembly ("memory-safe") {
-                word := mload(add(add(data, 0x20), add(offset, i)))
-            }
-            if (word != 0) return false;
-        }
-    }
-
-    function _writeG1(bytes memory pairs, uint256 slot, uint256 x, uint256 y) private pure {
-        assembly ("memory-safe") {
-            let p := add(add(pairs, 0x20), mul(slot, 192))
-            mstore(p, x)
-            mstore(add(p, 0x20), y)
-        }
-    }
-
-    function _copyG2FromCalldata(bytes memory pairs, uint256 slot, bytes calldata g2) private pure {
-        assembly ("memory-safe") {
-            calldatacopy(add(add(pairs, 0x20), add(mul(slot, 192), 0x40)), g2.offset, 0x80)
-        }
-    }
-
-    function _copyG2FromMemory(bytes memory pairs, uint256 slot, bytes memory data, uint256 offset) private pure {
-        assembly ("memory-safe") {
-            let to := add(add(pairs, 0x20), add(mul(slot, 192), 0x40))
-            let from := add(add(data, 0x20), offset)
-            mstore(to, mload(from))
-            mstore(add(to, 0x20), mload(add(from, 0x20)))
-            mstore(add(to, 0x40), mload(add(from, 0x40)))
-            mstore(add(to, 0x60), mload(add(from, 0x60)))
         }
     }
 }

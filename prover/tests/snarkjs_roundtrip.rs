@@ -12,7 +12,7 @@ use std::{
 };
 use zkpow_primitives::{
 	host::zkpow_crypto,
-	import::{public_inputs_from_snarkjs, statement_from_public_inputs},
+	import::{circom_public_input, public_inputs_from_snarkjs, statement_from_public_inputs},
 	statement::STATEMENT_PUBLIC_INPUTS,
 	SequenceStatement,
 };
@@ -61,25 +61,7 @@ fn statement() -> SequenceStatement {
 }
 
 fn circom_input(statement: &SequenceStatement) -> String {
-	let halves = |v: &[u8; 32]| {
-		let (hi, lo) = v.split_at(16);
-		let n = |h: &[u8]| u128::from_be_bytes(h.try_into().unwrap()).to_string();
-		(n(hi), n(lo))
-	};
-	let mut input = serde_json::Map::new();
-	input.insert("rollup_id".into(), statement.rollup_id.to_string().into());
-	input.insert("sequence_index".into(), statement.sequence_index.to_string().into());
-	let roots = [
-		("prev_state_root", &statement.prev_state_root),
-		("new_state_root", &statement.new_state_root),
-		("data_commitment", &statement.data_commitment),
-		("prover", &statement.prover),
-	];
-	for (name, value) in roots {
-		let (hi, lo) = halves(value);
-		input.insert(format!("{name}_hi"), hi.into());
-		input.insert(format!("{name}_lo"), lo.into());
-	}
+	let mut input = circom_public_input(statement);
 	input.insert("secret".into(), "3".into());
 	input.insert("secret_squared".into(), "9".into());
 	serde_json::Value::Object(input).to_string()

@@ -1,19 +1,93 @@
 //! `zkpow-relayer deploy`: deploys the inbox of a registered rollup on its base chain, with
-//! the rollup's verifying-key set and its state before its first sequence, read from the
+//! the rollup's verifying key and its state before its first sequence, read from the
 //! appchain's finalized state.
+//!
+//! The inbox fits the rollup's verifier kind: [`ZkpowInbox`] verifies the reference
+//! rollup's multi-proof artifact against its key set, [`Groth16Inbox`] one Groth16 proof
+//! against a single ten-input key (a circom/snarkjs rollup). Both take the same
+//! constructor arguments and share one `finalizeSequence`, so delivery does not care
+//! which one it talks to.
 //!
 //! A rollup registers its inbox address before the inbox exists; `predict-address` prints
 //! the address the next deployment from the configured key will get (the deployer's next
 //! `CREATE` address), to register with.
 
-use crate::{appchain::Appchain, config::Config, keys::load_signer};
+use crate::{
+	appchain::{Appchain, AppchainError},
+	config::Config,
+	keys::{load_signer, KeyError},
+};
 use alloy::{
 	network::EthereumWallet,
 	primitives::{Address, Bytes, FixedBytes},
 	providers::{Provider, ProviderBuilder},
+	transports::http::reqwest::Url,
 };
-use zkpow_contracts::ZkpowInbox;
+use pallet_zkpow::VerifierKind;
+use zkpow_contracts::{Groth16Inbox, ZkpowInbox};
 use zkpow_primitives::{BatchNumber, Bytes32, RollupId};
+
+/// Why an inbox could not be deployed (or its address predicted).
+#[derive(Debug, thiserror::Error)]
+pub enum DeployError {
+	/// The appchain could not be read.
+	#[error(transparent)]
+	Appchain(#[from] AppchainError),
+	/// No such rollup at the appchain's finalized head (not registered, or its
+	/// registration is not finalized yet).
+	#[error("rollup {0} is not registered (at the finalized head)")]
+	UnknownRollup(RollupId),
+	/// The rollup has no verifying key stored.
+	#[error("rollup {0} has no verifying key")]
+	NoVerifyingKey(RollupId),
+	/// The rollup's base chain has no entry in the configuration.
+	#[error("rollup {rollup_id} settles on chain {chain_id}, which is not configured (add it with --chain {chain_id}=URL)")]
+	ChainNotConfigured {
+		/// The rollup.
+		rollup_id: RollupId,
+		/// Its base chain.
+		chain_id: u64,
+	},
+	/// `predict-address` for a chain that has no entry in the configuration.
+	#[error("chain {0} is not configured")]
+	UnknownChain(u64),
+	/// The deployer key could not be loaded.
+	#[error(transparent)]
+	Key(#[from] KeyError),
+	/// The chain's RPC URL does not parse.
+	#[error("invalid RPC URL {url}: {message}")]
+	Url {
+		/// The URL.
+		url: String,
+		/// Why.
+		message: String,
+	},
+	/// The endpoint serves another chain than the one it is configured for.
+	#[error("the endpoint for chain {configured} reports chain id {remote}")]
+	WrongChain {
+		/// What the configuration says.
+		configured: u64,
+		/// What the endpoint says.
+		remote: u64,
+	},
+	/// The base chain refused or failed a request.
+	#[error("chain {chain_id}: {message}")]
+	Rpc {
+		/// The chain.
+		chain_id: u64,
+		/// What went wrong.
+		message: String,
+	},
+	/// The deployment transaction failed or reverted (for example a key the inbox's own
+	/// validation refuses).
+	#[error("deployment of the {inbox} failed: {message}")]
+	Deployment {
+		/// Which inbox contract.
+		inbox: &'static str,
+		/// Why.
+		message: String,
+	},
+}
 
 /// What `deploy` did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,70 +98,130 @@ pub struct Deployed {
 	pub chain_id: u64,
 	/// The address the rollup registered on the appchain.
 	pub registered: Address,
+	/// The contract deployed (`ZkpowInbox` or `Groth16Inbox`).
+	pub inbox: &'static str,
 }
 
-/// Reads what an inbox of `rollup_id` starts from: key set, root and first batch.
+/// What an inbox of a rollup starts from, as the appchain's finalized state says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InboxGenesis {
+	/// The rollup's base chain.
+	pub chain_id: u64,
+	/// The inbox address the rollup registered.
+	pub registered: Address,
+	/// The rollup's proof system, which decides the inbox contract.
+	pub verifier: VerifierKind,
+	/// Its verifying key (a key set for the reference artifact, one key for Groth16).
+	pub key: Vec<u8>,
+	/// The state root before its first sequence.
+	pub state_root: Bytes32,
+	/// The number of its first batch.
+	pub first_batch: BatchNumber,
+}
+
+impl InboxGenesis {
+	/// The inbox contract that verifies this rollup's proofs.
+	pub fn contract_name(&self) -> &'static str {
+		inbox_contract(self.verifier)
+	}
+}
+
+/// The name of the inbox contract for rollups of `kind`.
+pub fn inbox_contract(kind: VerifierKind) -> &'static str {
+	match kind {
+		VerifierKind::ReferenceArtifactV1 => "ZkpowInbox",
+		VerifierKind::Groth16Bn254 => "Groth16Inbox",
+	}
+}
+
+/// Reads what an inbox of `rollup_id` starts from: verifier kind, key, root and first batch.
 pub async fn inbox_genesis(
 	appchain: &Appchain,
 	rollup_id: RollupId,
-) -> Result<(u64, Address, Vec<u8>, Bytes32, BatchNumber), String> {
-	let (_, head) = appchain.finalized_head().await.map_err(|e| e.to_string())?;
+) -> Result<InboxGenesis, DeployError> {
+	let (_, head) = appchain.finalized_head().await?;
 	let rollup = appchain
 		.rollup(rollup_id, head)
-		.await
-		.map_err(|e| e.to_string())?
-		.ok_or_else(|| format!("rollup {rollup_id} is not registered (at the finalized head)"))?;
-	let vk_set = appchain
+		.await?
+		.ok_or(DeployError::UnknownRollup(rollup_id))?;
+	let key = appchain
 		.verifying_key(rollup_id, head)
-		.await
-		.map_err(|e| e.to_string())?
-		.ok_or_else(|| format!("rollup {rollup_id} has no verifying key"))?;
+		.await?
+		.ok_or(DeployError::NoVerifyingKey(rollup_id))?;
 	// The rollup keeps where it started, so no (prunable) sequence record is needed.
-	let (root, first_batch) = (rollup.genesis.state_root, rollup.genesis.last_batch + 1);
-	let base = rollup.base_chain;
-	Ok((base.chain_id, Address::from(base.inbox), vk_set, root, first_batch))
+	Ok(InboxGenesis {
+		chain_id: rollup.base_chain.chain_id,
+		registered: Address::from(rollup.base_chain.inbox),
+		verifier: rollup.verifier,
+		key,
+		state_root: rollup.genesis.state_root,
+		first_batch: rollup.genesis.last_batch + 1,
+	})
 }
 
-/// Deploys the inbox of `rollup_id` with the key configured for its base chain.
-pub async fn deploy(config: &Config, rollup_id: RollupId) -> Result<Deployed, String> {
+/// Deploys the inbox of `rollup_id` (the contract its verifier kind needs) with the key
+/// configured for its base chain.
+pub async fn deploy(config: &Config, rollup_id: RollupId) -> Result<Deployed, DeployError> {
 	let appchain = Appchain::new(&config.appchain_url);
-	let (chain_id, registered, vk_set, root, first_batch) =
-		inbox_genesis(&appchain, rollup_id).await?;
-	let chain = config.chain(chain_id).ok_or_else(|| {
-		format!("rollup {rollup_id} settles on chain {chain_id}, which is not configured (add it with --chain {chain_id}=URL)")
-	})?;
-	let signer = load_signer(&chain.key.or(&config.key)).map_err(|e| e.to_string())?;
-	let url = chain.rpc[0].parse().map_err(|e| format!("invalid RPC URL: {e}"))?;
+	let genesis = inbox_genesis(&appchain, rollup_id).await?;
+	let chain_id = genesis.chain_id;
+	let chain = config
+		.chain(chain_id)
+		.ok_or(DeployError::ChainNotConfigured { rollup_id, chain_id })?;
+	let signer = load_signer(&chain.key.or(&config.key))?;
+	let url = rpc_url(&chain.rpc[0])?;
 	let provider = ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_http(url);
-	let remote = provider.get_chain_id().await.map_err(|e| format!("chain {chain_id}: {e}"))?;
+	let remote = provider
+		.get_chain_id()
+		.await
+		.map_err(|e| DeployError::Rpc { chain_id, message: e.to_string() })?;
 	if remote != chain_id {
-		return Err(format!("the endpoint for chain {chain_id} reports chain id {remote}"));
+		return Err(DeployError::WrongChain { configured: chain_id, remote });
 	}
-	let inbox = ZkpowInbox::deploy(
-		provider,
-		rollup_id,
-		Bytes::from(vk_set),
-		FixedBytes(root),
-		0,
-		first_batch,
-	)
-	.await
-	.map_err(|e| format!("deployment failed: {e}"))?;
-	Ok(Deployed { address: *inbox.address(), chain_id, registered })
+	let inbox = genesis.contract_name();
+	let (key, root) = (Bytes::from(genesis.key), FixedBytes(genesis.state_root));
+	let deployed = match genesis.verifier {
+		VerifierKind::ReferenceArtifactV1 => {
+			ZkpowInbox::deploy(provider, rollup_id, key, root, 0, genesis.first_batch)
+				.await
+				.map(|c| *c.address())
+		},
+		VerifierKind::Groth16Bn254 => {
+			Groth16Inbox::deploy(provider, rollup_id, key, root, 0, genesis.first_batch)
+				.await
+				.map(|c| *c.address())
+		},
+	};
+	let address =
+		deployed.map_err(|e| DeployError::Deployment { inbox, message: e.to_string() })?;
+	Ok(Deployed { address, chain_id, registered: genesis.registered, inbox })
+}
+
+fn rpc_url(url: &str) -> Result<Url, DeployError> {
+	url.parse::<Url>()
+		.map_err(|e| DeployError::Url { url: url.to_string(), message: e.to_string() })
 }
 
 /// The address the next contract deployed from the configured key on `chain_id` gets.
-pub async fn predict_address(config: &Config, chain_id: u64) -> Result<Address, String> {
-	let chain = config
-		.chain(chain_id)
-		.ok_or_else(|| format!("chain {chain_id} is not configured"))?;
-	let signer = load_signer(&chain.key.or(&config.key)).map_err(|e| e.to_string())?;
-	let url = chain.rpc[0].parse().map_err(|e| format!("invalid RPC URL: {e}"))?;
-	let provider = ProviderBuilder::new().connect_http(url);
+pub async fn predict_address(config: &Config, chain_id: u64) -> Result<Address, DeployError> {
+	let chain = config.chain(chain_id).ok_or(DeployError::UnknownChain(chain_id))?;
+	let signer = load_signer(&chain.key.or(&config.key))?;
+	let provider = ProviderBuilder::new().connect_http(rpc_url(&chain.rpc[0])?);
 	let nonce = provider
 		.get_transaction_count(signer.address())
 		.pending()
 		.await
-		.map_err(|e| format!("chain {chain_id}: {e}"))?;
+		.map_err(|e| DeployError::Rpc { chain_id, message: e.to_string() })?;
 	Ok(signer.address().create(nonce))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn each_verifier_kind_gets_the_inbox_that_verifies_it() {
+		assert_eq!(inbox_contract(VerifierKind::ReferenceArtifactV1), "ZkpowInbox");
+		assert_eq!(inbox_contract(VerifierKind::Groth16Bn254), "Groth16Inbox");
+	}
 }

@@ -159,8 +159,10 @@ async fn main() -> ExitCode {
 				Ok(())
 			},
 			Command::Deploy { rollup_id } => {
-				let deployed = deploy::deploy(&config, *rollup_id).await?;
+				let deployed =
+					deploy::deploy(&config, *rollup_id).await.map_err(|e| e.to_string())?;
 				println!("{}", deployed.address);
+				eprintln!("deployed {} for rollup {rollup_id} on chain {}", deployed.inbox, deployed.chain_id);
 				if deployed.address != deployed.registered {
 					eprintln!(
 						"warning: rollup {rollup_id} registered inbox {} on chain {}; the relayer delivers there, not to {}",
@@ -170,7 +172,9 @@ async fn main() -> ExitCode {
 				Ok(())
 			},
 			Command::PredictAddress { chain_id } => {
-				println!("{}", deploy::predict_address(&config, *chain_id).await?);
+				let address =
+					deploy::predict_address(&config, *chain_id).await.map_err(|e| e.to_string())?;
+				println!("{address}");
 				Ok(())
 			},
 			Command::Status => status(&config),

@@ -6,6 +6,7 @@
 
 #![cfg_attr(not(test), warn(unreachable_pub))]
 
+pub mod circom;
 pub mod mining;
 
 use codec::{Decode, Encode};

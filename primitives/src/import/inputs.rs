@@ -61,3 +61,25 @@ pub fn statement_from_public_inputs(
 		prover: join(inputs, 8)?,
 	})
 }
+
+/// The statement as a circom input object: each of [`STATEMENT_INPUT_NAMES`] with its
+/// value as a decimal string (the form snarkjs reads), the inverse of
+/// [`statement_from_public_inputs`]. A circuit that names its public signals this way
+/// (like the example `statement10.circom`) takes this object merged with its own private
+/// inputs as `input.json` for `snarkjs groth16 fullprove`.
+pub fn circom_public_input(
+	statement: &SequenceStatement,
+) -> serde_json::Map<alloc::string::String, serde_json::Value> {
+	use alloc::string::ToString;
+	statement
+		.public_inputs()
+		.iter()
+		.zip(STATEMENT_INPUT_NAMES)
+		.map(|(input, name)| {
+			// Every input fits 128 bits (see `SequenceStatement::public_inputs`).
+			let mut low = [0u8; 16];
+			low.copy_from_slice(&input[16..]);
+			(name.to_string(), u128::from_be_bytes(low).to_string().into())
+		})
+		.collect()
+}

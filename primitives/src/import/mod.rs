@@ -17,7 +17,8 @@
 //! offending field.
 //!
 //! snarkjs's `public.json` converts with [`public_inputs_from_snarkjs`] and back into a
-//! statement with [`statement_from_public_inputs`].
+//! statement with [`statement_from_public_inputs`]; the other way,
+//! [`circom_public_input`] writes a statement as the public part of a circom `input.json`.
 
 mod arkworks;
 mod error;
@@ -32,7 +33,7 @@ pub use arkworks::{
 	ARKWORKS_VK_UNCOMPRESSED_LEN,
 };
 pub use error::{describe_verify_error, Field, ImportError};
-pub use inputs::{statement_from_public_inputs, STATEMENT_INPUT_NAMES};
+pub use inputs::{circom_public_input, statement_from_public_inputs, STATEMENT_INPUT_NAMES};
 pub use snarkjs::{proof_from_snarkjs, public_inputs_from_snarkjs, vk_from_snarkjs, vk_to_snarkjs};
 
 use crate::{

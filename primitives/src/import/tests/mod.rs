@@ -120,3 +120,17 @@ fn input_names_follow_the_statement() {
 	assert_eq!(STATEMENT_INPUT_NAMES[0], "rollup_id");
 	assert_eq!(STATEMENT_INPUT_NAMES[9], "prover_lo");
 }
+
+#[test]
+fn circom_input_of_a_statement_is_what_circom_was_given() {
+	// `input.json` is what gen.sh proved the vectors from: its public part must be exactly
+	// what `circom_public_input` writes for the vectors' statement.
+	let given: serde_json::Map<String, serde_json::Value> =
+		serde_json::from_str(include_str!("../../../test-vectors/snarkjs-statement10/input.json"))
+			.unwrap();
+	let written = circom_public_input(&vector_statement());
+	assert_eq!(written.len(), STATEMENT_PUBLIC_INPUTS);
+	for (name, value) in &written {
+		assert_eq!(Some(value), given.get(name), "{name}");
+	}
+}
