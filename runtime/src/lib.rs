@@ -74,7 +74,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("zkpow"),
 	impl_name: alloc::borrow::Cow::Borrowed("zkpow-node"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -189,7 +189,10 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Migrations to run on the next runtime upgrade.
 #[allow(unused_parens)]
-type Migrations = (pallet_zkpow::migrations::v1::MigrateV0ToV1<Runtime>,);
+type Migrations = (
+	pallet_zkpow::migrations::v1::MigrateV0ToV1<Runtime>,
+	pallet_zkpow::migrations::v2::MigrateV1ToV2<Runtime>,
+);
 
 /// Dispatches blocks and extrinsics to the pallets.
 pub type Executive = frame_executive::Executive<

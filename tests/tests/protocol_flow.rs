@@ -189,6 +189,13 @@ async fn miners_prove_a_sequence_and_a_copied_proof_is_slashed() {
 		.await
 		.unwrap();
 	assert!(!charlie.is_null(), "Charlie has a bond: {charlie}");
+	// Balances are decimal strings (exact in JavaScript above 2^53).
+	assert_eq!(
+		charlie["total_rewards"],
+		serde_json::Value::String(REWARD.to_string()),
+		"{charlie}"
+	);
+	assert!(rollup["pool"].is_string(), "{rollup}");
 	let bad_limit = rpc.call("zkpow_openTasks", rpc_params![rollup_id, None::<u64>, 0]).await;
 	assert!(bad_limit.unwrap_err().to_string().contains("limit"));
 }

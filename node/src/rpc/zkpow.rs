@@ -20,8 +20,15 @@ use std::{marker::PhantomData, sync::Arc};
 /// Most tasks `zkpow_openTasks` returns in one call.
 pub const MAX_TASKS_PER_CALL: u32 = 1_000;
 
-/// The `zkpow_*` methods.
-#[rpc(server)]
+/// The `zkpow_*` methods. Balances are answered as decimal strings
+/// (`pallet_zkpow::serde_balance`), which needs `Balance` to convert to and from `u128`;
+/// the other parameters are plain JSON values.
+#[rpc(server, server_bounds(
+	BlockHash: serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+	AccountId: serde::Serialize + serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+	Balance: Clone + TryInto<u128> + TryFrom<u128> + Send + Sync + 'static,
+	BlockNumber: serde::Serialize + serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+))]
 pub trait ZkpowApi<BlockHash, AccountId, Balance, BlockNumber> {
 	/// Open proving tasks ordered by priority (lowest start batch first), optionally for
 	/// one rollup and from `start_batch` on; at most `limit` (default and cap 1,000).

@@ -501,7 +501,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		reveal_proof(RawOrigin::Signed(miner.clone()), id, index, proof);
 
-		assert!(!Miners::<T>::get(&miner).unwrap().total_slashed.is_zero());
+		assert!(!MinerHistory::<T>::get(&miner).slashed.is_zero());
 	}
 
 	#[benchmark]
@@ -532,7 +532,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		reveal_proof(RawOrigin::Signed(miner.clone()), id, index, artifact);
 
-		assert!(!Miners::<T>::get(&miner).unwrap().total_slashed.is_zero());
+		assert!(!MinerHistory::<T>::get(&miner).slashed.is_zero());
 	}
 
 	/// Cancelling `n` pending sequences (each with the most batches).
@@ -564,6 +564,32 @@ mod benchmarks {
 			<T::Currency as frame_support::traits::fungible::Inspect<_>>::balance(&to),
 			before + unit::<T>()
 		);
+	}
+
+	#[benchmark]
+	fn set_frozen() {
+		let caller = funded::<T>("owner", 0);
+		let id = rollup::<T>(&caller);
+
+		#[extrinsic_call]
+		_(RawOrigin::Root, id, true);
+
+		assert!(Frozen::<T>::contains_key(id));
+	}
+
+	#[benchmark]
+	fn rotate_verifying_key() {
+		let caller = funded::<T>("owner", 0);
+		let id = rollup::<T>(&caller);
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(caller),
+			id,
+			VerifierSpec { kind: VerifierKind::ReferenceArtifactV1, key: largest_key_set::<T>() },
+		);
+
+		assert!(PendingKeys::<T>::contains_key(id));
 	}
 
 	#[benchmark]

@@ -102,7 +102,9 @@ impl<T: Config> Pallet<T> {
 			rest -= take;
 		}
 		ledger.unbonding.retain(|c| !c.amount.is_zero());
-		ledger.total_slashed = ledger.total_slashed.saturating_add(slashed);
+		if !slashed.is_zero() {
+			MinerHistory::<T>::mutate(miner, |t| t.slashed = t.slashed.saturating_add(slashed));
+		}
 		if ledger.is_empty() {
 			Miners::<T>::remove(miner);
 		} else {
@@ -137,11 +139,7 @@ impl<T: Config> Pallet<T> {
 		{
 			return false;
 		}
-		Miners::<T>::mutate(miner, |l| {
-			if let Some(l) = l {
-				l.total_rewards = l.total_rewards.saturating_add(amount);
-			}
-		});
+		MinerHistory::<T>::mutate(miner, |t| t.rewards = t.rewards.saturating_add(amount));
 		true
 	}
 

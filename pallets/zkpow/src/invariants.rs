@@ -13,6 +13,9 @@
 //! - Every sequencer's `SequenceDeposit` hold equals the deposits of its sequences in
 //!   flight.
 //! - Every finalized record is on the pruning agenda, and every pruning entry is a record.
+//! - Every freeze and every announced or retired key is of a registered rollup; a retired
+//!   key counts exactly the sequences in flight that were submitted under it (at least
+//!   one).
 
 use crate::{pallet::*, BalanceOf};
 use alloc::collections::{btree_map::BTreeMap, btree_set::BTreeSet};
@@ -145,6 +148,21 @@ impl<T: Config> Pallet<T> {
 			check(
 				expiring.contains(&(rollup_id, index)),
 				"finalized record not on the pruning agenda",
+			)?;
+		}
+		for rollup_id in Frozen::<T>::iter_keys().chain(PendingKeys::<T>::iter_keys()) {
+			check(
+				Rollups::<T>::contains_key(rollup_id),
+				"freeze or key of an unregistered rollup",
+			)?;
+		}
+		for (rollup_id, retired) in RetiredKeys::<T>::iter() {
+			let under_it = Sequences::<T>::iter_prefix(rollup_id)
+				.filter(|(index, _)| *index <= retired.last_index)
+				.count() as u32;
+			check(
+				retired.remaining > 0 && retired.remaining == under_it,
+				"retired key count differs from its sequences in flight",
 			)?;
 		}
 		Ok(())

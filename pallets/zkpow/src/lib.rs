@@ -13,12 +13,14 @@ mod benchmarking;
 mod bonding;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
+mod key_rotation;
 pub mod migrations;
 #[cfg(test)]
 mod mock;
 mod proving;
 pub mod queries;
 mod rollups;
+pub mod serde_balance;
 mod settlement;
 #[cfg(test)]
 mod tests;
@@ -81,6 +83,10 @@ pub type MinerLedgerOf<T> = MinerLedger<
 	<T as Config>::MaxUnbondingChunks,
 	<T as Config>::MaxOpenCommitments,
 >;
+/// A rollup's announced verifying key.
+pub type PendingKeyOf<T> = PendingKey<BlockNumberFor<T>, <T as Config>::MaxVerifyingKeyLen>;
+/// A verifying key rotated away from, still verifying older sequences.
+pub type RetiredKeyOf<T> = RetiredKey<<T as Config>::MaxVerifyingKeyLen>;
 /// A rollup's announced parameters.
 pub type PendingTermsOf<T> = PendingTerms<BalanceOf<T>, BlockNumberFor<T>>;
 /// Runtime-wide limits.
@@ -109,7 +115,7 @@ pub mod pallet {
 	use sp_runtime::traits::{StaticLookup, Zero};
 
 	/// The in-code storage version (see `migrations` for what each version changed).
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -284,10 +290,15 @@ pub mod pallet {
 		FinalizedSequenceOf<T>,
 	>;
 
-	/// Miners' bonds, unbonding chunks, open commitments and totals of rewards and
-	/// penalties.
+	/// Miners' bonds, unbonding chunks and open commitments; removed when nothing is left.
 	#[pallet::storage]
 	pub type Miners<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, MinerLedgerOf<T>>;
+
+	/// Every miner's rewards and penalties over its whole history (kept after its ledger
+	/// is removed).
+	#[pallet::storage]
+	pub type MinerHistory<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, MinerTotals<BalanceOf<T>>, ValueQuery>;
 
 	/// Settlement agenda: the windows whose deadline is each block (at most
 	/// `MaxSettlementsPerBlock` each).
@@ -315,6 +326,19 @@ pub mod pallet {
 	/// up from here when a block had more due windows than it could settle).
 	#[pallet::storage]
 	pub type SettlementCursor<T: Config> = StorageValue<_, BlockNumberFor<T>>;
+
+	/// Verifying keys announced by rollup owners, waiting out their notice period.
+	#[pallet::storage]
+	pub type PendingKeys<T: Config> = StorageMap<_, Twox64Concat, RollupId, PendingKeyOf<T>>;
+
+	/// Keys rotated away from, kept until the sequences submitted under them are done.
+	#[pallet::storage]
+	pub type RetiredKeys<T: Config> = StorageMap<_, Twox64Concat, RollupId, RetiredKeyOf<T>>;
+
+	/// Rollups the admin origin froze, with the block they were frozen at: no sequences,
+	/// commits or reveals; their windows close without penalty and finalize nothing.
+	#[pallet::storage]
+	pub type Frozen<T: Config> = StorageMap<_, Twox64Concat, RollupId, BlockNumberFor<T>>;
 
 	/// Runtime-wide bounds: window lengths and their defaults, unbonding period, bond and
 	/// reward floors.
@@ -398,6 +422,41 @@ pub mod pallet {
 		RollupResumed {
 			/// The rollup.
 			rollup_id: RollupId,
+		},
+		/// The admin origin froze a rollup (an emergency such as an unsound circuit): no
+		/// sequences, commits or reveals; its open windows close without penalty.
+		RollupFrozen {
+			/// The rollup.
+			rollup_id: RollupId,
+		},
+		/// The admin origin lifted a rollup's freeze.
+		RollupUnfrozen {
+			/// The rollup.
+			rollup_id: RollupId,
+		},
+		/// A rollup's owner announced a new verifying key: sequences submitted from
+		/// `effective_at` on are verified with it, earlier ones with the key they were
+		/// submitted under.
+		KeyRotationAnnounced {
+			/// The rollup.
+			rollup_id: RollupId,
+			/// The new key's proof system.
+			kind: VerifierKind,
+			/// First block whose submissions use the new key.
+			effective_at: BlockNumberFor<T>,
+			/// What the owner's registration deposit is now (it holds both keys until the
+			/// old one is dropped).
+			deposit: BalanceOf<T>,
+		},
+		/// An announced key is in force: `first_sequence` is the first sequence verified
+		/// with it.
+		KeyRotated {
+			/// The rollup.
+			rollup_id: RollupId,
+			/// The key's proof system.
+			kind: VerifierKind,
+			/// The first sequence the new key verifies.
+			first_sequence: SequenceIndex,
 		},
 		/// A rollup was removed; its remaining pool went back to the owner and its deposit
 		/// was released.
@@ -619,6 +678,16 @@ pub mod pallet {
 		NotSequencer,
 		/// The rollup is paused and accepts no sequences.
 		RollupPaused,
+		/// Governance froze the rollup (an emergency): it takes no sequences, commits or
+		/// reveals until the freeze is lifted.
+		RollupFrozen,
+		/// The rollup is already frozen.
+		RollupAlreadyFrozen,
+		/// The rollup is not frozen.
+		RollupNotFrozen,
+		/// A key rotation is already announced, or the previous key still verifies
+		/// sequences in flight: one rotation at a time.
+		KeyRotationInProgress,
 		/// The rollup is already paused.
 		RollupAlreadyPaused,
 		/// The rollup is not paused.
@@ -1047,6 +1116,41 @@ pub mod pallet {
 			)?;
 			Self::deposit_event(Event::TreasurySpent { to, amount });
 			Ok(())
+		}
+
+		/// Freeze (`frozen = true`) or unfreeze a rollup (admin origin only), for emergencies
+		/// such as an unsound circuit: while frozen it takes no sequences, commits or
+		/// reveals, and its open windows close at their deadlines without slashing anyone
+		/// for not revealing and without finalizing (the sequences go back to pending). The
+		/// owner can still fund, pause, cancel sequences and deregister.
+		#[pallet::call_index(16)]
+		#[pallet::weight(T::WeightInfo::set_frozen())]
+		pub fn set_frozen(
+			origin: OriginFor<T>,
+			rollup_id: RollupId,
+			frozen: bool,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			Self::do_set_frozen(rollup_id, frozen)
+		}
+
+		/// Announce a new verifying key (owner only), validated as at registration. It
+		/// verifies the sequences submitted `TermsNoticePeriod` blocks from now on;
+		/// sequences submitted before are still verified with the key they were submitted
+		/// under, so no miner's work in flight is invalidated. The registration deposit
+		/// grows by the new key's bytes until the old key is dropped (when the last
+		/// sequence submitted under it is done). The rollup's inbox on its base chain has
+		/// its key fixed at deployment: sequences under the new key need a new inbox.
+		#[pallet::call_index(17)]
+		#[pallet::weight(T::WeightInfo::rotate_verifying_key())]
+		pub fn rotate_verifying_key(
+			origin: OriginFor<T>,
+			rollup_id: RollupId,
+			verifier: VerifierSpec,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let key = verifier.key.try_into().map_err(|_| Error::<T>::KeyTooLong)?;
+			Self::do_announce_key(who, rollup_id, VerifierConfig { kind: verifier.kind, key })
 		}
 	}
 }

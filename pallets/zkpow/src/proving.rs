@@ -33,6 +33,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResultWithPostInfo {
 		let mut sequence = Self::sequence(rollup_id, sequence_index)?;
 		let rollup = Rollups::<T>::get(rollup_id).ok_or(Error::<T>::RollupNotFound)?;
+		Self::ensure_not_frozen(rollup_id)?;
 		let mut ledger = Miners::<T>::get(&who).ok_or(Error::<T>::NotBonded)?;
 		let now = Self::now();
 
@@ -220,7 +221,8 @@ impl<T: Config> Pallet<T> {
 		prover: &T::AccountId,
 		proof: &[u8],
 	) -> Result<(Result<(), VerificationError>, Option<u32>), Error<T>> {
-		let verifier = Verifiers::<T>::get(rollup_id).ok_or(Error::<T>::RollupNotFound)?;
+		let verifier =
+			Self::verifier_for(rollup_id, sequence_index).ok_or(Error::<T>::RollupNotFound)?;
 		// Only the multi-proof artifact needs the batch headers (and costs more).
 		let (batches, artifact_batches) = if verifier.kind == VerifierKind::ReferenceArtifactV1 {
 			let batches = SequenceBatches::<T>::get(rollup_id, sequence_index).unwrap_or_default();
@@ -240,6 +242,7 @@ impl<T: Config> Pallet<T> {
 		proof: ProofOf<T>,
 	) -> DispatchResultWithPostInfo {
 		let mut sequence = Self::sequence(rollup_id, sequence_index)?;
+		Self::ensure_not_frozen(rollup_id)?;
 		let mut window = sequence.window.take().ok_or(Error::<T>::NoOpenWindow)?;
 		let now = Self::now();
 		ensure!(now >= window.commit_ends_at, Error::<T>::RevealWindowNotOpen);

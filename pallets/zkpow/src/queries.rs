@@ -49,6 +49,13 @@ pub enum WindowPhase<BlockNumber> {
 /// A proving task, as listed by `open_tasks`.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+	feature = "std",
+	serde(bound(
+		serialize = "Balance: Clone + TryInto<u128>, BlockNumber: serde::Serialize",
+		deserialize = "Balance: TryFrom<u128>, BlockNumber: serde::Deserialize<'de>"
+	))
+)]
 pub struct TaskInfo<Balance, BlockNumber> {
 	/// Rollup of the sequence.
 	pub rollup_id: RollupId,
@@ -59,6 +66,7 @@ pub struct TaskInfo<Balance, BlockNumber> {
 	/// Number of batches.
 	pub batch_count: u32,
 	/// Escrowed reward.
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_balance"))]
 	pub reward: Balance,
 	/// Failed windows so far.
 	pub attempt: u32,
@@ -71,10 +79,18 @@ pub struct TaskInfo<Balance, BlockNumber> {
 /// One commitment of a window, as reported by `sequence_status`.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+	feature = "std",
+	serde(bound(
+		serialize = "AccountId: serde::Serialize, Balance: Clone + TryInto<u128>",
+		deserialize = "AccountId: serde::Deserialize<'de>, Balance: TryFrom<u128>"
+	))
+)]
 pub struct CommitterStatus<AccountId, Balance> {
 	/// The miner.
 	pub miner: AccountId,
 	/// Its reward weight: bond at commit time net of its other open commitments' exposure.
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_balance"))]
 	pub weight: Balance,
 	/// What it revealed so far.
 	pub outcome: RevealOutcome,
@@ -83,6 +99,13 @@ pub struct CommitterStatus<AccountId, Balance> {
 /// Full status of a sequence.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+	feature = "std",
+	serde(bound(
+		serialize = "AccountId: serde::Serialize, Balance: Clone + TryInto<u128>, BlockNumber: serde::Serialize",
+		deserialize = "AccountId: serde::Deserialize<'de>, Balance: TryFrom<u128>, BlockNumber: serde::Deserialize<'de>"
+	))
+)]
 pub struct SequenceStatus<AccountId, Balance, BlockNumber> {
 	/// Rollup of the sequence.
 	pub rollup_id: RollupId,
@@ -102,6 +125,7 @@ pub struct SequenceStatus<AccountId, Balance, BlockNumber> {
 	/// `SequenceFinalized` events).
 	pub batches: Vec<BatchHeader>,
 	/// Escrowed reward (zero once finalized).
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_balance"))]
 	pub reward: Balance,
 	/// Failed windows so far.
 	pub attempt: u32,
@@ -120,24 +144,42 @@ pub struct SequenceStatus<AccountId, Balance, BlockNumber> {
 /// A miner's bond and activity.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+	feature = "std",
+	serde(bound(
+		serialize = "Balance: Clone + TryInto<u128>, BlockNumber: serde::Serialize",
+		deserialize = "Balance: TryFrom<u128>, BlockNumber: serde::Deserialize<'de>"
+	))
+)]
 pub struct MinerInfo<Balance, BlockNumber> {
 	/// Active bond.
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_balance"))]
 	pub bonded: Balance,
 	/// Unbonding chunks (held and slashable until withdrawn).
 	pub unbonding: Vec<UnbondingChunk<Balance, BlockNumber>>,
 	/// Unsettled commitments.
 	pub open_commitments: Vec<OpenCommitment<Balance>>,
 	/// Worst-case penalties of the open commitments.
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_balance"))]
 	pub exposure: Balance,
 	/// Rewards received.
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_balance"))]
 	pub total_rewards: Balance,
 	/// Penalties slashed.
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_balance"))]
 	pub total_slashed: Balance,
 }
 
 /// A rollup's registration, parameters, pool and history.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+	feature = "std",
+	serde(bound(
+		serialize = "AccountId: serde::Serialize, Balance: Clone + TryInto<u128>, BlockNumber: serde::Serialize",
+		deserialize = "AccountId: serde::Deserialize<'de>, Balance: TryFrom<u128>, BlockNumber: serde::Deserialize<'de>"
+	))
+)]
 pub struct RollupSummary<AccountId, Balance, BlockNumber> {
 	/// The rollup id.
 	pub rollup_id: RollupId,
@@ -162,10 +204,13 @@ pub struct RollupSummary<AccountId, Balance, BlockNumber> {
 	/// Active or paused.
 	pub status: RollupStatus,
 	/// Registration deposit.
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_balance"))]
 	pub deposit: Balance,
 	/// Reward pool available for new sequences.
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_balance"))]
 	pub pool: Balance,
 	/// Rewards escrowed for sequences in flight.
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_balance"))]
 	pub escrowed: Balance,
 	/// Sequences in flight.
 	pub in_flight: u32,
@@ -294,16 +339,24 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
-	/// A miner's bond, unbonding chunks, open commitments and totals.
+	/// A miner's bond, unbonding chunks, open commitments and totals; `None` for an
+	/// account with no ledger and no history. A miner that withdrew everything keeps its
+	/// totals (with nothing bonded).
 	pub fn miner_info(miner: &T::AccountId) -> Option<MinerInfo<BalanceOf<T>, BlockNumberFor<T>>> {
-		let l = Miners::<T>::get(miner)?;
+		let ledger = Miners::<T>::get(miner);
+		let totals = MinerHistory::<T>::try_get(miner).ok();
+		if ledger.is_none() && totals.is_none() {
+			return None;
+		}
+		let l = ledger.unwrap_or_default();
+		let totals = totals.unwrap_or_default();
 		Some(MinerInfo {
 			bonded: l.bonded,
 			exposure: l.exposure(),
 			unbonding: l.unbonding.into_inner(),
 			open_commitments: l.open_commitments.into_inner(),
-			total_rewards: l.total_rewards,
-			total_slashed: l.total_slashed,
+			total_rewards: totals.rewards,
+			total_slashed: totals.slashed,
 		})
 	}
 

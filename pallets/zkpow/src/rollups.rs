@@ -97,7 +97,7 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(T::RollupDepositPerByte::get().saturating_mul(bytes))
 	}
 
-	fn key_error(e: VerificationError) -> Error<T> {
+	pub(crate) fn key_error(e: VerificationError) -> Error<T> {
 		let e = match e {
 			VerificationError::Groth16(e) => e,
 			VerificationError::Artifact(ArtifactError::InvalidKey(e)) => e,
@@ -274,6 +274,30 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	pub(crate) fn do_set_frozen(rollup_id: RollupId, frozen: bool) -> DispatchResult {
+		ensure!(Rollups::<T>::contains_key(rollup_id), Error::<T>::RollupNotFound);
+		let is_frozen = Frozen::<T>::contains_key(rollup_id);
+		if frozen {
+			ensure!(!is_frozen, Error::<T>::RollupAlreadyFrozen);
+			Frozen::<T>::insert(rollup_id, Self::now());
+			Self::deposit_event(Event::RollupFrozen { rollup_id });
+		} else {
+			ensure!(is_frozen, Error::<T>::RollupNotFrozen);
+			Frozen::<T>::remove(rollup_id);
+			// Their deposits are part of `rollup.deposit`, released above.
+			PendingKeys::<T>::remove(rollup_id);
+			RetiredKeys::<T>::remove(rollup_id);
+			Self::deposit_event(Event::RollupUnfrozen { rollup_id });
+		}
+		Ok(())
+	}
+
+	/// Fails with `RollupFrozen` while the admin origin keeps the rollup frozen.
+	pub(crate) fn ensure_not_frozen(rollup_id: RollupId) -> DispatchResult {
+		ensure!(!Frozen::<T>::contains_key(rollup_id), Error::<T>::RollupFrozen);
+		Ok(())
+	}
+
 	pub(crate) fn do_set_data_url(
 		who: T::AccountId,
 		rollup_id: RollupId,
@@ -314,6 +338,7 @@ impl<T: Config> Pallet<T> {
 		Rollups::<T>::remove(rollup_id);
 		Verifiers::<T>::remove(rollup_id);
 		DataUrls::<T>::remove(rollup_id);
+		Frozen::<T>::remove(rollup_id);
 		Self::deposit_event(Event::RollupDeregistered {
 			rollup_id,
 			refunded,
@@ -338,18 +363,30 @@ impl<T: Config> Pallet<T> {
 		let mut rollup = Rollups::<T>::get(rollup_id).ok_or(Error::<T>::RollupNotFound)?;
 		ensure!(rollup.sequencer == who, Error::<T>::NotSequencer);
 		ensure!(rollup.status == RollupStatus::Active, Error::<T>::RollupPaused);
+		Self::ensure_not_frozen(rollup_id)?;
 		let last = batches.last().ok_or(Error::<T>::EmptySequence)?;
 		let expected_start = rollup.last_batch.checked_add(1).ok_or(ArithmeticError::Overflow)?;
 		ensure!(start_batch == expected_start, Error::<T>::UnexpectedStartBatch);
 		ensure!(prev_state_root == rollup.last_state_root, Error::<T>::UnexpectedPrevStateRoot);
-		let batch_count = batches.len() as u32;
-		ensure!(batch_count <= rollup.batch_capacity, Error::<T>::TooManyBatchesForKey);
 		ensure!(
 			rollup.in_flight < T::MaxSequencesInFlight::get(),
 			Error::<T>::TooManySequencesInFlight
 		);
 		let now = Self::now();
+		let batch_count = batches.len() as u32;
+		// The key this sequence is verified with decides how many batches it may have.
+		let capacity = match PendingKeys::<T>::get(rollup_id) {
+			Some(p) if p.effective_at <= now => p
+				.verifier
+				.kind
+				.batch_capacity(&p.verifier.key)
+				.unwrap_or(u32::MAX)
+				.min(T::MaxBatchesPerSequence::get()),
+			_ => rollup.batch_capacity,
+		};
+		ensure!(batch_count <= capacity, Error::<T>::TooManyBatchesForKey);
 		Self::promote_terms(&mut rollup, now);
+		Self::promote_key(rollup_id, &mut rollup, now);
 		let reward = rollup.terms.reward_per_sequence;
 		ensure!(rollup.pool >= reward, Error::<T>::InsufficientPool);
 
@@ -440,8 +477,10 @@ impl<T: Config> Pallet<T> {
 			Sequences::<T>::remove(rollup_id, index);
 			SequenceBatches::<T>::remove(rollup_id, index);
 			Self::release_sequence_deposit(&sequence.depositor, sequence.deposit);
+			Self::sequence_done(rollup_id, &mut rollup, index);
 			refunded = refunded.saturating_add(sequence.reward);
 		}
+		Self::rewind_retired_key(rollup_id, from_index);
 		rollup.escrowed = rollup.escrowed.saturating_sub(refunded);
 		rollup.pool = rollup.pool.saturating_add(refunded);
 		rollup.in_flight = rollup.in_flight.saturating_sub(count);

@@ -108,10 +108,13 @@ impl<T: Config> Pallet<T> {
 			return T::DbWeight::get().reads(1);
 		};
 		let committers = window.committers.len() as u32;
+		// A frozen rollup's committers could not reveal: nobody is slashed for that, and
+		// nothing is finalized while the rollup's verifier is under suspicion.
+		let frozen = Frozen::<T>::contains_key(rollup_id);
 
 		for c in window.committers.iter() {
 			Self::close_commitment(&c.miner, rollup_id, sequence_index);
-			if c.outcome != RevealOutcome::Valid {
+			if c.outcome != RevealOutcome::Valid && !frozen {
 				Self::slash_miner(
 					&c.miner,
 					rollup_id,
@@ -122,7 +125,7 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 
-		let Some(accepted) = window.accepted else {
+		let Some(accepted) = window.accepted.filter(|_| !frozen) else {
 			// Nobody proved it: back to pending, the next commit opens a fresh window.
 			sequence.attempt = sequence.attempt.saturating_add(1);
 			let attempt = sequence.attempt;
@@ -180,6 +183,7 @@ impl<T: Config> Pallet<T> {
 				r.in_flight = r.in_flight.saturating_sub(1);
 				r.stats.sequences_finalized.saturating_inc();
 				r.stats.rewards_paid = r.stats.rewards_paid.saturating_add(reward - remaining);
+				Self::sequence_done(rollup_id, r, sequence_index);
 			}
 		});
 		Sequences::<T>::remove(rollup_id, sequence_index);

@@ -99,18 +99,29 @@ pub struct RollupParams<Balance, BlockNumber> {
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+	feature = "std",
+	serde(bound(
+		serialize = "Balance: Clone + TryInto<u128>, BlockNumber: serde::Serialize",
+		deserialize = "Balance: TryFrom<u128>, BlockNumber: serde::Deserialize<'de>"
+	))
+)]
 pub struct RollupTerms<Balance, BlockNumber> {
 	/// T1 in blocks.
 	pub commit_window: BlockNumber,
 	/// T2 in blocks.
 	pub reveal_window: BlockNumber,
 	/// Reward per proven sequence.
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_balance"))]
 	pub reward_per_sequence: Balance,
 	/// Minimum free bond of a committing miner.
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_balance"))]
 	pub min_miner_bond: Balance,
 	/// Penalty for committing without revealing a valid proof.
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_balance"))]
 	pub no_proof_penalty: Balance,
 	/// Penalty for revealing a wrong or invalid proof.
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_balance"))]
 	pub invalid_proof_penalty: Balance,
 }
 
@@ -150,15 +161,24 @@ pub enum RollupStatus {
 	Default,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+	feature = "std",
+	serde(bound(
+		serialize = "Balance: Clone + TryInto<u128>",
+		deserialize = "Balance: TryFrom<u128>"
+	))
+)]
 pub struct RollupStats<Balance> {
 	/// Sequences finalized with a valid proof.
 	pub sequences_finalized: u64,
 	/// Windows that ended without a valid proof (each reopened its sequence).
 	pub windows_failed: u64,
 	/// Rewards paid out to miners.
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_balance"))]
 	pub rewards_paid: Balance,
 	/// Penalties slashed from miners in this rollup's windows (paid to the treasury, never
 	/// to the rollup or its owner).
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_balance"))]
 	pub miners_slashed: Balance,
 }
 
@@ -218,6 +238,13 @@ where
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+	feature = "std",
+	serde(bound(
+		serialize = "Balance: Clone + TryInto<u128>, BlockNumber: serde::Serialize",
+		deserialize = "Balance: TryFrom<u128>, BlockNumber: serde::Deserialize<'de>"
+	))
+)]
 pub struct PendingTerms<Balance, BlockNumber> {
 	/// The parameters that will apply.
 	pub terms: RollupTerms<Balance, BlockNumber>,
@@ -391,8 +418,16 @@ where
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+	feature = "std",
+	serde(bound(
+		serialize = "Balance: Clone + TryInto<u128>, BlockNumber: serde::Serialize",
+		deserialize = "Balance: TryFrom<u128>, BlockNumber: serde::Deserialize<'de>"
+	))
+)]
 pub struct UnbondingChunk<Balance, BlockNumber> {
 	/// Amount still held (and slashable).
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_balance"))]
 	pub amount: Balance,
 	/// First block in which it can be withdrawn.
 	pub unlock_at: BlockNumber,
@@ -403,12 +438,20 @@ pub struct UnbondingChunk<Balance, BlockNumber> {
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+	feature = "std",
+	serde(bound(
+		serialize = "Balance: Clone + TryInto<u128>",
+		deserialize = "Balance: TryFrom<u128>"
+	))
+)]
 pub struct OpenCommitment<Balance> {
 	/// Rollup of the sequence.
 	pub rollup_id: RollupId,
 	/// Index of the sequence.
 	pub sequence_index: SequenceIndex,
 	/// The most this commitment can cost the miner (invalid-proof plus no-proof penalty).
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_balance"))]
 	pub exposure: Balance,
 }
 
@@ -428,10 +471,6 @@ where
 	pub unbonding: BoundedVec<UnbondingChunk<Balance, BlockNumber>, MaxChunks>,
 	/// Commitments whose windows have not settled.
 	pub open_commitments: BoundedVec<OpenCommitment<Balance>, MaxOpen>,
-	/// Rewards received so far.
-	pub total_rewards: Balance,
-	/// Penalties slashed so far.
-	pub total_slashed: Balance,
 }
 
 impl<Balance, BlockNumber, MaxChunks, MaxOpen> Default
@@ -448,8 +487,6 @@ where
 			bonded: Zero::zero(),
 			unbonding: BoundedVec::new(),
 			open_commitments: BoundedVec::new(),
-			total_rewards: Zero::zero(),
-			total_slashed: Zero::zero(),
 		}
 	}
 }
@@ -484,6 +521,28 @@ where
 	pub fn is_empty(&self) -> bool {
 		self.bonded.is_zero() && self.unbonding.is_empty() && self.open_commitments.is_empty()
 	}
+}
+
+/// What a miner earned and lost over its whole history. Kept in its own map, so it
+/// outlives the miner's ledger (removed once nothing is bonded, unbonding or open).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct MinerTotals<Balance> {
+	/// Rewards received.
+	pub rewards: Balance,
+	/// Penalties slashed.
+	pub slashed: Balance,
 }
 
 /// Why a miner was slashed.
@@ -543,6 +602,10 @@ pub enum RejectReason {
 	serde::Deserialize,
 )]
 #[serde(rename_all = "camelCase")]
+#[serde(bound(
+	serialize = "Balance: Clone + TryInto<u128>, BlockNumber: serde::Serialize",
+	deserialize = "Balance: TryFrom<u128>, BlockNumber: serde::Deserialize<'de>"
+))]
 pub struct ProtocolLimits<Balance, BlockNumber> {
 	/// Smallest T1 a rollup may choose (at least 1).
 	pub min_commit_window: BlockNumber,
@@ -559,9 +622,11 @@ pub struct ProtocolLimits<Balance, BlockNumber> {
 	/// Blocks from `unbond` to `withdraw_unbonded`; must exceed the largest T1 + T2.
 	pub unbonding_period: BlockNumber,
 	/// Smallest `min_miner_bond` a rollup may set (above zero).
+	#[serde(with = "crate::serde_balance")]
 	pub min_miner_bond: Balance,
 	/// Smallest `reward_per_sequence` a rollup may set (above zero): with the sequence
 	/// deposit it makes every window a spammer opens cost more than fees.
+	#[serde(with = "crate::serde_balance")]
 	pub min_reward_per_sequence: Balance,
 }
 
@@ -606,3 +671,34 @@ where
 
 /// Agenda entry: a sequence whose window settles at the agenda's block.
 pub type AgendaEntry = (RollupId, SequenceIndex);
+
+/// A verifying key announced by its rollup's owner, in force from `effective_at` for the
+/// sequences submitted from then on.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
+)]
+#[scale_info(skip_type_params(KeyLen))]
+pub struct PendingKey<BlockNumber, KeyLen: Get<u32>>
+where
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+{
+	/// The new proof system and key (validated when announced).
+	pub verifier: VerifierConfig<KeyLen>,
+	/// First block whose submissions are verified with it.
+	pub effective_at: BlockNumber,
+}
+
+/// The key a rollup rotated away from, kept while sequences submitted under it are in
+/// flight: they are verified with it, never with a key their miners did not prove for.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
+)]
+#[scale_info(skip_type_params(KeyLen))]
+pub struct RetiredKey<KeyLen: Get<u32>> {
+	/// The old proof system and key.
+	pub verifier: VerifierConfig<KeyLen>,
+	/// The last sequence submitted under it (every earlier one was too).
+	pub last_index: SequenceIndex,
+	/// How many of those are still in flight; the key is dropped at zero.
+	pub remaining: u32,
+}

@@ -5,7 +5,7 @@
 //!
 //! Derived, not yet measured (until the script runs again on a release build): the agenda
 //! lookahead term of `commit_proof_hash_opening(p)`, `commit_proof_hash_displacing`,
-//! `cancel_sequences(n)`, `spend_treasury`, and the sequence-deposit and pruning terms added
+//! `cancel_sequences(n)`, `spend_treasury`, `set_frozen`, `rotate_verifying_key`, and the sequence-deposit and pruning terms added
 //! to `submit_sequence(b)` and `settle_finalized(c)`. Each is the measured weight of the
 //! closest benchmarked path plus the database operations the new code adds, charged at
 //! that path's cost per operation, rounded up.
@@ -61,6 +61,8 @@ pub trait WeightInfo {
 	fn commit_proof_hash_displacing() -> Weight;
 	fn cancel_sequences(n: u32, ) -> Weight;
 	fn spend_treasury() -> Weight;
+	fn set_frozen() -> Weight;
+	fn rotate_verifying_key() -> Weight;
 	fn reveal_proof_valid() -> Weight;
 	fn reveal_proof_invalid() -> Weight;
 	fn reveal_artifact_valid(n: u32, ) -> Weight;
@@ -282,6 +284,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(83_136_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
+	}
+	/// Derived: `pause_rollup`'s path with the freeze record read and written instead of
+	/// the rollup.
+	fn set_frozen() -> Weight {
+		Weight::from_parts(25_458_000, 3857)
+			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().writes(1))
+	}
+	/// Derived: `register_rollup`'s path (the same key validation and deposit hold), with
+	/// the rotation records read and the pending key written.
+	fn rotate_verifying_key() -> Weight {
+		Weight::from_parts(1_529_650_000, 3593)
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage: `Zkpow::Sequences` (r:1 w:1)
 	/// Proof: `Zkpow::Sequences` (`max_values`: None, `max_size`: Some(17923), added: 20398, mode: `MaxEncodedLen`)
@@ -679,6 +695,20 @@ impl WeightInfo for () {
 		Weight::from_parts(83_136_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(2))
 			.saturating_add(RocksDbWeight::get().writes(2))
+	}
+	/// Derived: `pause_rollup`'s path with the freeze record read and written instead of
+	/// the rollup.
+	fn set_frozen() -> Weight {
+		Weight::from_parts(25_458_000, 3857)
+			.saturating_add(RocksDbWeight::get().reads(2))
+			.saturating_add(RocksDbWeight::get().writes(1))
+	}
+	/// Derived: `register_rollup`'s path (the same key validation and deposit hold), with
+	/// the rotation records read and the pending key written.
+	fn rotate_verifying_key() -> Weight {
+		Weight::from_parts(1_529_650_000, 3593)
+			.saturating_add(RocksDbWeight::get().reads(5))
+			.saturating_add(RocksDbWeight::get().writes(4))
 	}
 	/// Storage: `Zkpow::Sequences` (r:1 w:1)
 	/// Proof: `Zkpow::Sequences` (`max_values`: None, `max_size`: Some(17923), added: 20398, mode: `MaxEncodedLen`)

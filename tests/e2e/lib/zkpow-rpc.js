@@ -9,8 +9,9 @@
 // Results are `Json` objects (`Option<Json>` where the node may answer null, `Vec<Json>` for
 // lists; call `.toJSON()` for plain values): the node serializes the runtime API's structs with serde
 // (snake_case fields, except `protocolLimits` which is camelCase; byte arrays as arrays of
-// numbers). Balances are JSON numbers, so values above 2^53 planck lose precision in
-// JavaScript; read `api.query.zkpow.rollups` for exact balances.
+// numbers). Balances are decimal strings of planck (`"100000000000000"`), exact whatever
+// their size: read them with `BigInt(value)` (a JSON number would lose precision above
+// 2^53 planck, about 9,007 UNIT).
 
 /** Optional trailing parameter: the block to answer at (default: best block). */
 const at = { name: 'at', type: 'BlockHash', isOptional: true };

@@ -15,7 +15,7 @@ import { startDevNode } from '../lib/node.js';
 import { exportKeys } from '../lib/keys.js';
 import { registerRollup, setDataUrl } from '../examples/register.js';
 import { fundRollup } from '../examples/fund.js';
-import { setSequencer, pauseRollup, resumeRollup } from '../examples/manage.js';
+import { setSequencer, pauseRollup, resumeRollup, rotateKey, setFrozen } from '../examples/manage.js';
 import { watchRollup } from '../examples/watch.js';
 
 const UNIT = 10n ** 12n;
@@ -121,8 +121,13 @@ describe('rollup owner on polkadot.js', () => {
     assert.equal(summary.terms.commit_window, 3);
     assert.ok((await api.rpc.zkpow.rollupInfo(rollupId + 1000)).isNone, 'unknown rollup: null');
     const limits = (await api.rpc.zkpow.protocolLimits()).toJSON();
-    assert.deepEqual(limits, (await api.query.zkpow.limits()).toJSON());
+    const stored = await api.query.zkpow.limits();
+    assert.equal(limits.minCommitWindow, stored.minCommitWindow.toNumber());
     assert.equal(limits.minCommitWindow, 1);
+    // Balances come as decimal strings, exact whatever their size.
+    assert.equal(typeof limits.minMinerBond, 'string');
+    assert.equal(BigInt(limits.minMinerBond), stored.minMinerBond.toBigInt());
+    assert.equal(BigInt(limits.minRewardPerSequence), stored.minRewardPerSequence.toBigInt());
   });
 
   test('registers a second rollup with a single ten-input Groth16Bn254 key', async () => {
@@ -162,6 +167,17 @@ describe('rollup owner on polkadot.js', () => {
     await track(await fundRollup(api, dave, otherId, REWARD));
     assert.equal((await rollup()).pool.toBigInt(), 6n * REWARD);
     assert.equal(BigInt((await api.rpc.zkpow.rollupInfo(rollupId)).unwrap().toJSON().pool), 6n * REWARD);
+  });
+
+  test('reports pools above 2^53 planck to the planck over RPC', async () => {
+    // A JSON number would reach JavaScript rounded above 2^53 (about 9,007 UNIT).
+    const big = 2n ** 53n + 1n;
+    await track(await fundRollup(api, alice, otherId, big));
+    const info = (await api.rpc.zkpow.rollupInfo(otherId)).unwrap().toJSON();
+    assert.equal(typeof info.pool, 'string', JSON.stringify(info));
+    assert.equal(BigInt(info.pool), REWARD + big);
+    assert.equal(BigInt(info.pool), (await api.query.zkpow.rollups(otherId)).unwrap().pool.toBigInt());
+    assert.equal(typeof info.terms.reward_per_sequence, 'string');
   });
 
   test('sets a new sequencer: only it may submit sequences', async () => {
@@ -233,6 +249,31 @@ describe('rollup owner on polkadot.js', () => {
     await rejectsWith(setDataUrl(api, alice, otherId, url), 'NotRollupOwner', /owner/);
     await track({ blockHash: await setDataUrl(api, dave, otherId, null) });
     assert.ok((await api.query.zkpow.dataUrls(otherId)).isNone);
+  });
+
+  test('rotates a verifying key under notice: announced now, in force for later sequences', async () => {
+    const notice = api.consts.zkpow.termsNoticePeriod.toNumber();
+    const before = (await rollup(otherId)).deposit.toBigInt();
+    const r = await rotateKey(api, dave, otherId, keys.final, 'Groth16Bn254');
+    assert.equal(r.effectiveAt, (await block(r.blockHash)) + notice);
+    const pending = (await api.query.zkpow.pendingKeys(otherId)).unwrap();
+    assert.equal(pending.verifier.key.toHex(), keys.final);
+    assert.equal(pending.effectiveAt.toNumber(), r.effectiveAt);
+    const perByte = api.consts.zkpow.rollupDepositPerByte.toBigInt();
+    assert.equal(r.deposit, before + perByte * BigInt((keys.final.length - 2) / 2));
+    await rejectsWith(rotateKey(api, dave, otherId, keys.final, 'Groth16Bn254'), 'KeyRotationInProgress', /one rotation at a time/);
+    await rejectsWith(rotateKey(api, alice, otherId, keys.final, 'Groth16Bn254'), 'NotRollupOwner', /owner/);
+  });
+
+  test('governance freezes a rollup: no sequences until it is unfrozen', async () => {
+    await track(await setFrozen(api, alice, otherId, true));
+    assert.ok((await api.query.zkpow.frozen(otherId)).isSome);
+    await rejectsWith(submit(api, submitTx(otherId, [{ stateRoot: '0x' + '07'.repeat(32), dataHash: '0x' + '08'.repeat(32) }]), dave),
+      'RollupFrozen', /froze/);
+    // The owner cannot lift it: only the admin origin (sudo here).
+    await assert.rejects(submit(api, api.tx.zkpow.setFrozen(otherId, false), dave), /BadOrigin/);
+    await track(await setFrozen(api, alice, otherId, false));
+    assert.ok((await api.query.zkpow.frozen(otherId)).isNone);
   });
 
   test('watch.js saw exactly this rollup\'s events, in order', async () => {

@@ -6,5 +6,8 @@
 //!   announced terms; sequences their deposit; windows their minimum bond; commitments
 //!   record a reward weight; the protocol limits a reward floor; the settlement agenda is
 //!   bounded by what one block settles; finalized records are scheduled for pruning.
+//! - [`v2`]: miners' reward and slash totals move out of their ledgers into
+//!   `MinerHistory`, which outlives them.
 
 pub mod v1;
+pub mod v2;

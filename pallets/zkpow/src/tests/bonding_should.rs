@@ -134,3 +134,45 @@ fn keep_back_what_open_commitments_may_still_cost() {
 		assert!(Miners::<Test>::get(miner(0)).is_none());
 	});
 }
+
+#[test]
+fn keep_rewards_and_slashes_after_the_ledger_is_removed() {
+	new_test_ext().execute_with(|| {
+		// Miner 0 proves a sequence and is rewarded; miner 1 commits and never reveals.
+		let id = setup_rollup();
+		let index = submit(id, 1);
+		bond(&miner(0), MIN_BOND);
+		bond(&miner(1), MIN_BOND);
+		let proof = proof_for(id, index, &miner(0));
+		commit(&miner(0), id, index, &proof);
+		commit(&miner(1), id, index, &proof_for(id, index, &miner(1)));
+		run_to_block(1 + T1);
+		reveal(&miner(0), id, index, &proof);
+		run_to_block(1 + T1 + T2);
+
+		// Both take everything out; their ledgers go, their totals stay.
+		for n in 0..2u8 {
+			let all = Miners::<Test>::get(miner(n)).unwrap().bonded;
+			assert_ok!(Zkpow::unbond(RuntimeOrigin::signed(miner(n)), all));
+		}
+		run_to_block(2 + T1 + T2 + PERIOD);
+		for n in 0..2u8 {
+			assert_ok!(Zkpow::withdraw_unbonded(RuntimeOrigin::signed(miner(n))));
+			assert!(Miners::<Test>::get(miner(n)).is_none());
+		}
+		assert_eq!(
+			MinerHistory::<Test>::get(miner(0)),
+			MinerTotals { rewards: REWARD, slashed: 0 }
+		);
+		assert_eq!(
+			MinerHistory::<Test>::get(miner(1)),
+			MinerTotals { rewards: 0, slashed: NO_PROOF_PENALTY }
+		);
+		let info = Zkpow::miner_info(&miner(0)).expect("the totals outlive the ledger");
+		assert_eq!((info.bonded, info.total_rewards, info.total_slashed), (0, REWARD, 0));
+		let info = Zkpow::miner_info(&miner(1)).expect("the totals outlive the ledger");
+		assert_eq!((info.bonded, info.total_slashed), (0, NO_PROOF_PENALTY));
+		// An account that never bonded has nothing to show.
+		assert!(Zkpow::miner_info(&miner(2)).is_none());
+	});
+}

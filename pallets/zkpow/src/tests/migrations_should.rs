@@ -1,5 +1,5 @@
-//! Storage migrations: v0 state, written in the v0 layouts, comes out of the v0 → v1
-//! migration complete and consistent (`try_state` holds), and the migration runs once.
+//! Storage migrations: state written in an old layout comes out of its migration complete
+//! and consistent (`try_state` holds), and each migration runs once (v0 → v1, v1 → v2).
 
 use super::*;
 use crate::migrations::v1::{v0, MigrateV0ToV1};
@@ -143,5 +143,41 @@ fn migrate_v0_state_to_v1_completely_and_consistently() {
 		let before = rollup(id);
 		MigrateV0ToV1::<Test>::on_runtime_upgrade();
 		assert_eq!(rollup(id), before);
+	});
+}
+
+#[test]
+fn migrate_v1_miner_totals_out_of_the_ledgers() {
+	use crate::migrations::v2::{v1, MigrateV1ToV2};
+	new_test_ext().execute_with(|| {
+		// Two v1 ledgers: one with totals, one without.
+		bond(&miner(0), MIN_BOND);
+		bond(&miner(1), MIN_BOND * 2);
+		for (n, rewards, slashed) in [(0u8, 700, 30), (1, 0, 0)] {
+			let l = Miners::<Test>::get(miner(n)).unwrap();
+			v1::Miners::<Test>::insert(
+				miner(n),
+				v1::MinerLedger::<Test> {
+					bonded: l.bonded,
+					unbonding: l.unbonding,
+					open_commitments: l.open_commitments,
+					total_rewards: rewards,
+					total_slashed: slashed,
+				},
+			);
+		}
+		StorageVersion::new(1).put::<Pallet<Test>>();
+
+		MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(Pallet::<Test>::on_chain_storage_version(), StorageVersion::new(2));
+		Zkpow::do_try_state().expect("consistent after the migration");
+		assert_eq!(Miners::<Test>::get(miner(0)).unwrap().bonded, MIN_BOND);
+		assert_eq!(Miners::<Test>::get(miner(1)).unwrap().bonded, MIN_BOND * 2);
+		assert_eq!(MinerHistory::<Test>::get(miner(0)), MinerTotals { rewards: 700, slashed: 30 });
+		assert!(!MinerHistory::<Test>::contains_key(miner(1)), "nothing to keep, no entry");
+
+		// A second run does nothing: the version is already 2.
+		MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(Miners::<Test>::get(miner(0)).unwrap().bonded, MIN_BOND);
 	});
 }

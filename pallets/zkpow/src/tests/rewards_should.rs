@@ -34,7 +34,7 @@ fn split_the_reward_pro_rata_to_bond_at_commit_time_and_keep_dust_in_the_pool() 
 			let m = miner(n);
 			let extra = if n == 0 { 100_000 } else { 0 };
 			assert_eq!(free(&m), INITIAL - bonds[n as usize] - extra + shares[n as usize]);
-			assert_eq!(Miners::<Test>::get(&m).unwrap().total_rewards, shares[n as usize]);
+			assert_eq!(MinerHistory::<Test>::get(&m).rewards, shares[n as usize]);
 			assert!(zkpow_events().contains(&Event::MinerRewarded {
 				miner: m,
 				rollup_id: id,

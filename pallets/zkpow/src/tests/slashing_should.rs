@@ -21,7 +21,7 @@ fn slash_beyond_the_free_bond_from_unbonding_funds() {
 		assert_eq!(l.bonded, 0);
 		assert_eq!(l.unbonding_total(), MIN_BOND * 2 - INVALID_PROOF_PENALTY);
 		assert_eq!(held_bond(&miner(0)), MIN_BOND * 2 - INVALID_PROOF_PENALTY);
-		assert_eq!(l.total_slashed, INVALID_PROOF_PENALTY);
+		assert_eq!(MinerHistory::<Test>::get(miner(0)).slashed, INVALID_PROOF_PENALTY);
 
 		run_to_block(s.b + T1 + T2);
 		assert_eq!(held_bond(&miner(0)), MIN_BOND * 2 - INVALID_PROOF_PENALTY - NO_PROOF_PENALTY);
