@@ -6,17 +6,17 @@
 //! the same custom errors as `ZkpowInbox`, decoded through the `ZkpowInbox` bindings. Gas
 //! per finalization is printed (run with `--nocapture`).
 
+mod common;
+
 use alloy::{
-	network::EthereumWallet,
 	primitives::{Bytes, FixedBytes},
-	providers::{DynProvider, Provider, ProviderBuilder},
-	signers::local::PrivateKeySigner,
+	providers::DynProvider,
 };
+use common::*;
 use serde_json::Value;
 use std::sync::OnceLock;
 use zkpow_contracts::{
-	anvil::{Anvil, DEV_KEYS},
-	sequence_call, Groth16Inbox, InboxError, SequenceDelivery, ZkpowInbox,
+	anvil::Anvil, sequence_call, Groth16Inbox, InboxError, SequenceDelivery, ZkpowInbox,
 };
 use zkpow_primitives::{
 	groth16::{self, VerifyError},
@@ -133,14 +133,6 @@ fn rust_verdict(delivery: &SequenceDelivery) -> Result<(), VerifyError> {
 	groth16::verify(&vectors().vk, &delivery.proof, &statement.public_inputs())
 }
 
-fn provider(anvil: &Anvil) -> DynProvider {
-	let signer: PrivateKeySigner = DEV_KEYS[0].parse().expect("dev key");
-	ProviderBuilder::new()
-		.wallet(EthereumWallet::from(signer))
-		.connect_http(anvil.url().parse().expect("url"))
-		.erased()
-}
-
 /// Deploys a Groth16Inbox with the vector key and returns it through the `ZkpowInbox`
 /// bindings (the shared delivery ABI) next to its own.
 async fn deploy(
@@ -160,48 +152,6 @@ async fn deploy(
 	.expect("deploy the Groth16 inbox");
 	let delivery = ZkpowInbox::new(*inbox.address(), provider.clone());
 	(inbox, delivery)
-}
-
-/// Sends `finalizeSequence` and returns the gas the transaction used.
-async fn finalize(
-	inbox: &ZkpowInbox::ZkpowInboxInstance<DynProvider>,
-	delivery: &SequenceDelivery,
-) -> u64 {
-	let (sequence, batches) = sequence_call(delivery);
-	let receipt = inbox
-		.finalizeSequence(sequence, batches)
-		.send()
-		.await
-		.unwrap_or_else(|e| panic!("sequence {} rejected: {e}", delivery.sequence_index))
-		.get_receipt()
-		.await
-		.expect("receipt");
-	assert!(receipt.status(), "sequence {} reverted", delivery.sequence_index);
-	receipt.gas_used
-}
-
-/// Simulates `finalizeSequence` with the given arguments and returns the inbox error it
-/// reverts with.
-async fn rejection_of(
-	inbox: &ZkpowInbox::ZkpowInboxInstance<DynProvider>,
-	(sequence, batches): (ZkpowInbox::FinalizedSequence, Vec<ZkpowInbox::BatchHeader>),
-) -> InboxError {
-	let error = inbox
-		.finalizeSequence(sequence, batches)
-		.call()
-		.await
-		.expect_err("the inbox must reject this sequence");
-	error
-		.as_decoded_interface_error::<InboxError>()
-		.unwrap_or_else(|| panic!("not an inbox error: {error}"))
-}
-
-/// Simulates the delivery of `delivery` and returns the inbox error it reverts with.
-async fn rejection(
-	inbox: &ZkpowInbox::ZkpowInboxInstance<DynProvider>,
-	delivery: &SequenceDelivery,
-) -> InboxError {
-	rejection_of(inbox, sequence_call(delivery)).await
 }
 
 /// Both verifiers reject `tampered` as a bad proof (`ProofRejected`).

@@ -3,17 +3,18 @@
 //! wrong roots and bad proofs are rejected with their custom errors; unusable key sets
 //! cannot be deployed. Gas per finalization is printed (run with `--nocapture`).
 
+mod common;
+
 use alloy::{
-	network::EthereumWallet,
 	primitives::{Bytes, FixedBytes},
-	providers::{DynProvider, Provider, ProviderBuilder},
-	signers::local::PrivateKeySigner,
+	providers::DynProvider,
 };
+use common::*;
 use std::sync::OnceLock;
 use zkpow_contracts::{
-	anvil::{Anvil, DEV_KEYS},
+	anvil::Anvil,
 	fixtures::{vk_set, ProvingRollup, PROVER},
-	sequence_call, InboxError, SequenceDelivery, ZkpowInbox,
+	InboxError, SequenceDelivery, ZkpowInbox,
 };
 
 const ROLLUP: u32 = 7;
@@ -28,14 +29,6 @@ fn sequences() -> &'static (ProvingRollup, SequenceDelivery, SequenceDelivery) {
 		let four = rollup.next_sequence(4, PROVER);
 		(rollup, one, four)
 	})
-}
-
-fn provider(anvil: &Anvil) -> DynProvider {
-	let signer: PrivateKeySigner = DEV_KEYS[0].parse().expect("dev key");
-	ProviderBuilder::new()
-		.wallet(EthereumWallet::from(signer))
-		.connect_http(anvil.url().parse().expect("url"))
-		.erased()
 }
 
 async fn deploy(
@@ -53,40 +46,6 @@ async fn deploy(
 	)
 	.await
 	.expect("deploy the inbox")
-}
-
-/// Sends `finalizeSequence` and returns the gas it used.
-async fn finalize(
-	inbox: &ZkpowInbox::ZkpowInboxInstance<DynProvider>,
-	delivery: &SequenceDelivery,
-) -> u64 {
-	let (sequence, batches) = sequence_call(delivery);
-	let receipt = inbox
-		.finalizeSequence(sequence, batches)
-		.send()
-		.await
-		.unwrap_or_else(|e| panic!("sequence {} rejected: {e}", delivery.sequence_index))
-		.get_receipt()
-		.await
-		.expect("receipt");
-	assert!(receipt.status(), "sequence {} reverted", delivery.sequence_index);
-	receipt.gas_used
-}
-
-/// Simulates `finalizeSequence` and returns the inbox error it reverts with.
-async fn rejection(
-	inbox: &ZkpowInbox::ZkpowInboxInstance<DynProvider>,
-	delivery: &SequenceDelivery,
-) -> InboxError {
-	let (sequence, batches) = sequence_call(delivery);
-	let error = inbox
-		.finalizeSequence(sequence, batches)
-		.call()
-		.await
-		.expect_err("the inbox must reject this sequence");
-	error
-		.as_decoded_interface_error::<InboxError>()
-		.unwrap_or_else(|| panic!("not an inbox error: {error}"))
 }
 
 #[tokio::test(flavor = "multi_thread")]

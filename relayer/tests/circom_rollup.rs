@@ -19,11 +19,7 @@ use zkpow_integration_tests::{
 	circom::CircomCircuit, prover_binary, submit_and_find, wait_for, Node, Rpc,
 };
 use zkpow_primitives::{proof_hash, sequence_commitment, BatchHeader, Bytes32, SequenceStatement};
-use zkpow_relayer::{
-	config::{ChainConfig, Config, KeySource},
-	deploy,
-	service::Relayer,
-};
+use zkpow_relayer::service::Relayer;
 use zkpow_runtime::{RuntimeCall, RuntimeEvent, UNIT};
 
 const T1: u32 = 3;
@@ -115,31 +111,9 @@ async fn a_snarkjs_proven_sequence_reaches_the_single_proof_inbox_and_a_tampered
 	// The inbox: `deploy` reads the registration (and its verifier kind) at the finalized
 	// head.
 	let dir = tempfile::tempdir().unwrap();
-	let deployer_key = dir.path().join("deployer.key");
-	std::fs::write(&deployer_key, DEV_KEYS[0]).unwrap();
-	let relayer_key = dir.path().join("relayer.key");
-	std::fs::write(&relayer_key, RELAYER_KEY).unwrap();
-	let mut config = Config {
-		appchain_url: node.ws_url(),
-		db_path: dir.path().join("relayer.db"),
-		poll_interval: Duration::from_millis(300),
-		chains: vec![ChainConfig {
-			chain_id: 31337,
-			rpc: vec![chain.url()],
-			key: KeySource { key_file: Some(deployer_key), key_env: None },
-		}],
-		..Config::default()
-	};
-	let registered_by = rpc.best_number().await.unwrap();
-	wait_for("registration to be finalized", Duration::from_secs(60), || async {
-		Ok((rpc.finalized_number().await? >= registered_by).then_some(()))
-	})
-	.await
-	.unwrap();
-	let deployed = deploy::deploy(&config, rollup_id).await.expect("deploy the inbox");
+	let (config, deployed) = deploy_inbox_for(&rpc, &node, &chain, rollup_id, dir.path()).await;
 	assert_eq!(deployed.inbox, "Groth16Inbox", "a Groth16Bn254 rollup gets the single-proof inbox");
 	assert_eq!(deployed.address, inbox, "the inbox lands at the registered address");
-	config.chains[0].key = KeySource { key_file: Some(relayer_key), key_env: None };
 
 	// The sequencer posts two batches.
 	let batches = vec![

@@ -19,11 +19,7 @@ use zkpow_contracts::{
 };
 use zkpow_integration_tests::{submit_and_find, wait_for, Node, Rpc};
 use zkpow_primitives::proof_hash;
-use zkpow_relayer::{
-	config::{ChainConfig, Config, KeySource},
-	deploy,
-	service::Relayer,
-};
+use zkpow_relayer::service::Relayer;
 use zkpow_runtime::{RuntimeCall, RuntimeEvent, UNIT};
 
 const T1: u32 = 3;
@@ -140,31 +136,8 @@ async fn finalized_sequences_reach_the_inbox_and_the_roots_match() {
 	.await;
 
 	let dir = tempfile::tempdir().unwrap();
-	let key_file = dir.path().join("relayer.key");
-	std::fs::write(&key_file, RELAYER_KEY).unwrap();
-	let deployer_key = dir.path().join("deployer.key");
-	std::fs::write(&deployer_key, DEV_KEYS[0]).unwrap();
-	let mut config = Config {
-		appchain_url: node.ws_url(),
-		db_path: dir.path().join("relayer.db"),
-		poll_interval: Duration::from_millis(300),
-		chains: vec![ChainConfig {
-			chain_id: 31337,
-			rpc: vec![chain.url()],
-			key: KeySource { key_file: Some(deployer_key), key_env: None },
-		}],
-		..Config::default()
-	};
-	// `deploy` reads the registration at the finalized head: wait for finality to catch up.
-	let registered_by = rpc.best_number().await.unwrap();
-	wait_for("registration to be finalized", Duration::from_secs(60), || async {
-		Ok((rpc.finalized_number().await? >= registered_by).then_some(()))
-	})
-	.await
-	.unwrap();
-	let deployed = deploy::deploy(&config, rollup_id).await.expect("deploy the inbox");
+	let (config, deployed) = deploy_inbox_for(&rpc, &node, &chain, rollup_id, dir.path()).await;
 	assert_eq!(deployed.address, inbox, "the inbox lands at the registered address");
-	config.chains[0].key = KeySource { key_file: Some(key_file), key_env: None };
 
 	let charlie: [u8; 32] = Charlie.to_account_id().into();
 	let first = rollup.next_sequence(1, charlie);

@@ -167,3 +167,47 @@ impl Drop for Proxy {
 		self.set_down(true);
 	}
 }
+
+/// Deploys the inbox of `rollup_id` (settling on `chain`, id 31337) with
+/// `zkpow-relayer deploy` from anvil account 0, once
+/// the appchain has finalized the registration (`deploy` reads the finalized head), and
+/// returns what it deployed with the relayer's configuration, now signing with the
+/// relayer's own key (account 1). Keys and database live in `dir`.
+pub async fn deploy_inbox_for(
+	rpc: &zkpow_integration_tests::Rpc,
+	node: &zkpow_integration_tests::Node,
+	chain: &Anvil,
+	rollup_id: u32,
+	dir: &Path,
+) -> (zkpow_relayer::config::Config, zkpow_relayer::deploy::Deployed) {
+	use zkpow_relayer::config::{ChainConfig, Config, KeySource};
+	let key = |name: &str, hex: &str| {
+		let path = dir.join(name);
+		std::fs::write(&path, hex).unwrap();
+		KeySource { key_file: Some(path), key_env: None }
+	};
+	let mut config = Config {
+		appchain_url: node.ws_url(),
+		db_path: dir.join("relayer.db"),
+		poll_interval: Duration::from_millis(300),
+		chains: vec![ChainConfig {
+			chain_id: 31337,
+			rpc: vec![chain.url()],
+			key: key("deployer.key", DEV_KEYS[0]),
+		}],
+		..Config::default()
+	};
+	let registered_by = rpc.best_number().await.unwrap();
+	zkpow_integration_tests::wait_for(
+		"registration to be finalized",
+		Duration::from_secs(60),
+		|| async { Ok((rpc.finalized_number().await? >= registered_by).then_some(())) },
+	)
+	.await
+	.unwrap();
+	let deployed = zkpow_relayer::deploy::deploy(&config, rollup_id)
+		.await
+		.expect("deploy the inbox");
+	config.chains[0].key = key("relayer.key", RELAYER_KEY);
+	(config, deployed)
+}
