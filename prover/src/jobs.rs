@@ -3,9 +3,14 @@
 //! - A job is keyed by its task's content id, so the same task submitted twice is one
 //!   job. Resubmitting a task whose job failed or was cancelled queues it again.
 //! - At most `queue_capacity` jobs wait; a submission beyond that is refused (the HTTP
-//!   layer answers 429), and after [`JobStore::close`] every submission is refused (503).
-//! - Finished jobs are kept for fetching; beyond `retention` of them the oldest are
-//!   forgotten, so memory stays bounded.
+//!   layer answers 429, and asks [`JobStore::room`] before it spends time validating), and
+//!   after [`JobStore::close`] every submission is refused (503).
+//! - Waiting jobs are served by priority: final proofs first, then aggregator proofs,
+//!   then batch proofs, so that a sequence whose batches are proven is not held back by
+//!   other sequences' batches; first come, first served within a kind.
+//! - Finished jobs are kept for fetching, with their output only (the task, which can be
+//!   megabytes of witness or proofs, is dropped); beyond `retention` of them the oldest
+//!   are forgotten, so memory stays bounded.
 //! - A queued job is cancelled at once; a running one is marked, proving is not
 //!   interrupted (arkworks has no cancellation points), and its result is discarded.
 
@@ -14,13 +19,15 @@ use crate::{
 	metrics::Metrics,
 };
 use std::{
-	collections::{HashMap, VecDeque},
+	collections::{BTreeMap, HashMap, VecDeque},
 	sync::{Arc, Mutex},
 };
 use tokio::sync::Notify;
 
 struct Job {
-	task: Arc<Task>,
+	/// The task while it waits or runs; dropped once the job is finished.
+	task: Option<Arc<Task>>,
+	kind: &'static str,
 	state: JobState,
 	error: Option<String>,
 	output: Option<Arc<TaskOutput>>,
@@ -30,10 +37,23 @@ struct Job {
 	generation: u64,
 }
 
+/// Where a waiting job stands: its kind's rank, then its arrival.
+type QueueKey = (u8, u64);
+
+/// The rank of a kind in the queue (lower is served first).
+fn rank(kind: &str) -> u8 {
+	match kind {
+		"final" => 0,
+		"aggregator" => 1,
+		_ => 2,
+	}
+}
+
 #[derive(Default)]
 struct Inner {
 	jobs: HashMap<TaskId, Job>,
-	queue: VecDeque<TaskId>,
+	queue: BTreeMap<QueueKey, TaskId>,
+	arrivals: u64,
 	finished: VecDeque<(TaskId, u64)>,
 	running: usize,
 	closed: bool,
@@ -119,18 +139,13 @@ impl JobStore {
 				return Ok(Submitted::Existing(status_of(&inner, &id, job)));
 			}
 		}
-		if inner.closed {
-			self.metrics.rejected("shutting_down");
-			return Err(Refused::ShuttingDown);
-		}
-		if inner.queue.len() >= self.queue_capacity {
-			self.metrics.rejected("queue_full");
-			return Err(Refused::QueueFull { capacity: self.queue_capacity });
-		}
+		self.refusal(&inner)?;
 		let generation = inner.jobs.get(&id).map_or(0, |j| j.generation + 1);
-		self.metrics.submitted(task.kind());
+		let kind = task.kind();
+		self.metrics.submitted(kind);
 		let job = Job {
-			task: Arc::new(task),
+			task: Some(Arc::new(task)),
+			kind,
 			state: JobState::Queued,
 			error: None,
 			output: None,
@@ -139,11 +154,32 @@ impl JobStore {
 			generation,
 		};
 		inner.jobs.insert(id.clone(), job);
-		inner.queue.push_back(id.clone());
+		inner.arrivals += 1;
+		let key = (rank(kind), inner.arrivals);
+		inner.queue.insert(key, id.clone());
 		let status = status_of(&inner, &id, &inner.jobs[&id]);
 		drop(inner);
 		self.work.notify_one();
 		Ok(Submitted::Created(status))
+	}
+
+	/// Whether a new job would be queued now: `Err` when the queue is full or the store
+	/// closed (counted as a refusal). Checked before a task is validated, so that a full
+	/// prover spends nothing on tasks it cannot take.
+	pub fn room(&self) -> Result<(), Refused> {
+		self.refusal(&self.lock())
+	}
+
+	fn refusal(&self, inner: &Inner) -> Result<(), Refused> {
+		if inner.closed {
+			self.metrics.rejected("shutting_down");
+			return Err(Refused::ShuttingDown);
+		}
+		if inner.queue.len() >= self.queue_capacity {
+			self.metrics.rejected("queue_full");
+			return Err(Refused::QueueFull { capacity: self.queue_capacity });
+		}
+		Ok(())
 	}
 
 	/// A job's status.
@@ -169,7 +205,7 @@ impl JobStore {
 		let state = inner.jobs.get(id)?.state;
 		match state {
 			JobState::Queued => {
-				inner.queue.retain(|q| q != id);
+				inner.queue.retain(|_, q| q != id);
 				let kind = self.finish_locked(&mut inner, id, JobState::Cancelled, None);
 				self.metrics.finished(kind, "cancelled", None);
 			},
@@ -192,11 +228,11 @@ impl JobStore {
 
 	fn take_next(&self) -> Option<(TaskId, Arc<Task>)> {
 		let mut inner = self.lock();
-		let id = inner.queue.pop_front()?;
+		let (_, id) = inner.queue.pop_first()?;
 		inner.running += 1;
 		let job = inner.jobs.get_mut(&id).expect("queued jobs exist");
 		job.state = JobState::Running;
-		let task = job.task.clone();
+		let task = job.task.clone().expect("a queued job has its task");
 		// More work may be waiting for another idle worker.
 		if !inner.queue.is_empty() {
 			self.work.notify_one();
@@ -233,7 +269,9 @@ impl JobStore {
 		let job = inner.jobs.get_mut(id).expect("job exists");
 		job.state = state;
 		job.error = error;
-		let (kind, generation) = (job.task.kind(), job.generation);
+		// Only the output is fetched from now on.
+		job.task = None;
+		let (kind, generation) = (job.kind, job.generation);
 		inner.finished.push_back((id.clone(), generation));
 		while inner.finished.len() > self.retention {
 			let (old, generation) = inner.finished.pop_front().expect("non-empty");
@@ -263,13 +301,98 @@ impl JobStore {
 fn status_of(inner: &Inner, id: &TaskId, job: &Job) -> JobStatus {
 	JobStatus {
 		id: id.clone(),
-		kind: job.task.kind().into(),
+		kind: job.kind.into(),
 		state: job.state,
 		error: job.error.clone(),
 		queue_position: (job.state == JobState::Queued)
-			.then(|| inner.queue.iter().position(|q| q == id))
+			.then(|| inner.queue.values().position(|q| q == id))
 			.flatten(),
 		prove_ms: job.prove_ms,
 		cancel_requested: job.cancel_requested && job.state == JobState::Running,
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::api::{Header, Hex};
+	use zkpow_circuits::rollup::witness::BatchWitness;
+
+	fn batch(n: u8) -> Task {
+		Task::Batch {
+			prover: [1; 32],
+			witness: BatchWitness { prev_root: [n; 32], transfers: vec![], accesses: vec![] },
+		}
+	}
+
+	fn aggregator(n: u8) -> Task {
+		let header = Header { state_root: [n; 32], data_hash: [n; 32] };
+		Task::Aggregator {
+			prover: [1; 32],
+			prev_root: [n; 32],
+			batches: vec![header.clone(), header],
+			batch_proofs: vec![Hex(vec![0; 256]); 2],
+		}
+	}
+
+	fn final_proof(n: u8) -> Task {
+		Task::Final {
+			rollup_id: 0,
+			sequence_index: n as u64,
+			prover: [1; 32],
+			prev_root: [n; 32],
+			batches: vec![Header { state_root: [n; 32], data_hash: [n; 32] }],
+			batch_proofs: vec![Hex(vec![0; 256])],
+			aggregator_proof: None,
+		}
+	}
+
+	fn queue(store: &JobStore, task: Task) -> TaskId {
+		let id = task.id();
+		assert!(matches!(store.submit(id.clone(), task), Ok(Submitted::Created(_))));
+		id
+	}
+
+	/// The attack on a miner's deadline: its final proof (the last step before it can
+	/// commit) waits behind a long line of other sequences' batch proofs. Final proofs
+	/// go first, then aggregator proofs, then batches; arrival order within a kind.
+	#[test]
+	fn final_and_aggregator_proofs_are_served_before_batches() {
+		let store = JobStore::new(16, 16);
+		let b1 = queue(&store, batch(1));
+		let a1 = queue(&store, aggregator(2));
+		let b2 = queue(&store, batch(3));
+		let f1 = queue(&store, final_proof(4));
+		let a2 = queue(&store, aggregator(5));
+		let f2 = queue(&store, final_proof(6));
+		assert_eq!(store.status(&f1).unwrap().queue_position, Some(0));
+		assert_eq!(store.status(&b2).unwrap().queue_position, Some(5));
+		let order: Vec<_> = std::iter::from_fn(|| store.take_next().map(|(id, _)| id)).collect();
+		assert_eq!(order, vec![f1, f2, a1, a2, b1, b2]);
+	}
+
+	#[test]
+	fn finished_jobs_keep_their_output_not_their_task() {
+		let store = JobStore::new(4, 4);
+		let id = queue(&store, aggregator(1));
+		let (_, task) = store.take_next().unwrap();
+		let held = Arc::downgrade(&task);
+		drop(task);
+		let output = TaskOutput::Aggregator { proof: Hex(vec![7; 256]) };
+		store.complete(&id, Ok(output.clone()), 5);
+		assert!(held.upgrade().is_none(), "the finished job still holds its task");
+		assert!(matches!(store.fetch(&id), Some(Fetched::Done(out)) if *out == output));
+		assert_eq!(store.status(&id).unwrap().kind, "aggregator");
+	}
+
+	#[test]
+	fn room_is_refused_when_the_queue_is_full_or_closed() {
+		let store = JobStore::new(1, 4);
+		assert_eq!(store.room(), Ok(()));
+		queue(&store, batch(1));
+		assert_eq!(store.room(), Err(Refused::QueueFull { capacity: 1 }));
+		let store = JobStore::new(1, 4);
+		store.close();
+		assert_eq!(store.room(), Err(Refused::ShuttingDown));
 	}
 }

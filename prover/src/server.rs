@@ -2,14 +2,15 @@
 //!
 //! | method and path | answer |
 //! |-----------------|--------|
-//! | `POST /tasks` | `202` + job status (new job), `200` + status (same task already known), `400` malformed JSON, `422` invalid task, `413` body too large, `429` queue full (with `Retry-After`), `503` shutting down |
+//! | `POST /tasks` | `202` + job status (new job), `200` + status (same task already known), `400` malformed JSON, `429` queue full (with `Retry-After`; answered before the task is validated), `422` invalid task, `413` body too large, `503` shutting down |
 //! | `GET /tasks/{id}` | `200` + job status, `404` unknown |
 //! | `GET /tasks/{id}/result` | `200` + output, `409` + status while queued/running or after failure/cancellation, `404` unknown |
 //! | `DELETE /tasks/{id}` | `200` + status after cancelling, `404` unknown |
 //! | `GET /health` | `200` + backend, configuration, workers, queue load |
 //! | `GET /metrics` | Prometheus text exposition |
 //!
-//! Every error body is `{"error": "..."}`.
+//! Every error body is `{"error": "..."}`. Waiting jobs are served final proofs first,
+//! then aggregator proofs, then batch proofs (see [`crate::jobs`]).
 
 use crate::{
 	api::{ErrorBody, JobStatus, Task},
@@ -89,7 +90,11 @@ async fn submit(State(app): State<Shared>, body: Bytes) -> Response {
 		app.store.metrics.deduplicated();
 		return (StatusCode::OK, Json(existing)).into_response();
 	}
-	// Validation replays a batch natively: keep it off the async threads.
+	// Validation replays a batch natively: a prover that cannot take the task anyway
+	// answers before spending anything on it, and validation stays off the async threads.
+	if let Err(refused) = app.store.room() {
+		return refusal(refused);
+	}
 	let backend = app.backend.clone();
 	let checked = tokio::task::spawn_blocking(move || backend.validate(&task).map(|()| task)).await;
 	let task = match checked {
@@ -105,7 +110,14 @@ async fn submit(State(app): State<Shared>, body: Bytes) -> Response {
 	match app.store.submit(id, task) {
 		Ok(Submitted::Created(status)) => (StatusCode::ACCEPTED, Json(status)).into_response(),
 		Ok(Submitted::Existing(status)) => (StatusCode::OK, Json(status)).into_response(),
-		Err(Refused::QueueFull { capacity }) => {
+		Err(refused) => refusal(refused),
+	}
+}
+
+/// `429` with `Retry-After` for a full queue, `503` while shutting down.
+fn refusal(refused: Refused) -> Response {
+	match refused {
+		Refused::QueueFull { capacity } => {
 			let mut response = error(
 				StatusCode::TOO_MANY_REQUESTS,
 				format!("queue full: {capacity} tasks are waiting; retry later"),
@@ -115,7 +127,7 @@ async fn submit(State(app): State<Shared>, body: Bytes) -> Response {
 				.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
 			response
 		},
-		Err(Refused::ShuttingDown) => error(
+		Refused::ShuttingDown => error(
 			StatusCode::SERVICE_UNAVAILABLE,
 			"the prover is shutting down and accepts no new tasks",
 		),

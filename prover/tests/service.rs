@@ -80,17 +80,33 @@ struct FakeBackend {
 	open: Mutex<bool>,
 	opened: Condvar,
 	panic: bool,
+	validations: std::sync::atomic::AtomicUsize,
 }
 
 impl FakeBackend {
 	fn gated() -> Arc<Self> {
-		Arc::new(Self { open: Mutex::new(false), opened: Condvar::new(), panic: false })
+		Arc::new(Self {
+			open: Mutex::new(false),
+			opened: Condvar::new(),
+			panic: false,
+			validations: Default::default(),
+		})
 	}
 	fn open() -> Arc<Self> {
-		Arc::new(Self { open: Mutex::new(true), opened: Condvar::new(), panic: false })
+		Arc::new(Self {
+			open: Mutex::new(true),
+			opened: Condvar::new(),
+			panic: false,
+			validations: Default::default(),
+		})
 	}
 	fn panicking() -> Arc<Self> {
-		Arc::new(Self { open: Mutex::new(true), opened: Condvar::new(), panic: true })
+		Arc::new(Self {
+			open: Mutex::new(true),
+			opened: Condvar::new(),
+			panic: true,
+			validations: Default::default(),
+		})
 	}
 	fn release(&self) {
 		*self.open.lock().unwrap() = true;
@@ -104,6 +120,10 @@ impl Backend for FakeBackend {
 	}
 	fn config(&self) -> &CircuitConfig {
 		&TEST
+	}
+	fn validate(&self, task: &Task) -> Result<(), String> {
+		self.validations.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+		task.validate(self.config())
 	}
 	fn prove(&self, task: &Task) -> Result<TaskOutput, String> {
 		{
@@ -373,6 +393,34 @@ fn a_full_queue_refuses_with_429_and_recovers() {
 	assert!(s
 		.metrics()
 		.contains("zkpow_prover_tasks_rejected_total{reason=\"queue_full\"} 1"));
+}
+
+/// The attack on a prover host: with its queue full, a client keeps submitting tasks
+/// whose validation is expensive (a batch witness is replayed natively) to burn its CPU.
+/// A full prover answers 429 before it validates anything.
+#[test]
+fn a_full_queue_refuses_before_validating() {
+	use std::sync::atomic::Ordering::SeqCst;
+	let fake = FakeBackend::gated();
+	let s = TestService::start(fake.clone(), config(1, 1));
+	let running = s.submit(&fake_task(1)).json()["id"].as_str().unwrap().to_string();
+	wait_running(&s, &running);
+	assert_eq!(s.submit(&fake_task(2)).status, 202, "fills the queue");
+	let validated = fake.validations.load(SeqCst);
+	// This task is invalid (a 422 if it were looked at): the full queue answers first.
+	let mut invalid = fake_task(3);
+	invalid["batches"] = json!([]);
+	let refused = s.submit(&invalid);
+	let validated_since = fake.validations.load(SeqCst) - validated;
+	// Open the gate before asserting, so that a failure ends the test instead of hanging it.
+	fake.release();
+	assert_eq!(refused.status, 429, "{:?}", refused.json());
+	assert_eq!(validated_since, 0, "validated a task it could not take");
+	assert_eq!(s.wait(&running)["state"], "succeeded");
+	// With room again, the same task is looked at and refused for what it is.
+	let id = s.submit(&fake_task(2)).json()["id"].as_str().unwrap().to_string();
+	s.wait(&id);
+	assert_eq!(s.submit(&invalid).status, 422);
 }
 
 #[test]
