@@ -65,10 +65,7 @@ impl<T: Config> Pallet<T> {
 		PendingKeys::<T>::remove(rollup_id);
 		let kind = pending.verifier.kind;
 		rollup.verifier = kind;
-		rollup.batch_capacity = kind
-			.batch_capacity(&pending.verifier.key)
-			.unwrap_or(u32::MAX)
-			.min(T::MaxBatchesPerSequence::get());
+		rollup.batch_capacity = Self::capacity_of(&pending.verifier);
 		let old = Verifiers::<T>::take(rollup_id);
 		Verifiers::<T>::insert(rollup_id, pending.verifier);
 		if let Some(old) = old {

@@ -90,6 +90,16 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
+	/// The most batches per sequence a verifier's key can prove, within the runtime's
+	/// `MaxBatchesPerSequence`.
+	pub(crate) fn capacity_of(verifier: &VerifierConfigOf<T>) -> u32 {
+		verifier
+			.kind
+			.batch_capacity(&verifier.key)
+			.unwrap_or(u32::MAX)
+			.min(T::MaxBatchesPerSequence::get())
+	}
+
 	/// The registration deposit for a name and key of these lengths.
 	pub fn registration_deposit(name_len: usize, key_len: usize) -> BalanceOf<T> {
 		let bytes: BalanceOf<T> = ((name_len + key_len) as u32).into();
@@ -146,10 +156,7 @@ impl<T: Config> Pallet<T> {
 		NextRollupId::<T>::put(rollup_id.checked_add(1).ok_or(ArithmeticError::Overflow)?);
 
 		let kind = verifier.kind;
-		let batch_capacity = kind
-			.batch_capacity(&verifier.key)
-			.unwrap_or(u32::MAX)
-			.min(T::MaxBatchesPerSequence::get());
+		let batch_capacity = Self::capacity_of(&verifier);
 		Rollups::<T>::insert(
 			rollup_id,
 			RollupInfo {
@@ -373,20 +380,13 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::TooManySequencesInFlight
 		);
 		let now = Self::now();
-		let batch_count = batches.len() as u32;
-		// The key this sequence is verified with decides how many batches it may have.
-		let capacity = match PendingKeys::<T>::get(rollup_id) {
-			Some(p) if p.effective_at <= now => p
-				.verifier
-				.kind
-				.batch_capacity(&p.verifier.key)
-				.unwrap_or(u32::MAX)
-				.min(T::MaxBatchesPerSequence::get()),
-			_ => rollup.batch_capacity,
-		};
-		ensure!(batch_count <= capacity, Error::<T>::TooManyBatchesForKey);
-		Self::promote_terms(&mut rollup, now);
+		// The key this sequence is verified with decides how many batches it may have, so
+		// an announced key due now is put in force first (a refused submission rolls the
+		// promotion back with everything else).
 		Self::promote_key(rollup_id, &mut rollup, now);
+		let batch_count = batches.len() as u32;
+		ensure!(batch_count <= rollup.batch_capacity, Error::<T>::TooManyBatchesForKey);
+		Self::promote_terms(&mut rollup, now);
 		let reward = rollup.terms.reward_per_sequence;
 		ensure!(rollup.pool >= reward, Error::<T>::InsufficientPool);
 

@@ -185,9 +185,8 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV0ToV1<T> {
 			writes += 1;
 			let genesis = genesis_of::<T>(id, &old);
 			let batch_capacity = Verifiers::<T>::get(id)
-				.and_then(|v| v.kind.batch_capacity(&v.key))
-				.unwrap_or(u32::MAX)
-				.min(T::MaxBatchesPerSequence::get());
+				.map(|v| Pallet::<T>::capacity_of(&v))
+				.unwrap_or(T::MaxBatchesPerSequence::get());
 			sequencers.insert(id, old.sequencer.clone());
 			min_bonds.insert(id, old.terms.min_miner_bond);
 			Rollups::<T>::insert(
