@@ -7,6 +7,11 @@
 #
 # Extra arguments go to `zkpow-node benchmark pallet`. Run it on an otherwise idle
 # machine: the weights are timings.
+#
+# The raw results go through `scripts/bench-fit.mjs`, which raises any base weight whose
+# linear fit passes below a measured point and records the measured costs in
+# `pallets/zkpow/src/weights-measured.json`; the pallet's `weights_should` tests check the
+# committed weights against that record.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +19,8 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/zkpow-target}"
 steps="${STEPS:-50}"
 repeat="${REPEAT:-20}"
 output="${OUTPUT:-pallets/zkpow/src/weights.rs}"
+measured="${MEASURED:-pallets/zkpow/src/weights-measured.json}"
+raw="$CARGO_TARGET_DIR/bench-weights-raw.json"
 
 cargo build --locked --release -p zkpow-node --features runtime-benchmarks
 
@@ -32,6 +39,8 @@ done
 	--repeat "$repeat" \
 	--template scripts/weight-template.hbs \
 	--output "$output" \
+	--json-file "$raw" \
 	"$@"
 
-echo "wrote $output"
+node scripts/bench-fit.mjs "$raw" "$output" "$measured"
+echo "wrote $output and $measured"

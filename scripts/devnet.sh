@@ -92,6 +92,9 @@ EVM_KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
 UNIT=1000000000000
 
 log "work directory: $WORK"
+# The prover host takes tasks only with this token; the miner in the node sends it (both
+# read ZKPOW_PROVER_TOKEN).
+export ZKPOW_PROVER_TOKEN="${ZKPOW_PROVER_TOKEN:-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')}"
 start anvil "$ANVIL" --port "$EVM_PORT" --chain-id 31337
 start prover "$BIN/zkpow-prover" serve --config test --listen "127.0.0.1:$PROVER_PORT"
 "$BIN/zkpow-node" key insert --base-path "$WORK/node" --chain dev \

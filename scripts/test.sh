@@ -30,6 +30,8 @@ if [ "$#" -gt 0 ]; then
 else
 	# Also builds the zkpow-node binary that the end-to-end tests start.
 	cargo test --locked --workspace
+	# Every storage migration with its checks, through the node (builds a try-runtime WASM).
+	"$ZKPOW_ROOT/scripts/try-runtime.sh"
 	log "polkadot.js suite (tests/e2e) against the real node"
 	npm ci --prefix tests/e2e --no-audit --no-fund
 	npm test --prefix tests/e2e

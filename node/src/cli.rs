@@ -43,6 +43,10 @@ pub enum Subcommand {
 
 	/// Database meta columns information.
 	ChainInfo(sc_cli::ChainInfoCmd),
+
+	/// Run a new runtime's storage migrations and their checks on a chain's state, with
+	/// this node's host functions (the runtime must be built with `try-runtime`).
+	TryUpgrade(crate::try_upgrade::TryUpgradeCmd),
 }
 
 /// `zkpow-node` arguments.

@@ -126,6 +126,15 @@ pub fn run() -> sc_cli::Result<()> {
 		Some(Subcommand::Benchmark(_)) => Err("`benchmark` needs a node built with benchmarks: \
 			cargo build --release -p zkpow-node --features runtime-benchmarks"
 			.into()),
+		Some(Subcommand::TryUpgrade(cmd)) => {
+			// The migrations' own log lines (`info` and up, or as `RUST_LOG` says).
+			sc_cli::LoggerBuilder::new("").init()?;
+			let spec = cli.load_spec(&cmd.chain).map_err(sc_cli::Error::Input)?;
+			let report =
+				cmd.run(spec.as_ref()).map_err(|e| sc_cli::Error::Application(e.into()))?;
+			print!("{report}");
+			Ok(())
+		},
 		Some(Subcommand::ChainInfo(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<Block>(&config))

@@ -11,6 +11,7 @@ mod command;
 mod miner;
 mod rpc;
 mod service;
+mod try_upgrade;
 
 fn main() -> sc_cli::Result<()> {
 	command::run()

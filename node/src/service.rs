@@ -250,11 +250,15 @@ pub fn new_full<
 			Some("zkpow-miner"),
 			crate::miner::run(
 				miner,
-				client.clone(),
-				transaction_pool.clone(),
-				keystore_container.keystore(),
-				offchain_db,
-				prometheus_registry.clone(),
+				crate::miner::NodeParts {
+					client: client.clone(),
+					pool: transaction_pool.clone(),
+					keystore: keystore_container.keystore(),
+					offchain_db,
+					registry: prometheus_registry.clone(),
+					spawner: task_manager.spawn_handle(),
+					sync: Arc::new(sync_service.clone()),
+				},
 			),
 		);
 	}

@@ -42,11 +42,23 @@ pub fn request(
 	path: &str,
 	body: Option<&[u8]>,
 ) -> std::io::Result<Reply> {
+	request_with(addr, method, path, body, &[])
+}
+
+/// Sends one request with extra `headers` and reads the whole response.
+pub fn request_with(
+	addr: SocketAddr,
+	method: &str,
+	path: &str,
+	body: Option<&[u8]>,
+	headers: &[(&str, &str)],
+) -> std::io::Result<Reply> {
 	let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(10))?;
 	stream.set_read_timeout(Some(Duration::from_secs(600)))?;
 	let body = body.unwrap_or_default();
+	let extra: String = headers.iter().map(|(n, v)| format!("{n}: {v}\r\n")).collect();
 	let head = format!(
-		"{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+		"{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\n\r\n",
 		body.len()
 	);
 	stream.write_all(head.as_bytes())?;

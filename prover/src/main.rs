@@ -9,7 +9,7 @@ use zkpow_prover::{
 	backend::{self, BackendKind},
 	bench::{self, BenchOptions},
 	sequencer::{self, SequencerOptions},
-	server::{self, ServiceConfig},
+	server::{self, AuthToken, ServiceConfig},
 };
 
 #[derive(Parser)]
@@ -57,6 +57,15 @@ enum Command {
 		/// Proving backend: auto, cpu or gpu.
 		#[arg(long, default_value = "auto")]
 		backend: String,
+		/// Token that submitting and cancelling tasks need (`Authorization: Bearer
+		/// <token>`), at least 16 visible ASCII characters; prefer the environment
+		/// variable to the flag (command lines are visible to other users). A host that
+		/// listens beyond loopback does not start without one.
+		#[arg(long, env = "ZKPOW_PROVER_TOKEN", hide_env_values = true, value_name = "TOKEN")]
+		auth_token: Option<AuthToken>,
+		/// Accept tasks from anyone who reaches a non-loopback address (no token).
+		#[arg(long, conflicts_with = "auth_token")]
+		insecure_no_auth: bool,
 	},
 	/// Generate (or load) the proving keys and print their sizes.
 	Setup {
@@ -200,9 +209,29 @@ fn serve(
 
 fn run(cli: Cli) -> Result<(), String> {
 	match cli.command {
-		Command::Serve { keys, listen, workers, queue_capacity, retention, backend } => {
-			let service =
-				ServiceConfig { workers, queue_capacity, retention, ..Default::default() };
+		Command::Serve {
+			keys,
+			listen,
+			workers,
+			queue_capacity,
+			retention,
+			backend,
+			auth_token,
+			insecure_no_auth,
+		} => {
+			if auth_token.is_none() && !listen.ip().is_loopback() && !insecure_no_auth {
+				return Err(format!(
+					"refusing to take tasks from anyone who reaches {listen}: set \
+					 ZKPOW_PROVER_TOKEN (or --auth-token), or pass --insecure-no-auth"
+				));
+			}
+			let service = ServiceConfig {
+				workers,
+				queue_capacity,
+				retention,
+				auth_token,
+				..Default::default()
+			};
 			serve(&keys, listen, service, &backend)
 		},
 		Command::Setup { keys } => {

@@ -59,7 +59,7 @@ impl Metrics {
 		self.with(|m| m.deduplicated += 1);
 	}
 
-	/// A submission was refused (`invalid`, `queue_full`, `shutting_down`).
+	/// A submission was refused (`invalid`, `queue_full`, `shutting_down`, `unauthorized`).
 	pub fn rejected(&self, reason: &str) {
 		self.with(|m| *m.rejected.entry(reason.into()).or_default() += 1);
 	}

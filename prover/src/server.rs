@@ -2,14 +2,17 @@
 //!
 //! | method and path | answer |
 //! |-----------------|--------|
-//! | `POST /tasks` | `202` + job status (new job), `200` + status (same task already known), `400` malformed JSON, `429` queue full (with `Retry-After`; answered before the task is validated), `422` invalid task, `413` body too large, `503` shutting down |
+//! | `POST /tasks` (token) | `202` + job status (new job), `200` + status (same task already known), `400` malformed JSON, `429` queue full (with `Retry-After`; answered before the task is validated), `422` invalid task, `413` body too large, `503` shutting down |
 //! | `GET /tasks/{id}` | `200` + job status, `404` unknown |
 //! | `GET /tasks/{id}/result` | `200` + output, `409` + status while queued/running or after failure/cancellation, `404` unknown |
-//! | `DELETE /tasks/{id}` | `200` + status after cancelling, `404` unknown |
+//! | `DELETE /tasks/{id}` (token) | `200` + status after cancelling, `404` unknown |
 //! | `GET /health` | `200` + backend, configuration, workers, queue load |
 //! | `GET /metrics` | Prometheus text exposition |
 //!
-//! Every error body is `{"error": "..."}`. Waiting jobs are served final proofs first,
+//! With an [`AuthToken`] configured, the routes marked (token) need the header
+//! `Authorization: Bearer <token>` and answer `401` (with `WWW-Authenticate: Bearer`)
+//! without it, before reading the body; reading tasks, results, `/health` and `/metrics`
+//! stays open. Every error body is `{"error": "..."}`. Waiting jobs are served final proofs first,
 //! then aggregator proofs, then batch proofs (see [`crate::jobs`]).
 
 use crate::{
@@ -20,8 +23,10 @@ use crate::{
 };
 use axum::{
 	body::Bytes,
-	extract::{DefaultBodyLimit, Path, State},
+	extract::{DefaultBodyLimit, Path, Request, State},
+	handler::Handler,
 	http::{header, HeaderValue, StatusCode},
+	middleware::{self, Next},
 	response::{IntoResponse, Response},
 	routing::{get, post},
 	Json, Router,
@@ -40,11 +45,71 @@ pub struct ServiceConfig {
 	pub retention: usize,
 	/// Largest accepted request body.
 	pub max_body_bytes: usize,
+	/// Token that submitting and cancelling tasks need; `None` accepts anyone.
+	pub auth_token: Option<AuthToken>,
 }
 
 impl Default for ServiceConfig {
 	fn default() -> Self {
-		Self { workers: 1, queue_capacity: 64, retention: 1024, max_body_bytes: 16 << 20 }
+		Self {
+			workers: 1,
+			queue_capacity: 64,
+			retention: 1024,
+			max_body_bytes: 16 << 20,
+			auth_token: None,
+		}
+	}
+}
+
+/// The bearer token of a prover host: a secret, never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AuthToken(Arc<str>);
+
+/// Why a token was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+	/// Shorter than [`AuthToken::MIN_LEN`] characters.
+	#[error("the auth token must have at least {} characters", AuthToken::MIN_LEN)]
+	TooShort,
+	/// A character a `Bearer` header cannot carry (outside visible ASCII).
+	#[error("the auth token must be visible ASCII (no spaces or control characters)")]
+	NotVisibleAscii,
+}
+
+impl AuthToken {
+	/// Fewest characters of a token (`openssl rand -hex 32` makes 64).
+	pub const MIN_LEN: usize = 16;
+
+	/// The token's text.
+	pub fn expose(&self) -> &str {
+		&self.0
+	}
+
+	/// Whether `given` is this token, in time that does not depend on where they differ.
+	fn matches(&self, given: &[u8]) -> bool {
+		let expected = self.0.as_bytes();
+		given.len() == expected.len()
+			&& given.iter().zip(expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+	}
+}
+
+impl std::str::FromStr for AuthToken {
+	type Err = TokenError;
+
+	fn from_str(s: &str) -> Result<Self, TokenError> {
+		if s.len() < Self::MIN_LEN {
+			return Err(TokenError::TooShort);
+		}
+		if !s.bytes().all(|b| b.is_ascii_graphic()) {
+			return Err(TokenError::NotVisibleAscii);
+		}
+		Ok(Self(s.into()))
+	}
+}
+
+impl std::fmt::Debug for AuthToken {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.write_str("AuthToken(..)")
 	}
 }
 
@@ -67,14 +132,40 @@ fn unknown(id: &str) -> Response {
 /// The router over a store and a backend (workers are started by [`start`]).
 fn router(state: Shared) -> Router {
 	let limit = state.config.max_body_bytes;
+	let auth = middleware::from_fn_with_state(state.clone(), require_token);
 	Router::new()
-		.route("/tasks", post(submit))
-		.route("/tasks/{id}", get(status).delete(cancel))
+		.route("/tasks", post(submit.layer(auth.clone())))
+		.route("/tasks/{id}", get(status).delete(cancel.layer(auth)))
 		.route("/tasks/{id}/result", get(result))
 		.route("/health", get(health))
 		.route("/metrics", get(metrics))
 		.layer(DefaultBodyLimit::max(limit))
 		.with_state(state)
+}
+
+/// Lets a request through when no token is configured or it carries the token.
+async fn require_token(State(app): State<Shared>, request: Request, next: Next) -> Response {
+	let Some(token) = &app.config.auth_token else {
+		return next.run(request).await;
+	};
+	let given = request
+		.headers()
+		.get(header::AUTHORIZATION)
+		.and_then(|v| v.as_bytes().strip_prefix(b"Bearer "));
+	if given.is_some_and(|g| token.matches(g)) {
+		return next.run(request).await;
+	}
+	app.store.metrics.rejected("unauthorized");
+	let message = if given.is_some() {
+		"wrong token"
+	} else {
+		"this prover host needs `Authorization: Bearer <token>` to submit or cancel tasks"
+	};
+	let mut response = error(StatusCode::UNAUTHORIZED, message);
+	response
+		.headers_mut()
+		.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+	response
 }
 
 async fn submit(State(app): State<Shared>, body: Bytes) -> Response {
@@ -176,6 +267,7 @@ async fn health(State(app): State<Shared>) -> Response {
 		"queued": queued,
 		"running": running,
 		"queue_capacity": app.store.queue_capacity(),
+		"auth": app.config.auth_token.is_some(),
 	}))
 	.into_response()
 }

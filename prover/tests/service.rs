@@ -1,5 +1,6 @@
 //! The prover service over real HTTP on loopback: submit/poll/fetch with real proofs,
-//! idempotency, malformed input, back-pressure, crashes, cancellation, concurrency.
+//! idempotency, malformed input, back-pressure, crashes, cancellation, concurrency, and
+//! the bearer token that guards submitting and cancelling.
 
 use serde_json::{json, Value};
 use std::{
@@ -20,8 +21,8 @@ use zkpow_primitives::{
 use zkpow_prover::{
 	api::{Hex, Task, TaskOutput},
 	backend::{self, Backend, BackendKind, CpuBackend},
-	client::{self, get, post_json, request, wait_final},
-	server::{self, Service, ServiceConfig},
+	client::{self, get, post_json, request, request_with, wait_final},
+	server::{self, AuthToken, Service, ServiceConfig},
 };
 
 const WAIT: Duration = Duration::from_secs(300);
@@ -502,4 +503,68 @@ fn backend_selection_falls_back_to_cpu_and_refuses_a_missing_gpu() {
 	assert_eq!(chosen.name(), "cpu");
 	assert!(lines.lock().unwrap()[0].contains("CPU"));
 	assert!("tpu".parse::<BackendKind>().is_err());
+}
+
+const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+/// Attack: a stranger who reaches an exposed prover host fills its queue with tasks of
+/// its own (or cancels the miner's). With a token configured, submitting and cancelling
+/// without it, or with another, is refused before anything is read or queued; reading
+/// stays open.
+#[test]
+fn a_host_with_a_token_refuses_strangers_submissions_and_cancellations() {
+	let fake = FakeBackend::open();
+	let token: AuthToken = TOKEN.parse().unwrap();
+	let s =
+		TestService::start(fake.clone(), ServiceConfig { auth_token: Some(token), ..config(1, 8) });
+	let body = serde_json::to_vec(&fake_task(1)).unwrap();
+	let post = |headers: &[(&str, &str)]| {
+		request_with(s.addr, "POST", "/tasks", Some(&body), headers).unwrap()
+	};
+
+	let anonymous = post(&[]);
+	assert_eq!(anonymous.status, 401, "{}", anonymous.text());
+	assert_eq!(anonymous.header("www-authenticate"), Some("Bearer"));
+	assert!(anonymous.json()["error"].as_str().unwrap().contains("Authorization: Bearer"));
+	let wrong = post(&[("Authorization", "Bearer 0123456789abcdef0123456789abcdee")]);
+	assert_eq!((wrong.status, wrong.json()["error"].as_str()), (401, Some("wrong token")));
+	let prefix = post(&[("Authorization", &format!("Bearer {}", &TOKEN[..20]))]);
+	assert_eq!(prefix.status, 401, "a prefix of the token is not the token");
+	assert_eq!(fake.validations.load(std::sync::atomic::Ordering::SeqCst), 0, "nothing read");
+	assert!(s.metrics().contains("reason=\"unauthorized\"} 3"), "{}", s.metrics());
+
+	let bearer = format!("Bearer {TOKEN}");
+	let accepted = post(&[("Authorization", &bearer)]);
+	assert_eq!(accepted.status, 202, "{}", accepted.text());
+	let id = accepted.json()["id"].as_str().unwrap().to_string();
+	// Reading stays open.
+	assert_eq!(get(s.addr, &format!("/tasks/{id}")).unwrap().status, 200);
+	assert_eq!(get(s.addr, "/health").unwrap().json()["auth"], true);
+	assert_eq!(get(s.addr, "/metrics").unwrap().status, 200);
+	// Cancelling needs the token too.
+	let path = format!("/tasks/{id}");
+	assert_eq!(request(s.addr, "DELETE", &path, None).unwrap().status, 401);
+	let cancelled = request_with(s.addr, "DELETE", &path, None, &[("Authorization", &bearer)]);
+	assert_eq!(cancelled.unwrap().status, 200);
+}
+
+#[test]
+fn tokens_too_short_or_unprintable_are_refused() {
+	assert!("short".parse::<AuthToken>().is_err());
+	assert!("0123456789abcdef 0123".parse::<AuthToken>().is_err());
+	assert!(TOKEN.parse::<AuthToken>().is_ok());
+	assert_eq!(format!("{:?}", TOKEN.parse::<AuthToken>().unwrap()), "AuthToken(..)");
+}
+
+/// The real binary: a host listening beyond loopback does not start without a token.
+#[test]
+fn the_binary_refuses_to_serve_strangers_without_a_token() {
+	let out = std::process::Command::new(env!("CARGO_BIN_EXE_zkpow-prover"))
+		.args(["serve", "--listen", "0.0.0.0:0"])
+		.env_remove("ZKPOW_PROVER_TOKEN")
+		.output()
+		.unwrap();
+	assert!(!out.status.success());
+	let stderr = String::from_utf8_lossy(&out.stderr);
+	assert!(stderr.contains("ZKPOW_PROVER_TOKEN"), "{stderr}");
 }

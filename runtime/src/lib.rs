@@ -143,6 +143,23 @@ pub type TxExtension = (
 	frame_system::WeightReclaim<Runtime>,
 );
 
+/// How long a signed transaction stays valid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lifetime {
+	/// Valid at any block (until its nonce is used).
+	Immortal,
+	/// Valid for `period` blocks (a power of two from 4 to 65,536, at most
+	/// `BlockHashCount`) from block `number`, whose hash is `hash`.
+	Mortal {
+		/// Blocks it stays valid.
+		period: u64,
+		/// The block it is signed at.
+		number: BlockNumber,
+		/// That block's hash.
+		hash: Hash,
+	},
+}
+
 /// The payload a wallet signs for `call` from an account at `nonce`: an immortal
 /// transaction without tip or metadata-hash check, for the chain with this genesis hash
 /// running the runtime `version` (which may be newer than this crate's). Sign its
@@ -154,12 +171,32 @@ pub fn signed_payload(
 	genesis: Hash,
 	version: &RuntimeVersion,
 ) -> SignedPayload {
+	signed_payload_with(call, nonce, genesis, Lifetime::Immortal, version)
+}
+
+/// [`signed_payload`] with a chosen [`Lifetime`]: a mortal transaction that has not
+/// landed by the end of its period can never land later, so a sender that signs a
+/// replacement knows the old one is dead.
+pub fn signed_payload_with(
+	call: RuntimeCall,
+	nonce: Nonce,
+	genesis: Hash,
+	lifetime: Lifetime,
+	version: &RuntimeVersion,
+) -> SignedPayload {
+	let (era, birth) = match lifetime {
+		Lifetime::Immortal => (generic::Era::Immortal, genesis),
+		// For periods up to 4,096 the era's birth block is the signing block itself.
+		Lifetime::Mortal { period, number, hash } => {
+			(generic::Era::mortal(period, number.into()), hash)
+		},
+	};
 	let tx_ext: TxExtension = (
 		frame_system::CheckNonZeroSender::<Runtime>::new(),
 		frame_system::CheckSpecVersion::<Runtime>::new(),
 		frame_system::CheckTxVersion::<Runtime>::new(),
 		frame_system::CheckGenesis::<Runtime>::new(),
-		frame_system::CheckEra::<Runtime>::from(generic::Era::Immortal),
+		frame_system::CheckEra::<Runtime>::from(era),
 		frame_system::CheckNonce::<Runtime>::from(nonce),
 		frame_system::CheckWeight::<Runtime>::new(),
 		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
@@ -171,7 +208,7 @@ pub fn signed_payload(
 		version.spec_version,
 		version.transaction_version,
 		genesis,
-		genesis,
+		birth,
 		(),
 		(),
 		(),

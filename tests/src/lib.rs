@@ -8,6 +8,7 @@
 
 pub mod circom;
 pub mod mining;
+pub mod old_state;
 
 use codec::{Decode, Encode};
 use jsonrpsee::{

@@ -105,6 +105,18 @@ impl Rollup {
 		Rollup { id, dir }
 	}
 
+	/// Alice points the rollup's data URL at `url`.
+	pub async fn set_data_url(&self, rpc: &Rpc, node: &Node, url: &str) {
+		let set = pallet_zkpow::Call::set_data_url {
+			rollup_id: self.id,
+			url: Some(url.as_bytes().to_vec()),
+		};
+		submit_and_find(rpc, node, Alice, zkpow(set), "data URL", |e| {
+			matches!(e, RuntimeEvent::Zkpow(ZkpowEvent::DataUrlSet { .. })).then_some(())
+		})
+		.await;
+	}
+
 	/// The sequencer makes one sequence of `batches` batches and Bob posts it; returns its
 	/// index.
 	pub async fn post(&self, rpc: &Rpc, node: &Node, batches: usize) -> u64 {

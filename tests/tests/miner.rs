@@ -264,3 +264,45 @@ async fn a_miner_with_a_faulty_prover_host_proves_on_one_host_at_a_time() {
 	assert_eq!(lines(&node, rollup.id, index, "commit sent"), 1, "{log}");
 	assert_eq!(miner_totals(&rpc, Charlie).await, (REWARD, 0), "rewarded, nothing slashed");
 }
+
+/// Attack: a stranger registers a rollup whose data URL accepts connections and never
+/// answers, and posts a sequence, next to a rollup the miner proves. Every request to it
+/// hangs until its timeout; the miner must not wait for it to send commits and reveals:
+/// the other rollup's sequences are committed and revealed in their windows, and nothing
+/// is slashed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_data_url_that_never_answers_does_not_make_the_miner_miss_another_rollups_window() {
+	let _serial = lock().await;
+	let host = ProverHost::spawn().await;
+	let (node, rpc, rollup) = solo_miner(&host.url(), &[], 3, 4).await;
+	// The tarpit: accepts every connection and keeps it open without a byte.
+	let tarpit = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+	let tarpit_url = format!("http://{}", tarpit.local_addr().unwrap());
+	std::thread::spawn(move || {
+		let held: Vec<_> = tarpit.incoming().collect();
+		drop(held);
+	});
+	let honeypot = Rollup::register(&rpc, &node, 3, 4).await;
+	honeypot.set_data_url(&rpc, &node, &tarpit_url).await;
+	let trap = honeypot.post(&rpc, &node, 1).await;
+	wait_for("the miner to take the trap", Duration::from_secs(60), || async {
+		Ok((lines(&node, honeypot.id, trap, "new task") == 1).then_some(()))
+	})
+	.await
+	.unwrap();
+
+	let mut indices = Vec::new();
+	for _ in 0..2 {
+		indices.push(rollup.post(&rpc, &node, 1).await);
+	}
+	for index in &indices {
+		let status = finalized(&rpc, &node, rollup.id, *index, Duration::from_secs(300)).await;
+		assert_eq!(status["prover"], Charlie.to_account_id().to_string(), "{status}");
+	}
+	assert_eq!(miner_totals(&rpc, Charlie).await, (2 * REWARD, 0), "nothing slashed");
+	let log = node.log();
+	for index in &indices {
+		assert_eq!(lines(&node, rollup.id, *index, "reveal sent"), 1, "{log}");
+	}
+	assert_eq!(lines(&node, honeypot.id, trap, "commit sent"), 0, "{log}");
+}

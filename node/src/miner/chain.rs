@@ -31,6 +31,10 @@ const NONCE_STALL_BLOCKS: u32 = 10;
 /// Most tasks read per block.
 const TASKS_PER_BLOCK: u32 = 256;
 
+/// Blocks a signed extrinsic stays valid. One that has not landed by then never can, so
+/// the replacement the sender signs cannot land next to it.
+pub const MORTAL_PERIOD: u64 = 64;
+
 /// The best block.
 #[derive(Clone, Copy, Debug)]
 pub struct Best {
@@ -45,6 +49,10 @@ pub enum SubmitError {
 	AlreadyInPool,
 	/// Its nonce was used (it was included, or another extrinsic took the nonce).
 	Stale,
+	/// Refused for good, though its nonce is unused: signed for another runtime version
+	/// (a runtime upgrade changed `spec_version`, so the signature no longer checks) or
+	/// past its lifetime. It must be signed again.
+	Refused(String),
 	/// Anything else (invalid at the best block, pool full, ...).
 	Other(String),
 }
@@ -155,6 +163,12 @@ impl Chain {
 		self.api().account_nonce(at, who.clone()).map_err(|e| e.to_string())
 	}
 
+	/// Counts on the recorded extrinsics that may still land (after a restart the pool is
+	/// empty but other nodes may hold them): the next nonce is at least `next`.
+	pub fn reserve_nonces_below(&mut self, next: Nonce) {
+		self.next_nonce = Some(self.next_nonce.unwrap_or_default().max(next));
+	}
+
 	/// The nonce for the miner's next extrinsic: the on-chain nonce, or past the
 	/// extrinsics still in the pool.
 	fn take_nonce(&mut self, best: Best, who: &AccountId) -> Result<Nonce, String> {
@@ -184,7 +198,12 @@ impl Chain {
 		let call = RuntimeCall::Zkpow(call);
 		let version = self.api().version(best.hash).map_err(|e| e.to_string())?;
 		let genesis = self.client.info().genesis_hash;
-		let payload = zkpow_runtime::signed_payload(call, nonce, genesis, &version);
+		let lifetime = zkpow_runtime::Lifetime::Mortal {
+			period: MORTAL_PERIOD,
+			number: best.number,
+			hash: best.hash,
+		};
+		let payload = zkpow_runtime::signed_payload_with(call, nonce, genesis, lifetime, &version);
 		let signature = payload
 			.using_encoded(|bytes| self.keystore.sr25519_sign(MINER_KEY_TYPE, &miner, bytes))
 			.map_err(|e| format!("keystore: {e}"))?
@@ -210,9 +229,17 @@ impl Chain {
 					SubmitError::AlreadyInPool
 				},
 				Ok(PoolError::InvalidTransaction(InvalidTransaction::Stale)) => {
-					// The nonce is used: the next extrinsic must not count on it.
+					// The nonce is used (or the extrinsic outlived its period): the next
+					// extrinsic must not count on the nonces after it.
 					self.next_nonce = None;
 					SubmitError::Stale
+				},
+				Ok(PoolError::InvalidTransaction(
+					e @ (InvalidTransaction::BadProof | InvalidTransaction::AncientBirthBlock),
+				)) => {
+					// Never entered the pool: its nonce is free again.
+					self.next_nonce = None;
+					SubmitError::Refused(format!("{e:?}"))
 				},
 				Ok(other) => {
 					log::debug!(target: LOG_TARGET, "pool refused an extrinsic: {other:?}");

@@ -8,6 +8,9 @@
 use serde_json::Value;
 use zkpow_primitives::{BatchHeader, Bytes32};
 
+/// Largest sequence file read from a data endpoint.
+pub const MAX_SEQUENCE_BYTES: usize = 64 << 20;
+
 /// The witnesses of a sequence's batches, in order.
 pub struct SequenceData {
 	/// One witness (JSON, passed to the prover host as is) per batch.
@@ -49,10 +52,9 @@ impl DataClient {
 			.await
 			.map_err(|e| format!("data endpoint {url} unreachable: {}", e.without_url()))?;
 		let status = reply.status();
-		let body: Value = reply
-			.json()
+		let body: Value = super::http::json_capped(reply, MAX_SEQUENCE_BYTES)
 			.await
-			.map_err(|e| format!("data endpoint {url} answered {status} without JSON: {e}"))?;
+			.map_err(|e| format!("data endpoint {url} answered {status}: {e}"))?;
 		if !status.is_success() {
 			let reason = body["error"].as_str().unwrap_or("no reason given");
 			return Err(format!("data endpoint {url} answered {status}: {reason}"));

@@ -4,7 +4,8 @@ use substrate_prometheus_endpoint::{
 	register, Counter, Gauge, PrometheusError, Registry, F64, U64,
 };
 
-/// The miner's metrics.
+/// The miner's metrics (clones share the same series).
+#[derive(Clone)]
 pub struct Metrics {
 	/// Prover tasks dispatched and not finished.
 	pub tasks_in_flight: Gauge<U64>,

@@ -7,7 +7,8 @@
 //! - [`generator`] (Proof Generator): for each open sequence, in priority order, fetches
 //!   the batch witnesses from the rollup's data URL, dispatches the batch proofs to the
 //!   prover hosts in parallel, then the aggregator proof (more than one batch) and the
-//!   final proof bound to the miner account;
+//!   final proof bound to the miner account; each step of a sequence runs in its own task
+//!   with a deadline and reports back over a channel;
 //! - [`sender`] (Proof Sender): commits a final proof's hash while the commit window
 //!   allows, waits for the reveal window, reveals; de-duplicated and ordered by start
 //!   batch, and never sends an extrinsic that could land twice;
@@ -15,6 +16,11 @@
 //!   database at start, feeds sequences from the chain to the generator, hands final
 //!   proofs to the sender and re-queues sequences whose window closed without a valid
 //!   proof.
+//!
+//! The manager's loop acts on every new best block (the sender's commits and reveals go
+//! to the node's own transaction pool) and never awaits a network call: everything that
+//! talks to prover hosts or data endpoints runs in the generator's step tasks, so a
+//! stranger's endpoint that hangs cannot make the miner miss another rollup's window.
 //!
 //! It runs in the node rather than in the runtime's `offchain_worker` hook: proving takes
 //! minutes of HTTP round trips to other machines and must survive node restarts and
@@ -28,8 +34,10 @@
 mod chain;
 mod data;
 mod generator;
+mod http;
 mod job;
 mod metrics;
+mod policy;
 mod prover;
 mod sender;
 
@@ -40,7 +48,11 @@ use job::{Job, JobStore};
 use sc_client_api::BlockchainEvents;
 use sp_core::{crypto::KeyTypeId, offchain::OffchainStorage};
 use sp_keystore::KeystorePtr;
-use std::{collections::BTreeMap, sync::Arc, time::Duration};
+use std::{
+	collections::{BTreeMap, BTreeSet},
+	sync::Arc,
+	time::Duration,
+};
 use zkpow_runtime::opaque::Block;
 
 /// Key type of the miner key in the keystore.
@@ -78,6 +90,22 @@ pub struct MinerParams {
 	/// Most sequences being proven at the same time.
 	#[arg(long = "miner-max-sequences", value_name = "N", default_value_t = 8)]
 	pub max_sequences: usize,
+
+	/// Take only sequences whose reward is at least this many times the penalties the
+	/// miner risks by committing to them (no-proof plus invalid-proof penalty); 0 takes
+	/// any reward.
+	#[arg(
+		long = "miner-min-reward-ratio",
+		value_name = "RATIO",
+		default_value_t = 0.0,
+		value_parser = policy::parse_ratio
+	)]
+	pub min_reward_ratio: f64,
+
+	/// Bearer token of the prover hosts (their `ZKPOW_PROVER_TOKEN`), sent with every
+	/// task submission and cancellation; prefer the environment variable to the flag.
+	#[arg(long = "prover-token", env = "ZKPOW_PROVER_TOKEN", hide_env_values = true)]
+	pub prover_token: Option<String>,
 }
 
 /// The validated miner configuration.
@@ -87,12 +115,14 @@ pub struct MinerConfig {
 	pub prover_urls: Vec<String>,
 	/// Lowest start batch of sequences to prove.
 	pub start_batch: u64,
-	/// Rollups to prove (empty: all).
-	pub rollups: Vec<u32>,
+	/// Which rollups and sequences to take.
+	pub policy: policy::Policy,
 	/// Most sequences in the proving stages at once.
 	pub max_sequences: usize,
 	/// How often prover tasks are polled.
 	pub poll_interval: Duration,
+	/// Bearer token for the prover hosts.
+	pub prover_token: Option<String>,
 }
 
 impl MinerParams {
@@ -124,22 +154,38 @@ impl MinerParams {
 		Ok(Some(MinerConfig {
 			prover_urls: urls,
 			start_batch: self.start_batch,
-			rollups: self.rollups.clone(),
+			policy: policy::Policy {
+				rollups: self.rollups.clone(),
+				min_reward_ratio: self.min_reward_ratio,
+			},
 			max_sequences: self.max_sequences,
 			poll_interval: Duration::from_millis(500),
+			prover_token: self.prover_token.clone(),
 		}))
 	}
 }
 
+/// What the miner uses of the node.
+pub struct NodeParts<S> {
+	/// The client (runtime API queries at the best block, block notifications).
+	pub client: Arc<FullClient>,
+	/// The transaction pool the commits and reveals go to.
+	pub pool: Arc<Pool>,
+	/// The keystore holding the `zkpw` key.
+	pub keystore: KeystorePtr,
+	/// The off-chain database the jobs are kept in.
+	pub offchain_db: S,
+	/// Where the miner's metrics are registered.
+	pub registry: Option<substrate_prometheus_endpoint::Registry>,
+	/// Spawns the proving steps as named tasks.
+	pub spawner: sc_service::SpawnTaskHandle,
+	/// Whether the node is in a major sync.
+	pub sync: Arc<dyn sp_consensus::SyncOracle + Send + Sync>,
+}
+
 /// Runs the miner until the node stops.
-pub async fn run<S: OffchainStorage + 'static>(
-	config: MinerConfig,
-	client: Arc<FullClient>,
-	pool: Arc<Pool>,
-	keystore: KeystorePtr,
-	offchain_db: S,
-	registry: Option<substrate_prometheus_endpoint::Registry>,
-) {
+pub async fn run<S: OffchainStorage + 'static>(config: MinerConfig, node: NodeParts<S>) {
+	let NodeParts { client, pool, keystore, offchain_db, registry, spawner, sync } = node;
 	let metrics = registry.as_ref().and_then(|r| match metrics::Metrics::register(r) {
 		Ok(m) => Some(m),
 		Err(e) => {
@@ -147,8 +193,17 @@ pub async fn run<S: OffchainStorage + 'static>(
 			None
 		},
 	});
-	let chain = Chain::new(client.clone(), pool, keystore);
-	let mut miner = Miner::new(config, chain, JobStore::new(offchain_db), metrics);
+	let chain = Chain::new(client.clone(), pool.clone(), keystore.clone());
+	// The proving steps' own copy: chain queries only.
+	let queries = Chain::new(client.clone(), pool, keystore);
+	let mut miner =
+		Miner::new(config, chain, queries, JobStore::new(offchain_db), metrics, spawner);
+	// Extrinsics recorded before a restart may still land: never reuse their nonces.
+	let recorded = miner.jobs.values().flat_map(|j| [&j.commit, &j.reveal]).flatten();
+	if let Some(highest) = recorded.map(|sent| sent.nonce).max() {
+		miner.chain.reserve_nonces_below(highest + 1);
+	}
+	let (results, mut stepped) = tokio::sync::mpsc::unbounded_channel();
 	let mut blocks = client
 		.import_notification_stream()
 		.filter(|n| futures::future::ready(n.is_new_best));
@@ -160,9 +215,21 @@ pub async fn run<S: OffchainStorage + 'static>(
 				if block.is_none() {
 					return;
 				}
+				// A node catching up sees old blocks as best: their windows are long
+				// closed, and what it would send now could only be refused or late.
+				if sync.is_major_syncing() {
+					miner.say_once("major-sync".into(), || {
+						"the node is catching up with the chain: the miner waits until it is in sync".into()
+					});
+					continue;
+				}
 				miner.on_new_best().await;
+				miner.start_steps(&results);
 			},
-			_ = ticker.tick() => miner.poll_provers().await,
+			_ = ticker.tick() => if !sync.is_major_syncing() {
+				miner.start_steps(&results)
+			},
+			Some(step) = stepped.recv() => miner.on_stepped(step).await,
 		}
 	}
 }
@@ -173,13 +240,15 @@ pub struct Miner<S> {
 	chain: Chain,
 	store: JobStore<S>,
 	jobs: BTreeMap<(u32, u64), Job>,
-	provers: prover::ProverPool,
-	data: data::DataClient,
+	/// What the proving steps share (prover hosts, data endpoints, chain queries).
+	proving: Arc<generator::Proving>,
+	/// Sequences with a proving step running.
+	stepping: BTreeSet<(u32, u64)>,
+	/// Spawns the proving steps as named tasks of the node.
+	spawner: sc_service::SpawnTaskHandle,
 	metrics: Option<metrics::Metrics>,
 	/// The miner account, once a key is in the keystore.
 	account: Option<sp_core::sr25519::Public>,
-	/// Messages already logged, so a repeating condition is logged once.
-	said: std::collections::HashSet<String>,
 	/// Reward and slash totals last seen, to log changes.
 	totals: Option<(zkpow_runtime::Balance, zkpow_runtime::Balance)>,
 	/// Sequences whose artifact the chain rejected, proven again on one host alone (not
@@ -191,8 +260,10 @@ impl<S: OffchainStorage> Miner<S> {
 	fn new(
 		config: MinerConfig,
 		chain: Chain,
+		queries: Chain,
 		store: JobStore<S>,
 		metrics: Option<metrics::Metrics>,
+		spawner: sc_service::SpawnTaskHandle,
 	) -> Self {
 		let jobs: BTreeMap<_, _> = store.load().into_iter().map(|j| (j.key(), j)).collect();
 		// One connection pool for the prover hosts and the data endpoints.
@@ -201,7 +272,11 @@ impl<S: OffchainStorage> Miner<S> {
 			.timeout(Duration::from_secs(60))
 			.build()
 			.expect("an HTTP client without TLS configuration builds");
-		let provers = prover::ProverPool::new(config.prover_urls.clone(), http.clone());
+		let provers = prover::ProverPool::new(
+			config.prover_urls.clone(),
+			config.prover_token.clone(),
+			http.clone(),
+		);
 		log::info!(
 			target: LOG_TARGET,
 			"miner started with {} prover host(s) ({}), from batch {}; {} sequence(s) resumed from the off-chain database",
@@ -214,26 +289,26 @@ impl<S: OffchainStorage> Miner<S> {
 			log::info!(target: LOG_TARGET, "{}: resumed ({})", job.name(), job.stage());
 		}
 		let totals = store.totals();
+		let proving =
+			generator::Proving::new(queries, provers, data::DataClient::new(http), metrics.clone());
 		Self {
 			config,
 			chain,
 			store,
 			jobs,
-			provers,
-			data: data::DataClient::new(http),
+			proving: Arc::new(proving),
+			stepping: Default::default(),
+			spawner,
 			metrics,
 			account: None,
-			said: Default::default(),
 			totals,
 			pinned: Default::default(),
 		}
 	}
 
 	/// Logs `message` at info level the first time `key` is seen.
-	fn say_once(&mut self, key: String, message: impl FnOnce() -> String) {
-		if self.said.insert(key) {
-			log::info!(target: LOG_TARGET, "{}", message());
-		}
+	fn say_once(&self, key: String, message: impl FnOnce() -> String) {
+		self.proving.say_once(key, message)
 	}
 
 	/// Looks the miner key up (it may be inserted while the node runs).
@@ -280,16 +355,34 @@ impl<S: OffchainStorage> Miner<S> {
 		self.update_gauges();
 	}
 
-	/// Between blocks: move proving forward.
-	async fn poll_provers(&mut self) {
+	/// Starts a proving step for each sequence that needs one and has none running.
+	fn start_steps(&mut self, results: &tokio::sync::mpsc::UnboundedSender<generator::Stepped>) {
 		let Some(account) = self.account else { return };
 		let best = self.chain.best();
-		let ready = |m: &Self| m.jobs.values().filter(|j| j.proof().is_some()).count();
-		let ready_before = ready(self);
-		generator::run(self, best, account).await;
-		if ready(self) > ready_before {
+		generator::start(self, results, best, account);
+	}
+
+	/// Takes a finished step's job, unless the job changed meanwhile (the sender moved it
+	/// on or dropped it): then the step's work is dropped and done again if still needed.
+	async fn on_stepped(&mut self, step: generator::Stepped) {
+		let key = step.before.key();
+		self.stepping.remove(&key);
+		let Some(after) = step.after else { return };
+		if self.jobs.get(&key) != Some(&step.before) {
+			return;
+		}
+		match step.pinned {
+			Some(url) => self.pinned.insert(key, url),
+			None => self.pinned.remove(&key),
+		};
+		let ready = after.proof().is_some() && step.before.proof().is_none();
+		self.put(after);
+		if ready {
 			// A final proof just came in: commit now rather than at the next block.
-			sender::run(self, best, account).await;
+			if let Some(account) = self.account {
+				let best = self.chain.best();
+				sender::run(self, best, account).await;
+			}
 		}
 		self.update_gauges();
 	}
@@ -308,12 +401,23 @@ impl<S: OffchainStorage> Miner<S> {
 			if self.jobs.contains_key(&key) {
 				continue;
 			}
-			if !self.config.rollups.is_empty() && !self.config.rollups.contains(&task.rollup_id) {
+			if !self.config.policy.mines(task.rollup_id) {
 				continue;
 			}
 			if let Err(reason) = self.chain.provable(best.hash, task.rollup_id) {
 				self.say_once(format!("skip-{}", task.rollup_id), || {
 					format!("rollup {}: not mining it: {reason}", task.rollup_id)
+				});
+				continue;
+			}
+			let refusal = match self.chain.rollup_info(best.hash, task.rollup_id) {
+				Ok(Some(rollup)) => self.config.policy.refusal(&rollup, task.reward),
+				Ok(None) => Some("it is not registered".into()),
+				Err(e) => Some(format!("its terms are unreadable ({e})")),
+			};
+			if let Some(reason) = refusal {
+				self.say_once(format!("policy-{}-{reason}", task.rollup_id), || {
+					format!("rollup {}: not taking its sequences: {reason}", task.rollup_id)
 				});
 				continue;
 			}

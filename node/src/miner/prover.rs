@@ -2,7 +2,7 @@
 //! them over the hosts, polls them and fetches results. A host that does not answer is
 //! left alone for a while and logged once when it goes and once when it comes back.
 
-use super::{job::TaskRef, LOG_TARGET};
+use super::{http::json_capped, job::TaskRef, LOG_TARGET};
 use serde_json::Value;
 use std::{
 	sync::Mutex,
@@ -11,6 +11,9 @@ use std::{
 
 /// How long a host that did not answer is skipped.
 const BACKOFF: Duration = Duration::from_secs(3);
+
+/// Largest answer read from a prover host (a status, or a result with its artifact).
+const MAX_ANSWER_BYTES: usize = 4 << 20;
 
 /// What a host said about a task.
 pub enum Poll {
@@ -45,17 +48,18 @@ struct Host {
 /// The configured prover hosts.
 pub struct ProverPool {
 	http: reqwest::Client,
+	token: Option<String>,
 	hosts: Mutex<Vec<Host>>,
 }
 
 impl ProverPool {
-	/// A pool over `urls`, requesting through `http`.
-	pub fn new(urls: Vec<String>, http: reqwest::Client) -> Self {
+	/// A pool over `urls` whose hosts take `token`, requesting through `http`.
+	pub fn new(urls: Vec<String>, token: Option<String>, http: reqwest::Client) -> Self {
 		let hosts = urls
 			.into_iter()
 			.map(|url| Host { url, down_since: None, retry_at: None, dispatched: 0 })
 			.collect();
-		Self { http, hosts: Mutex::new(hosts) }
+		Self { http, token, hosts: Mutex::new(hosts) }
 	}
 
 	/// Hosts to try for a new task, least used first, skipping those backing off (all of
@@ -126,11 +130,24 @@ impl ProverPool {
 	}
 
 	async fn submit_to(&self, url: &str, task: &Value) -> Result<String, HostError> {
-		let reply = self.http.post(format!("{url}/tasks")).json(task).send().await;
-		let reply = self.answered(url, reply)?;
+		let mut request = self.http.post(format!("{url}/tasks")).json(task);
+		if let Some(token) = &self.token {
+			request = request.bearer_auth(token);
+		}
+		let reply = self.answered(url, request.send().await)?;
 		let status = reply.status().as_u16();
-		let body: Value = reply.json().await.unwrap_or(Value::Null);
+		let body: Value = json_capped(reply, MAX_ANSWER_BYTES).await.unwrap_or(Value::Null);
 		match status {
+			// The host, not the task: try another host and say what to fix.
+			401 => {
+				let e = format!(
+					"{url} refused the miner's token ({}): set --prover-token / \
+					 ZKPOW_PROVER_TOKEN to the host's",
+					error_text(&body, status)
+				);
+				self.mark(url, Some(&e));
+				Err(HostError::Unreachable(e))
+			},
 			200 | 202 => body["id"]
 				.as_str()
 				.map(str::to_owned)
@@ -154,15 +171,14 @@ impl ProverPool {
 		if reply.status().as_u16() == 404 {
 			return Ok(Poll::Unknown);
 		}
-		let status: Value = reply.json().await.unwrap_or(Value::Null);
+		let status: Value = json_capped(reply, MAX_ANSWER_BYTES).await.unwrap_or(Value::Null);
 		match status["state"].as_str() {
 			Some("queued" | "running") => Ok(Poll::Pending),
 			Some("succeeded") => {
 				let reply = self.http.get(format!("{url}/tasks/{}/result", task.id)).send().await;
 				let reply = self.answered(url, reply)?;
 				match reply.status().as_u16() {
-					200 => reply
-						.json()
+					200 => json_capped(reply, MAX_ANSWER_BYTES)
 						.await
 						.map(Poll::Done)
 						.map_err(|e| HostError::Unreachable(format!("unreadable result: {e}"))),

@@ -11,7 +11,12 @@
 //!
 //! Each extrinsic is recorded (encoded, with its nonce) before it goes to the pool. If it
 //! does not show on chain after a few blocks, the same bytes are submitted again, which
-//! cannot make it land twice; only when its nonce was used by then is a new one signed.
+//! cannot make it land twice; a new one is signed only when the recorded one can never
+//! land: its nonce was used, its lifetime (extrinsics are mortal, [`MORTAL_PERIOD`]
+//! blocks) is over, or the pool refuses it for good while its nonce is unused (a runtime
+//! upgrade changed `spec_version`, so its signature no longer checks).
+//!
+//! [`MORTAL_PERIOD`]: super::chain::MORTAL_PERIOD
 
 use super::{chain::Best, chain::SubmitError, job::Job, job::Sent, Miner, LOG_TARGET};
 use pallet_zkpow::RevealOutcome;
@@ -197,7 +202,16 @@ async fn send<S: OffchainStorage>(
 			),
 			Err(SubmitError::AlreadyInPool) => {},
 			Err(SubmitError::Stale) => {
-				// Its nonce was used and the chain does not show the step: sign anew.
+				// Its nonce was used (or its lifetime ended) and the chain does not show
+				// the step: sign anew.
+				*slot = None;
+			},
+			Err(SubmitError::Refused(e)) => {
+				log::warn!(
+					target: LOG_TARGET,
+					"{name}: the recorded {} is refused for good ({e}); signing it again",
+					step.name()
+				);
 				*slot = None;
 			},
 			Err(SubmitError::Other(e)) => log::warn!(

@@ -57,27 +57,30 @@ fn rollup<T: Config>(owner: &T::AccountId) -> RollupId {
 	rollup_with::<T>(owner, VerifierKind::Groth16Bn254, trapdoor_verifying_key())
 }
 
-/// Aggregator capacity of artifact rollups: the most batches a sequence may have.
+/// Aggregator capacity of artifact rollups in the benchmarks: the largest a key set may
+/// declare within `MaxVerifyingKeyLen`. It can exceed `MaxBatchesPerSequence` (a rollup
+/// then submits at most that many batches), and the aggregator key's public inputs, hence
+/// the cost of validating the key and of every artifact check, grow with it.
 fn capacity<T: Config>() -> usize {
-	T::MaxBatchesPerSequence::get() as usize
-}
-
-/// The most expensive key to validate: a key set of the largest capacity that fits in
-/// `MaxVerifyingKeyLen` (every point of three keys is checked).
-fn largest_key_set<T: Config>() -> Vec<u8> {
 	use zkpow_primitives::artifact::{vk_set_len, MAX_AGGREGATOR_CAPACITY};
 	let max_len = T::MaxVerifyingKeyLen::get() as usize;
 	let mut capacity = 1;
 	while capacity < MAX_AGGREGATOR_CAPACITY && vk_set_len(capacity + 1) <= max_len {
 		capacity += 1;
 	}
-	trapdoor_key_set(capacity)
+	capacity
+}
+
+/// The most expensive key to validate: a key set of the largest [`capacity`] (every
+/// point of three keys is checked).
+fn largest_key_set<T: Config>() -> Vec<u8> {
+	trapdoor_key_set(capacity::<T>())
 }
 
 /// A registered, funded rollup whose sequencer is `owner`, proving with multi-proof
-/// artifacts of up to [`capacity`] batches.
+/// artifacts against a key set of the largest [`capacity`].
 fn artifact_rollup<T: Config>(owner: &T::AccountId) -> RollupId {
-	rollup_with::<T>(owner, VerifierKind::ReferenceArtifactV1, trapdoor_key_set(capacity::<T>()))
+	rollup_with::<T>(owner, VerifierKind::ReferenceArtifactV1, largest_key_set::<T>())
 }
 
 fn rollup_with<T: Config>(owner: &T::AccountId, kind: VerifierKind, key: Vec<u8>) -> RollupId {
@@ -236,13 +239,19 @@ fn window_with<T: Config>(
 
 /// Marks every committer's reveal valid (as if each had revealed), accepting the first.
 fn mark_all_valid<T: Config>(rollup_id: RollupId, index: SequenceIndex) {
+	mark_valid::<T>(rollup_id, index, u32::MAX)
+}
+
+/// Marks the first `valid` committers' reveals valid (as if each had revealed), accepting
+/// the first; the others revealed nothing.
+fn mark_valid<T: Config>(rollup_id: RollupId, index: SequenceIndex, valid: u32) {
 	let first = Sequences::<T>::get(rollup_id, index).unwrap().window.unwrap().committers[0]
 		.miner
 		.clone();
 	let proof = proof_of::<T>(rollup_id, index, &first);
 	Sequences::<T>::mutate(rollup_id, index, |s| {
 		let w = s.as_mut().unwrap().window.as_mut().unwrap();
-		for c in w.committers.iter_mut() {
+		for c in w.committers.iter_mut().take(valid as usize) {
 			c.outcome = RevealOutcome::Valid;
 		}
 		w.accepted = Some(AcceptedProof { prover: first, proof });
@@ -654,6 +663,26 @@ mod benchmarks {
 		}
 
 		assert!(FinalizedSequences::<T>::contains_key(id, index));
+	}
+
+	/// Finalizing a window where one of `c` committers proved and the other `c - 1`
+	/// revealed nothing: one payout, `c - 1` slashes.
+	#[benchmark]
+	fn settle_finalized_slashing(c: Linear<1, { T::MaxCommitters::get() }>) {
+		set_block::<T>(One::one());
+		let (id, index, deadline, miners) = window_with::<T>(c);
+		mark_valid::<T>(id, index, 1);
+		set_block::<T>(deadline);
+		SettlementCursor::<T>::put(deadline);
+
+		#[block]
+		{
+			Zkpow::<T>::on_initialize(deadline);
+		}
+
+		assert!(FinalizedSequences::<T>::contains_key(id, index));
+		let slashed = miners.iter().filter(|m| !MinerHistory::<T>::get(m).slashed.is_zero());
+		assert_eq!(slashed.count() as u32, c - 1);
 	}
 
 	#[benchmark]

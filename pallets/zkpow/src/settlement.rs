@@ -26,7 +26,19 @@ use sp_runtime::{
 impl<T: Config> Pallet<T> {
 	/// Weight of settling one window with `committers` commitments, whichever the outcome.
 	pub fn settlement_weight(committers: u32) -> Weight {
-		T::WeightInfo::settle_finalized(committers).max(T::WeightInfo::settle_reopened(committers))
+		Self::finalization_weight(committers, committers.saturating_sub(1))
+			.max(T::WeightInfo::settle_reopened(committers))
+	}
+
+	/// Weight of finalizing a window with `committers` commitments of which `slashed`
+	/// revealed no valid proof: the payouts, the record and, for each slash, the penalty.
+	pub fn finalization_weight(committers: u32, slashed: u32) -> Weight {
+		let paid = T::WeightInfo::settle_finalized(committers);
+		if slashed == 0 {
+			paid
+		} else {
+			paid.max(T::WeightInfo::settle_finalized_slashing(committers))
+		}
 	}
 
 	/// Upper bound of `on_initialize`: every allowed settlement with the maximum number of
@@ -112,9 +124,11 @@ impl<T: Config> Pallet<T> {
 		// nothing is finalized while the rollup's verifier is under suspicion.
 		let frozen = Frozen::<T>::contains_key(rollup_id);
 
+		let mut slashed = 0u32;
 		for c in window.committers.iter() {
 			Self::close_commitment(&c.miner, rollup_id, sequence_index);
 			if c.outcome != RevealOutcome::Valid && !frozen {
+				slashed.saturating_inc();
 				Self::slash_miner(
 					&c.miner,
 					rollup_id,
@@ -220,6 +234,6 @@ impl<T: Config> Pallet<T> {
 			provers,
 			batches,
 		});
-		T::WeightInfo::settle_finalized(committers)
+		Self::finalization_weight(committers, slashed)
 	}
 }

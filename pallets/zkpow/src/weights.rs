@@ -71,6 +71,7 @@ pub trait WeightInfo {
 	fn on_initialize_idle() -> Weight;
 	fn on_initialize_pending(p: u32, ) -> Weight;
 	fn settle_finalized(c: u32, ) -> Weight;
+	fn settle_finalized_slashing(c: u32, ) -> Weight;
 	fn settle_reopened(c: u32, ) -> Weight;
 }
 
@@ -454,6 +455,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(7))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 4686).saturating_mul(c.into()))
+	}
+	/// Derived, not yet measured: finalizing with payouts plus slashing every committer.
+	fn settle_finalized_slashing(c: u32, ) -> Weight {
+		Self::settle_finalized(c).saturating_add(Self::settle_reopened(c))
 	}
 	/// Storage: `Zkpow::SettlementCursor` (r:1 w:1)
 	/// Proof: `Zkpow::SettlementCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -865,6 +870,10 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(7))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 4686).saturating_mul(c.into()))
+	}
+	/// Derived, not yet measured: finalizing with payouts plus slashing every committer.
+	fn settle_finalized_slashing(c: u32, ) -> Weight {
+		Self::settle_finalized(c).saturating_add(Self::settle_reopened(c))
 	}
 	/// Storage: `Zkpow::SettlementCursor` (r:1 w:1)
 	/// Proof: `Zkpow::SettlementCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)

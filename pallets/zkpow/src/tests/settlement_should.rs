@@ -215,3 +215,31 @@ fn not_touch_pending_sequences() {
 		assert!(rollups.iter().all(|id| rollup(*id).in_flight == MAX_IN_FLIGHT));
 	});
 }
+
+/// Attack: miners commit to a sequence and never reveal while one of them proves it. If
+/// finalizing charged only for the payouts, every such window would slash for free, and a
+/// block settling many of them would do more work than its weight admits.
+#[test]
+fn charge_a_finalization_for_the_slashes_it_makes() {
+	use crate::weights::WeightInfo;
+	new_test_ext().execute_with(|| {
+		let s = open_window(3);
+		commit(&miner(1), s.rollup_id, s.index, &s.proofs[1]);
+		commit(&miner(2), s.rollup_id, s.index, &s.proofs[2]);
+		run_to_block(s.b + T1);
+		reveal(&miner(0), s.rollup_id, s.index, &s.proofs[0]);
+		let deadline = s.b + T1 + T2;
+		run_to_block(deadline - 1);
+		System::set_block_number(deadline);
+
+		let charged = Zkpow::on_initialize(deadline);
+
+		assert!(FinalizedSequences::<Test>::contains_key(s.rollup_id, s.index));
+		assert_eq!(held_bond(&miner(1)), MIN_BOND * 2 - NO_PROOF_PENALTY);
+		let slashing = <() as WeightInfo>::settle_finalized_slashing(3);
+		assert!(slashing.any_gt(<() as WeightInfo>::settle_finalized(3)));
+		assert!(charged.all_gte(slashing), "{charged:?} does not cover {slashing:?}");
+		// A finalization where everyone proved is charged for payouts only.
+		assert_eq!(Zkpow::finalization_weight(3, 0), <() as WeightInfo>::settle_finalized(3));
+	});
+}
