@@ -22,8 +22,18 @@ fn unit<T: Config>() -> BalanceOf<T> {
 	T::Currency::minimum_balance().max(1u32.into())
 }
 
+/// The rollups' minimum miner bond: 1,000 units, or the runtime's floor if higher.
 fn min_bond<T: Config>() -> BalanceOf<T> {
-	unit::<T>().saturating_mul(1_000u32.into())
+	unit::<T>()
+		.saturating_mul(1_000u32.into())
+		.max(Limits::<T>::get().min_miner_bond)
+}
+
+/// The reward per sequence: 100 units, or the runtime's floor if higher.
+fn reward<T: Config>() -> BalanceOf<T> {
+	unit::<T>()
+		.saturating_mul(100u32.into())
+		.max(Limits::<T>::get().min_reward_per_sequence)
 }
 
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
@@ -36,7 +46,7 @@ fn params<T: Config>() -> RollupParamsOf<T> {
 	RollupParams {
 		commit_window: None,
 		reveal_window: None,
-		reward_per_sequence: unit::<T>().saturating_mul(100u32.into()),
+		reward_per_sequence: reward::<T>(),
 		min_miner_bond: min_bond::<T>(),
 		no_proof_penalty: None,
 		invalid_proof_penalty: None,

@@ -21,6 +21,7 @@ mod sequence_should;
 mod settlement_should;
 mod slashing_should;
 mod verifier_should;
+mod weights_should;
 
 use crate::{mock::*, *};
 use frame_support::{
