@@ -8,10 +8,7 @@
 //! could fill blocks with.
 
 use crate::weights::WeightInfo;
-use frame_support::{
-	traits::Get,
-	weights::{constants::RocksDbWeight, Weight},
-};
+use frame_support::weights::{constants::RocksDbWeight, Weight};
 use std::collections::BTreeMap;
 
 #[derive(serde::Deserialize)]
