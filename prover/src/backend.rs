@@ -2,7 +2,7 @@
 //! (multi-threaded arkworks) is always available. A GPU backend (CUDA MSM/NTT) would
 //! implement the same trait and be chosen by [`select`] where a GPU is present.
 
-use crate::api::{Hex, Task, TaskOutput};
+use crate::api::{self, Hex, InvalidTask, Task, TaskOutput};
 use std::sync::Arc;
 use zkpow_circuits::{
 	AggregatorStage, BatchStage, CircuitConfig, FinalStage, Groth16Bundle, KeySet, ProofBackend,
@@ -17,11 +17,28 @@ pub trait Backend: Send + Sync + 'static {
 	/// The circuit configuration whose tasks it accepts.
 	fn config(&self) -> &CircuitConfig;
 	/// Cheap checks before a task is queued; the error is returned to the client.
-	fn validate(&self, task: &Task) -> Result<(), String> {
-		task.validate(self.config())
+	fn validate(&self, task: &Task) -> Result<(), InvalidTask> {
+		api::validate(task, self.config())
 	}
 	/// Proves a task. The error is reported as the job's failure reason.
-	fn prove(&self, task: &Task) -> Result<TaskOutput, String>;
+	fn prove(&self, task: &Task) -> Result<TaskOutput, ProveError>;
+}
+
+/// Why a task was not proven.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProveError {
+	/// The circuits refused the task or proving failed.
+	#[error(transparent)]
+	Circuit(#[from] zkpow_circuits::Error),
+	/// The prover panicked.
+	#[error("the prover crashed: {0}")]
+	Crashed(String),
+	/// The proving thread was aborted.
+	#[error("the proving task was aborted: {0}")]
+	Aborted(String),
+	/// Any other backend's own failure.
+	#[error("{0}")]
+	Backend(String),
 }
 
 /// The CPU backend: the non-recursive Groth16 pipeline of `zkpow-circuits`.
@@ -31,8 +48,8 @@ pub struct CpuBackend {
 
 impl CpuBackend {
 	/// A CPU backend over `keys`.
-	pub fn new(keys: Arc<KeySet>) -> Result<Self, String> {
-		Ok(Self { pipeline: Groth16Bundle::new(keys).map_err(|e| e.to_string())? })
+	pub fn new(keys: Arc<KeySet>) -> Result<Self, zkpow_circuits::Error> {
+		Ok(Self { pipeline: Groth16Bundle::new(keys)? })
 	}
 
 	/// The verifying-key set its artifacts verify against.
@@ -50,11 +67,11 @@ impl Backend for CpuBackend {
 		self.pipeline.config()
 	}
 
-	fn prove(&self, task: &Task) -> Result<TaskOutput, String> {
+	fn prove(&self, task: &Task) -> Result<TaskOutput, ProveError> {
 		let p = &self.pipeline;
 		match task {
 			Task::Batch { prover, witness } => {
-				let out = p.prove_batch(prover, witness).map_err(|e| e.to_string())?;
+				let out = p.prove_batch(prover, witness)?;
 				Ok(TaskOutput::Batch {
 					proof: Hex(out.proof),
 					prev_root: out.prev_root,
@@ -63,13 +80,13 @@ impl Backend for CpuBackend {
 				})
 			},
 			Task::Aggregator { .. } => {
-				let input = task.aggregator_input().expect("aggregator task");
-				let proof = p.prove_aggregator(&input).map_err(|e| e.to_string())?;
+				let input = api::aggregator_input(task).expect("aggregator task");
+				let proof = p.prove_aggregator(&input)?;
 				Ok(TaskOutput::Aggregator { proof: Hex(proof) })
 			},
 			Task::Final { prover, .. } => {
-				let input = task.final_input().expect("final task");
-				let artifact = p.prove_final(&input).map_err(|e| e.to_string())?;
+				let input = api::final_input(task).expect("final task");
+				let artifact = p.prove_final(&input)?;
 				Ok(TaskOutput::Final {
 					proof_hash: proof_hash(&artifact, prover),
 					artifact: Hex(artifact),
@@ -80,7 +97,7 @@ impl Backend for CpuBackend {
 }
 
 /// Which backend to run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum BackendKind {
 	/// The GPU backend where available, else the CPU backend.
 	Auto,
@@ -90,16 +107,17 @@ pub enum BackendKind {
 	Gpu,
 }
 
-impl std::str::FromStr for BackendKind {
-	type Err = String;
-	fn from_str(s: &str) -> Result<Self, String> {
-		match s {
-			"auto" => Ok(BackendKind::Auto),
-			"cpu" => Ok(BackendKind::Cpu),
-			"gpu" => Ok(BackendKind::Gpu),
-			other => Err(format!("unknown backend `{other}` (expected auto, cpu or gpu)")),
-		}
-	}
+/// Why no backend was built.
+#[derive(Debug, thiserror::Error)]
+pub enum SelectError {
+	/// A GPU backend was asked for and this build has none.
+	#[error(
+		"this zkpow-prover was built without a GPU backend; run with `--backend cpu` (or `auto`)"
+	)]
+	NoGpu,
+	/// The keys do not make a proving pipeline.
+	#[error("the proving keys are unusable: {0}")]
+	Keys(#[from] zkpow_circuits::Error),
 }
 
 /// Builds the backend of `kind`. This build has no GPU backend: `auto` falls back to
@@ -108,11 +126,9 @@ pub fn select(
 	kind: BackendKind,
 	keys: Arc<KeySet>,
 	log: &dyn Fn(&str),
-) -> Result<Arc<dyn Backend>, String> {
+) -> Result<Arc<dyn Backend>, SelectError> {
 	match kind {
-		BackendKind::Gpu => Err("this zkpow-prover was built without a GPU backend; \
-			run with `--backend cpu` (or `auto`)"
-			.into()),
+		BackendKind::Gpu => Err(SelectError::NoGpu),
 		BackendKind::Auto => {
 			log("no GPU backend in this build; using the CPU backend");
 			Ok(Arc::new(CpuBackend::new(keys)?))

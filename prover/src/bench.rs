@@ -2,9 +2,8 @@
 //! the service's throughput for several worker counts. Prints Markdown tables.
 
 use crate::{
-	api::Task,
+	api::{JobState, SubmitParams, Task},
 	backend::{Backend, CpuBackend},
-	client,
 	server::{self, ServiceConfig},
 };
 use std::{
@@ -27,6 +26,7 @@ use zkpow_circuits::{
 	Groth16Bundle, DEV_SEED,
 };
 use zkpow_primitives::{artifact::verify_sequence_artifact, BatchHeader, SequenceStatement};
+use zkpow_prover_api::ProverClient;
 
 /// What to measure.
 #[derive(Clone, Debug)]
@@ -203,23 +203,25 @@ fn throughput(backend: Arc<dyn Backend>, tasks: &[Task], workers: usize) -> (Dur
 	let service = runtime
 		.block_on(server::start("127.0.0.1:0".parse().expect("addr"), backend, config))
 		.expect("service starts");
-	let addr = service.addr;
+	let client =
+		ProverClient::new(reqwest::Client::new(), format!("http://{}", service.addr), None);
 	let start = Instant::now();
-	let ids: Vec<String> = tasks
-		.iter()
-		.map(|t| {
-			let reply = client::post_json(addr, "/tasks", &serde_json::to_value(t).expect("task"))
-				.expect("submit");
-			assert_eq!(reply.status, 202, "{}", reply.text());
-			reply.json()["id"].as_str().expect("id").to_string()
-		})
-		.collect();
-	let mut prove_total = Duration::ZERO;
-	for id in &ids {
-		let status = client::wait_final(addr, id, Duration::from_secs(3600)).expect("finishes");
-		assert_eq!(status["state"], "succeeded", "{status}");
-		prove_total += Duration::from_millis(status["prove_ms"].as_u64().unwrap_or(0));
-	}
+	let prove_total = runtime.block_on(async {
+		let mut ids = Vec::new();
+		for task in tasks {
+			let submitted = client.submit(task, SubmitParams::default()).await.expect("submit");
+			assert!(submitted.created, "{submitted:?}");
+			ids.push(submitted.status.id);
+		}
+		let mut prove_total = Duration::ZERO;
+		for id in &ids {
+			let status = client.wait_final(id, Duration::from_millis(20)).await.expect("polls");
+			let status = status.expect("the job is known");
+			assert_eq!(status.state, JobState::Succeeded, "{status:?}");
+			prove_total += Duration::from_millis(status.prove_ms.unwrap_or(0));
+		}
+		prove_total
+	});
 	let wall = start.elapsed();
 	runtime.block_on(service.stop());
 	(wall, prove_total)
@@ -257,7 +259,7 @@ pub fn run(options: &BenchOptions, log: Progress) -> Result<String, String> {
 		KeySet::load_or_generate(&options.keys_dir, config, DEV_SEED, log)
 			.map_err(|e| e.to_string())?,
 	);
-	let backend: Arc<dyn Backend> = Arc::new(CpuBackend::new(keys)?);
+	let backend: Arc<dyn Backend> = Arc::new(CpuBackend::new(keys).map_err(|e| e.to_string())?);
 	out.push_str(&format!(
 		"\nThroughput: {} `{}` batch tasks submitted at once to the HTTP service on loopback.\n\n",
 		options.tasks, config.name

@@ -7,7 +7,9 @@
 //!   after [`JobStore::close`] every submission is refused (503).
 //! - Waiting jobs are served by priority: final proofs first, then aggregator proofs,
 //!   then batch proofs, so that a sequence whose batches are proven is not held back by
-//!   other sequences' batches; first come, first served within a kind.
+//!   other sequences' batches. Within a kind, the lower start batch
+//!   ([`SubmitParams::start_batch`]) goes first, so earlier sequences finish first; then
+//!   first come, first served (tasks without a start batch after those with one).
 //! - Finished jobs are kept for fetching, with their output only (the task, which can be
 //!   megabytes of witness or proofs, is dropped); beyond `retention` of them the oldest
 //!   are forgotten, so memory stays bounded.
@@ -15,7 +17,8 @@
 //!   interrupted (arkworks has no cancellation points), and its result is discarded.
 
 use crate::{
-	api::{JobState, JobStatus, Task, TaskId, TaskOutput},
+	api::{JobState, JobStatus, SubmitParams, Task, TaskId, TaskKind, TaskOutput},
+	backend::ProveError,
 	metrics::Metrics,
 };
 use std::{
@@ -27,7 +30,7 @@ use tokio::sync::Notify;
 struct Job {
 	/// The task while it waits or runs; dropped once the job is finished.
 	task: Option<Arc<Task>>,
-	kind: &'static str,
+	kind: TaskKind,
 	state: JobState,
 	error: Option<String>,
 	output: Option<Arc<TaskOutput>>,
@@ -37,17 +40,8 @@ struct Job {
 	generation: u64,
 }
 
-/// Where a waiting job stands: its kind's rank, then its arrival.
-type QueueKey = (u8, u64);
-
-/// The rank of a kind in the queue (lower is served first).
-fn rank(kind: &str) -> u8 {
-	match kind {
-		"final" => 0,
-		"aggregator" => 1,
-		_ => 2,
-	}
-}
+/// Where a waiting job stands: its kind (final first), its start batch, its arrival.
+type QueueKey = (TaskKind, u64, u64);
 
 #[derive(Default)]
 struct Inner {
@@ -130,8 +124,14 @@ impl JobStore {
 			.map(|j| status_of(&inner, id, j))
 	}
 
-	/// Queues `task` under `id` unless a live job with that id exists.
-	pub fn submit(&self, id: TaskId, task: Task) -> Result<Submitted, Refused> {
+	/// Queues `task` under `id`, scheduled by `params`, unless a live job with that id
+	/// exists.
+	pub fn submit(
+		&self,
+		id: TaskId,
+		task: Task,
+		params: SubmitParams,
+	) -> Result<Submitted, Refused> {
 		let mut inner = self.lock();
 		if let Some(job) = inner.jobs.get(&id) {
 			if !matches!(job.state, JobState::Failed | JobState::Cancelled) {
@@ -142,7 +142,7 @@ impl JobStore {
 		self.refusal(&inner)?;
 		let generation = inner.jobs.get(&id).map_or(0, |j| j.generation + 1);
 		let kind = task.kind();
-		self.metrics.submitted(kind);
+		self.metrics.submitted(kind.as_str());
 		let job = Job {
 			task: Some(Arc::new(task)),
 			kind,
@@ -155,7 +155,7 @@ impl JobStore {
 		};
 		inner.jobs.insert(id.clone(), job);
 		inner.arrivals += 1;
-		let key = (rank(kind), inner.arrivals);
+		let key = (kind, params.start_batch.unwrap_or(u64::MAX), inner.arrivals);
 		inner.queue.insert(key, id.clone());
 		let status = status_of(&inner, &id, &inner.jobs[&id]);
 		drop(inner);
@@ -207,7 +207,7 @@ impl JobStore {
 			JobState::Queued => {
 				inner.queue.retain(|_, q| q != id);
 				let kind = self.finish_locked(&mut inner, id, JobState::Cancelled, None);
-				self.metrics.finished(kind, "cancelled", None);
+				self.metrics.finished(kind.as_str(), "cancelled", None);
 			},
 			JobState::Running => inner.jobs.get_mut(id).expect("present").cancel_requested = true,
 			_ => {},
@@ -241,7 +241,7 @@ impl JobStore {
 	}
 
 	/// Records the end of a running job.
-	pub fn complete(&self, id: &TaskId, outcome: Result<TaskOutput, String>, prove_ms: u64) {
+	pub fn complete(&self, id: &TaskId, outcome: Result<TaskOutput, ProveError>, prove_ms: u64) {
 		let mut inner = self.lock();
 		inner.running = inner.running.saturating_sub(1);
 		let Some(job) = inner.jobs.get(id) else { return };
@@ -249,14 +249,14 @@ impl JobStore {
 		let (state, error, output, label) = match (job.cancel_requested, outcome) {
 			(true, _) => (JobState::Cancelled, None, None, "cancelled"),
 			(false, Ok(out)) => (JobState::Succeeded, None, Some(Arc::new(out)), "succeeded"),
-			(false, Err(e)) => (JobState::Failed, Some(e), None, "failed"),
+			(false, Err(e)) => (JobState::Failed, Some(e.to_string()), None, "failed"),
 		};
 		if let Some(job) = inner.jobs.get_mut(id) {
 			job.output = output;
 			job.prove_ms = Some(prove_ms);
 		}
 		let kind = self.finish_locked(&mut inner, id, state, error);
-		self.metrics.finished(kind, label, seconds);
+		self.metrics.finished(kind.as_str(), label, seconds);
 	}
 
 	fn finish_locked(
@@ -265,7 +265,7 @@ impl JobStore {
 		id: &TaskId,
 		state: JobState,
 		error: Option<String>,
-	) -> &'static str {
+	) -> TaskKind {
 		let job = inner.jobs.get_mut(id).expect("job exists");
 		job.state = state;
 		job.error = error;
@@ -301,7 +301,7 @@ impl JobStore {
 fn status_of(inner: &Inner, id: &TaskId, job: &Job) -> JobStatus {
 	JobStatus {
 		id: id.clone(),
-		kind: job.kind.into(),
+		kind: job.kind,
 		state: job.state,
 		error: job.error.clone(),
 		queue_position: (job.state == JobState::Queued)
@@ -348,8 +348,12 @@ mod tests {
 	}
 
 	fn queue(store: &JobStore, task: Task) -> TaskId {
+		queue_at(store, task, SubmitParams::default())
+	}
+
+	fn queue_at(store: &JobStore, task: Task, params: SubmitParams) -> TaskId {
 		let id = task.id();
-		assert!(matches!(store.submit(id.clone(), task), Ok(Submitted::Created(_))));
+		assert!(matches!(store.submit(id.clone(), task, params), Ok(Submitted::Created(_))));
 		id
 	}
 
@@ -371,6 +375,21 @@ mod tests {
 		assert_eq!(order, vec![f1, f2, a1, a2, b1, b2]);
 	}
 
+	/// The attack on an earlier sequence's deadline: a later sequence's batches, queued
+	/// first, hold back the batches of the sequence that must be revealed first. Within a
+	/// kind the lower start batch goes first; tasks without one go last, in arrival order.
+	#[test]
+	fn lower_start_batches_are_served_first_within_a_kind() {
+		let store = JobStore::new(16, 16);
+		let none = queue(&store, batch(1));
+		let late = queue_at(&store, batch(2), SubmitParams::at(70));
+		let early_second = queue_at(&store, batch(3), SubmitParams::at(31));
+		let early_first = queue_at(&store, batch(4), SubmitParams::at(30));
+		let final_late = queue_at(&store, final_proof(5), SubmitParams::at(90));
+		let order: Vec<_> = std::iter::from_fn(|| store.take_next().map(|(id, _)| id)).collect();
+		assert_eq!(order, vec![final_late, early_first, early_second, late, none]);
+	}
+
 	#[test]
 	fn finished_jobs_keep_their_output_not_their_task() {
 		let store = JobStore::new(4, 4);
@@ -382,7 +401,7 @@ mod tests {
 		store.complete(&id, Ok(output.clone()), 5);
 		assert!(held.upgrade().is_none(), "the finished job still holds its task");
 		assert!(matches!(store.fetch(&id), Some(Fetched::Done(out)) if *out == output));
-		assert_eq!(store.status(&id).unwrap().kind, "aggregator");
+		assert_eq!(store.status(&id).unwrap().kind, TaskKind::Aggregator);
 	}
 
 	#[test]

@@ -2,12 +2,12 @@
 //!
 //! ## Modules
 //!
-//! - [`api`]: tasks, results, job status (the wire format);
+//! - [`api`]: the wire format of [`zkpow_prover_api`] with this host's witness, and the
+//!   checks a task passes before it is queued;
 //! - [`backend`]: the [`backend::Backend`] trait and the CPU backend;
 //! - [`jobs`]: the bounded, idempotent job store;
 //! - [`server`]: routes and workers;
 //! - [`metrics`]: Prometheus exposition;
-//! - [`client`]: a minimal HTTP client for tests and scripts;
 //! - [`sequencer`]: random valid sequences with their witnesses;
 //! - [`publish`]: the rollup's data endpoint miners fetch witnesses from;
 //! - [`bench`](mod@bench): the benchmark behind the README table.
@@ -17,7 +17,6 @@
 pub mod api;
 pub mod backend;
 pub mod bench;
-pub mod client;
 pub mod jobs;
 pub mod metrics;
 pub mod publish;

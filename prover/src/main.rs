@@ -54,9 +54,9 @@ enum Command {
 		/// Finished tasks kept for fetching.
 		#[arg(long, default_value_t = 1024)]
 		retention: usize,
-		/// Proving backend: auto, cpu or gpu.
-		#[arg(long, default_value = "auto")]
-		backend: String,
+		/// Proving backend.
+		#[arg(long, value_enum, default_value_t = BackendKind::Auto)]
+		backend: BackendKind,
 		/// Token that submitting and cancelling tasks need (`Authorization: Bearer
 		/// <token>`), at least 16 visible ASCII characters; prefer the environment
 		/// variable to the flag (command lines are visible to other users). A host that
@@ -176,9 +176,8 @@ fn serve(
 	keys: &KeyArgs,
 	listen: SocketAddr,
 	service: ServiceConfig,
-	backend: &str,
+	kind: BackendKind,
 ) -> Result<(), String> {
-	let kind: BackendKind = backend.parse()?;
 	if service.workers == 0 {
 		return Err("--workers must be at least 1".into());
 	}
@@ -186,7 +185,7 @@ fn serve(
 		return Err("--queue-capacity must be at least 1".into());
 	}
 	let keys = Arc::new(load_keys(keys)?);
-	let backend = backend::select(kind, keys, &log)?;
+	let backend = backend::select(kind, keys, &log).map_err(|e| e.to_string())?;
 	let runtime = tokio::runtime::Runtime::new()
 		.map_err(|e| format!("cannot start the async runtime: {e}"))?;
 	runtime.block_on(async move {
@@ -232,7 +231,7 @@ fn run(cli: Cli) -> Result<(), String> {
 				auth_token,
 				..Default::default()
 			};
-			serve(&keys, listen, service, &backend)
+			serve(&keys, listen, service, backend)
 		},
 		Command::Setup { keys } => {
 			let set = load_keys(&keys)?;

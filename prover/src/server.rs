@@ -2,7 +2,7 @@
 //!
 //! | method and path | answer |
 //! |-----------------|--------|
-//! | `POST /tasks` (token) | `202` + job status (new job), `200` + status (same task already known), `400` malformed JSON, `429` queue full (with `Retry-After`; answered before the task is validated), `422` invalid task, `413` body too large, `503` shutting down |
+//! | `POST /tasks[?start_batch=N]` (token) | `202` + job status (new job), `200` + status (same task already known), `400` malformed JSON, `429` queue full (with `Retry-After`; answered before the task is validated), `422` invalid task, `413` body too large, `503` shutting down |
 //! | `GET /tasks/{id}` | `200` + job status, `404` unknown |
 //! | `GET /tasks/{id}/result` | `200` + output, `409` + status while queued/running or after failure/cancellation, `404` unknown |
 //! | `DELETE /tasks/{id}` (token) | `200` + status after cancelling, `404` unknown |
@@ -13,17 +13,25 @@
 //! `Authorization: Bearer <token>` and answer `401` (with `WWW-Authenticate: Bearer`)
 //! without it, before reading the body; reading tasks, results, `/health` and `/metrics`
 //! stays open. Every error body is `{"error": "..."}`. Waiting jobs are served final proofs first,
-//! then aggregator proofs, then batch proofs (see [`crate::jobs`]).
+//! then aggregator proofs, then batch proofs, lower start batch first (see [`crate::jobs`]).
+//!
+//! Every request is bounded (`tower` layers): at most
+//! [`ServiceConfig::max_concurrent_requests`] are handled at once (more get `503` at once
+//! instead of waiting, so clients that hang cannot queue up the host), each must be
+//! answered within [`ServiceConfig::request_timeout`] (`408` otherwise: a client that
+//! trickles its body loses its request), and bodies are capped at
+//! [`ServiceConfig::max_body_bytes`] (`413`).
 
 use crate::{
-	api::{ErrorBody, JobStatus, Task},
-	backend::Backend,
+	api::{ErrorBody, Health, JobStatus, SubmitParams, Task},
+	backend::{Backend, ProveError},
 	jobs::{Fetched, JobStore, Refused, Submitted},
 	metrics::Gauges,
 };
 use axum::{
 	body::Bytes,
-	extract::{DefaultBodyLimit, Path, Request, State},
+	error_handling::HandleErrorLayer,
+	extract::{DefaultBodyLimit, Path, Query, Request, State},
 	handler::Handler,
 	http::{header, HeaderValue, StatusCode},
 	middleware::{self, Next},
@@ -31,8 +39,14 @@ use axum::{
 	routing::{get, post},
 	Json, Router,
 };
-use std::{net::SocketAddr, panic::AssertUnwindSafe, sync::Arc, time::Instant};
+use std::{
+	net::SocketAddr,
+	panic::AssertUnwindSafe,
+	sync::Arc,
+	time::{Duration, Instant},
+};
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+use tower::{BoxError, ServiceBuilder};
 
 /// Service settings.
 #[derive(Clone, Debug)]
@@ -47,6 +61,12 @@ pub struct ServiceConfig {
 	pub max_body_bytes: usize,
 	/// Token that submitting and cancelling tasks need; `None` accepts anyone.
 	pub auth_token: Option<AuthToken>,
+	/// Most requests handled at once; more are refused with `503`.
+	pub max_concurrent_requests: usize,
+	/// Longest a request may take, body included; longer ones get `408`.
+	pub request_timeout: Duration,
+	/// Threads each worker proves with (reported by `/health`; 0 when not set).
+	pub threads_per_worker: usize,
 }
 
 impl Default for ServiceConfig {
@@ -57,6 +77,9 @@ impl Default for ServiceConfig {
 			retention: 1024,
 			max_body_bytes: 16 << 20,
 			auth_token: None,
+			max_concurrent_requests: 256,
+			request_timeout: Duration::from_secs(30),
+			threads_per_worker: 0,
 		}
 	}
 }
@@ -133,6 +156,18 @@ fn unknown(id: &str) -> Response {
 fn router(state: Shared) -> Router {
 	let limit = state.config.max_body_bytes;
 	let auth = middleware::from_fn_with_state(state.clone(), require_token);
+	let store = state.store.clone();
+	let timeout = state.config.request_timeout;
+	let bounds = ServiceBuilder::new()
+		.layer(HandleErrorLayer::new(move |e: BoxError| {
+			let store = store.clone();
+			async move { overloaded(&store, timeout, e) }
+		}))
+		.load_shed()
+		.layer(tower::limit::GlobalConcurrencyLimitLayer::new(
+			state.config.max_concurrent_requests.max(1),
+		))
+		.timeout(timeout);
 	Router::new()
 		.route("/tasks", post(submit.layer(auth.clone())))
 		.route("/tasks/{id}", get(status).delete(cancel.layer(auth)))
@@ -140,7 +175,24 @@ fn router(state: Shared) -> Router {
 		.route("/health", get(health))
 		.route("/metrics", get(metrics))
 		.layer(DefaultBodyLimit::max(limit))
+		.layer(bounds)
 		.with_state(state)
+}
+
+/// The answer when a request hit one of the bounds.
+fn overloaded(store: &JobStore, timeout: Duration, e: BoxError) -> Response {
+	if e.is::<tower::load_shed::error::Overloaded>() {
+		store.metrics.rejected("overloaded");
+		error(StatusCode::SERVICE_UNAVAILABLE, "too many requests at once; retry later")
+	} else if e.is::<tower::timeout::error::Elapsed>() {
+		store.metrics.rejected("timeout");
+		error(
+			StatusCode::REQUEST_TIMEOUT,
+			format!("the request was not done within {} s", timeout.as_secs_f64()),
+		)
+	} else {
+		error(StatusCode::INTERNAL_SERVER_ERROR, format!("request failed: {e}"))
+	}
 }
 
 /// Lets a request through when no token is configured or it carries the token.
@@ -168,12 +220,16 @@ async fn require_token(State(app): State<Shared>, request: Request, next: Next) 
 	response
 }
 
-async fn submit(State(app): State<Shared>, body: Bytes) -> Response {
+async fn submit(
+	State(app): State<Shared>,
+	Query(params): Query<SubmitParams>,
+	body: Bytes,
+) -> Response {
 	let task = match Task::parse(&body) {
 		Ok(task) => task,
-		Err(message) => {
+		Err(e) => {
 			app.store.metrics.rejected("invalid");
-			return error(StatusCode::BAD_REQUEST, message);
+			return error(StatusCode::BAD_REQUEST, format!("malformed task: {e}"));
 		},
 	};
 	let id = task.id();
@@ -198,7 +254,7 @@ async fn submit(State(app): State<Shared>, body: Bytes) -> Response {
 			return error(StatusCode::INTERNAL_SERVER_ERROR, format!("validation crashed: {e}"))
 		},
 	};
-	match app.store.submit(id, task) {
+	match app.store.submit(id, task, params) {
 		Ok(Submitted::Created(status)) => (StatusCode::ACCEPTED, Json(status)).into_response(),
 		Ok(Submitted::Existing(status)) => (StatusCode::OK, Json(status)).into_response(),
 		Err(refused) => refusal(refused),
@@ -259,16 +315,17 @@ async fn cancel(State(app): State<Shared>, Path(id): Path<String>) -> Response {
 
 async fn health(State(app): State<Shared>) -> Response {
 	let (queued, running) = app.store.load();
-	Json(serde_json::json!({
-		"status": "ok",
-		"backend": app.backend.name(),
-		"config": app.backend.config().name,
-		"workers": app.config.workers,
-		"queued": queued,
-		"running": running,
-		"queue_capacity": app.store.queue_capacity(),
-		"auth": app.config.auth_token.is_some(),
-	}))
+	Json(Health {
+		status: "ok".into(),
+		backend: app.backend.name().into(),
+		config: app.backend.config().name.into(),
+		workers: app.config.workers,
+		threads_per_worker: app.config.threads_per_worker,
+		queued,
+		running,
+		queue_capacity: app.store.queue_capacity(),
+		auth: app.config.auth_token.is_some(),
+	})
 	.into_response()
 }
 
@@ -307,8 +364,8 @@ async fn worker(store: Arc<JobStore>, backend: Arc<dyn Backend>) {
 		.await;
 		let outcome = match joined {
 			Ok(Ok(outcome)) => outcome,
-			Ok(Err(panic)) => Err(format!("the prover crashed: {}", panic_message(panic.as_ref()))),
-			Err(e) => Err(format!("the proving task was aborted: {e}")),
+			Ok(Err(panic)) => Err(ProveError::Crashed(panic_message(panic.as_ref()))),
+			Err(e) => Err(ProveError::Aborted(e.to_string())),
 		};
 		store.complete(&id, outcome, started.elapsed().as_millis() as u64);
 	}

@@ -1,5 +1,7 @@
 //! The sequencer tool and the command line.
 
+mod common;
+
 use std::process::Command;
 use zkpow_circuits::{
 	config::TEST,
@@ -97,7 +99,8 @@ fn the_command_line_reports_clear_errors() {
 	assert!(err.contains("zkpow-prover: error: invalid input: unknown circuit configuration `huge` (known: test, realistic)"), "{err}");
 	let (ok, _, err) = cli(&["serve", "--backend", "tpu"]);
 	assert!(!ok);
-	assert!(err.contains("unknown backend `tpu`"), "{err}");
+	assert!(err.contains("invalid value 'tpu' for '--backend <BACKEND>'"), "{err}");
+	assert!(err.contains("[possible values: auto, cpu, gpu]"), "{err}");
 	let (ok, _, err) = cli(&["serve", "--listen", "not-an-address"]);
 	assert!(!ok);
 	assert!(err.contains("--listen"), "{err}");
@@ -121,7 +124,7 @@ fn the_sequencer_command_writes_files() {
 
 #[test]
 fn the_data_endpoint_serves_what_the_sequencer_wrote() {
-	use zkpow_prover::client;
+	use common as client;
 	let dir = temp_dir("publish");
 	sequencer::run(&options(dir.clone()), &|_| {}).unwrap();
 	let runtime = tokio::runtime::Runtime::new().unwrap();

@@ -2,6 +2,9 @@
 //! idempotency, malformed input, back-pressure, crashes, cancellation, concurrency, and
 //! the bearer token that guards submitting and cancelling.
 
+mod common;
+
+use common::{get, post_json, request, request_with, wait_final, Reply};
 use serde_json::{json, Value};
 use std::{
 	net::SocketAddr,
@@ -19,9 +22,8 @@ use zkpow_primitives::{
 	groth16, proof_hash, BatchHeader, SequenceStatement,
 };
 use zkpow_prover::{
-	api::{Hex, Task, TaskOutput},
-	backend::{self, Backend, BackendKind, CpuBackend},
-	client::{self, get, post_json, request, request_with, wait_final},
+	api::{self, Hex, InvalidTask, Task, TaskOutput},
+	backend::{self, Backend, BackendKind, CpuBackend, ProveError},
 	server::{self, AuthToken, Service, ServiceConfig},
 };
 
@@ -55,12 +57,12 @@ impl TestService {
 		Self { runtime, service: Some(service), addr }
 	}
 
-	fn submit(&self, task: &Value) -> client::Reply {
+	fn submit(&self, task: &Value) -> Reply {
 		post_json(self.addr, "/tasks", task).unwrap()
 	}
 
 	fn wait(&self, id: &str) -> Value {
-		wait_final(self.addr, id, WAIT).unwrap()
+		wait_final(self.addr, id, WAIT)
 	}
 
 	fn metrics(&self) -> String {
@@ -82,6 +84,8 @@ struct FakeBackend {
 	opened: Condvar,
 	panic: bool,
 	validations: std::sync::atomic::AtomicUsize,
+	/// Ids of the tasks proven, in the order they were proven.
+	proved: Mutex<Vec<String>>,
 }
 
 impl FakeBackend {
@@ -91,6 +95,7 @@ impl FakeBackend {
 			opened: Condvar::new(),
 			panic: false,
 			validations: Default::default(),
+			proved: Default::default(),
 		})
 	}
 	fn open() -> Arc<Self> {
@@ -99,6 +104,7 @@ impl FakeBackend {
 			opened: Condvar::new(),
 			panic: false,
 			validations: Default::default(),
+			proved: Default::default(),
 		})
 	}
 	fn panicking() -> Arc<Self> {
@@ -107,6 +113,7 @@ impl FakeBackend {
 			opened: Condvar::new(),
 			panic: true,
 			validations: Default::default(),
+			proved: Default::default(),
 		})
 	}
 	fn release(&self) {
@@ -122,11 +129,11 @@ impl Backend for FakeBackend {
 	fn config(&self) -> &CircuitConfig {
 		&TEST
 	}
-	fn validate(&self, task: &Task) -> Result<(), String> {
+	fn validate(&self, task: &Task) -> Result<(), InvalidTask> {
 		self.validations.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-		task.validate(self.config())
+		api::validate(task, self.config())
 	}
-	fn prove(&self, task: &Task) -> Result<TaskOutput, String> {
+	fn prove(&self, task: &Task) -> Result<TaskOutput, ProveError> {
 		{
 			let mut open = self.open.lock().unwrap();
 			while !*open {
@@ -136,6 +143,7 @@ impl Backend for FakeBackend {
 		if self.panic {
 			panic!("simulated prover crash");
 		}
+		self.proved.lock().unwrap().push(task.id());
 		Ok(TaskOutput::Aggregator { proof: Hex(task.id().into_bytes()) })
 	}
 }
@@ -495,14 +503,16 @@ fn many_clients_at_once_get_one_job_per_distinct_task() {
 #[test]
 fn backend_selection_falls_back_to_cpu_and_refuses_a_missing_gpu() {
 	let err = backend::select(BackendKind::Gpu, keys(), &|_| {}).err().unwrap();
-	assert!(err.contains("without a GPU backend"), "{err}");
+	assert!(matches!(err, backend::SelectError::NoGpu), "{err}");
+	assert!(err.to_string().contains("without a GPU backend"), "{err}");
 	let lines = Mutex::new(Vec::new());
 	let chosen =
 		backend::select(BackendKind::Auto, keys(), &|l| lines.lock().unwrap().push(l.to_string()))
 			.unwrap();
 	assert_eq!(chosen.name(), "cpu");
 	assert!(lines.lock().unwrap()[0].contains("CPU"));
-	assert!("tpu".parse::<BackendKind>().is_err());
+	assert!(<BackendKind as clap::ValueEnum>::from_str("tpu", false).is_err());
+	assert_eq!(<BackendKind as clap::ValueEnum>::from_str("cpu", false), Ok(BackendKind::Cpu));
 }
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
@@ -567,4 +577,95 @@ fn the_binary_refuses_to_serve_strangers_without_a_token() {
 	assert!(!out.status.success());
 	let stderr = String::from_utf8_lossy(&out.stderr);
 	assert!(stderr.contains("ZKPOW_PROVER_TOKEN"), "{stderr}");
+}
+
+/// The attack on an earlier sequence's deadline, over HTTP: a later sequence's batch
+/// proofs are queued before those of the sequence that must be revealed first. The host
+/// serves the lower `start_batch` first; tasks without one go last.
+#[test]
+fn tasks_with_a_lower_start_batch_are_proven_first() {
+	let fake = FakeBackend::gated();
+	let s = TestService::start(fake.clone(), config(1, 8));
+	let submit_at = |n: u8, query: &str| {
+		let body = serde_json::to_vec(&fake_task(n)).unwrap();
+		let reply = request(s.addr, "POST", &format!("/tasks{query}"), Some(&body)).unwrap();
+		assert_eq!(reply.status, 202, "{}", reply.text());
+		reply.json()["id"].as_str().unwrap().to_string()
+	};
+	let running = submit_at(1, "");
+	wait_running(&s, &running);
+	let late = submit_at(2, "?start_batch=50");
+	let early = submit_at(3, "?start_batch=10");
+	let none = submit_at(4, "");
+	let middle = submit_at(5, "?start_batch=30");
+	let bad = request(s.addr, "POST", "/tasks?start_batch=soon", Some(b"{}")).unwrap();
+	assert_eq!(bad.status, 400, "{}", bad.text());
+	fake.release();
+	for id in [&late, &early, &none, &middle] {
+		assert_eq!(s.wait(id)["state"], "succeeded");
+	}
+	assert_eq!(*fake.proved.lock().unwrap(), vec![running, early, middle, late, none]);
+}
+
+/// Opens a connection and sends a `POST /tasks` whose body never comes.
+fn hanging_submission(addr: SocketAddr) -> std::net::TcpStream {
+	use std::io::Write;
+	let mut socket = std::net::TcpStream::connect(addr).unwrap();
+	socket
+		.write_all(b"POST /tasks HTTP/1.1\r\nHost: prover\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+		.unwrap();
+	socket
+}
+
+/// Attack: a client sends a task's headers and then trickles (or never sends) its body,
+/// to hold the host's connections. The request is cut at the request timeout with `408`.
+#[test]
+fn a_client_that_never_finishes_its_body_gets_408() {
+	use std::io::Read;
+	let config = ServiceConfig { request_timeout: Duration::from_secs(1), ..config(1, 4) };
+	let s = TestService::start(FakeBackend::open(), config);
+	let mut socket = hanging_submission(s.addr);
+	socket.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+	let mut answer = [0u8; 512];
+	let n = socket.read(&mut answer).unwrap();
+	let answer = String::from_utf8_lossy(&answer[..n]);
+	assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+	assert!(answer.contains("not done within 1 s"), "{answer}");
+	assert!(s.metrics().contains("zkpow_prover_tasks_rejected_total{reason=\"timeout\"} 1"));
+}
+
+/// Attack: a client opens more requests than the host handles at once and leaves them
+/// hanging, so that the miner's requests wait behind them. Beyond the limit the host
+/// answers `503` at once instead of queueing, and serves again when they are gone.
+#[test]
+fn requests_beyond_the_concurrency_limit_are_refused_at_once() {
+	let config = ServiceConfig {
+		max_concurrent_requests: 2,
+		request_timeout: Duration::from_secs(60),
+		..config(1, 4)
+	};
+	let s = TestService::start(FakeBackend::open(), config);
+	let hanging = [hanging_submission(s.addr), hanging_submission(s.addr)];
+	let mut refused = None;
+	for _ in 0..200 {
+		let reply = get(s.addr, "/health").unwrap();
+		if reply.status == 503 {
+			refused = Some(reply);
+			break;
+		}
+		std::thread::sleep(Duration::from_millis(10));
+	}
+	let refused = refused.expect("a third request at once is refused");
+	assert!(refused.json()["error"].as_str().unwrap().contains("too many requests at once"));
+	drop(hanging);
+	let mut served = false;
+	for _ in 0..500 {
+		if get(s.addr, "/health").unwrap().status == 200 {
+			served = true;
+			break;
+		}
+		std::thread::sleep(Duration::from_millis(10));
+	}
+	assert!(served, "the host serves again once the hanging requests are gone");
+	assert!(s.metrics().contains("zkpow_prover_tasks_rejected_total{reason=\"overloaded\"}"));
 }
