@@ -140,7 +140,7 @@ pub fn run() -> sc_cli::Result<()> {
 			runner.sync_run(|config| cmd.run::<Block>(&config))
 		},
 		None => {
-			let miner = cli.miner.config().map_err(sc_cli::Error::Input)?;
+			let miner = cli.miner.config().map_err(|e| sc_cli::Error::Input(e.to_string()))?;
 			let runner = cli.create_runner(&cli.run)?;
 			runner.run_node_until_exit(|config| async move {
 				service::new_full::<

@@ -306,3 +306,37 @@ async fn a_data_url_that_never_answers_does_not_make_the_miner_miss_another_roll
 	}
 	assert_eq!(lines(&node, honeypot.id, trap, "commit sent"), 0, "{log}");
 }
+
+/// Attack: one of the miner's prover hosts accepts connections and never answers (it
+/// hangs, or the address is a stranger's tarpit). Each request to it ends at the prover
+/// request timeout and the host is skipped for longer each time; the sequences are
+/// proven on the other host and revealed in their windows, and nothing is slashed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_prover_host_that_hangs_does_not_stop_the_miner() {
+	let _serial = lock().await;
+	let host = ProverHost::spawn().await;
+	let tarpit = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+	let tarpit_url = format!("http://{}", tarpit.local_addr().unwrap());
+	std::thread::spawn(move || {
+		let held: Vec<_> = tarpit.incoming().collect();
+		drop(held);
+	});
+	let hosts = format!("{tarpit_url},{}", host.url());
+	let (node, rpc, rollup) = solo_miner(&hosts, &[], 3, 4).await;
+	let mut indices = Vec::new();
+	for batches in [1, 2] {
+		indices.push(rollup.post(&rpc, &node, batches).await);
+	}
+	for index in &indices {
+		let status = finalized(&rpc, &node, rollup.id, *index, Duration::from_secs(300)).await;
+		assert_eq!(status["prover"], Charlie.to_account_id().to_string(), "{status}");
+	}
+	assert_eq!(miner_totals(&rpc, Charlie).await, (2 * REWARD, 0), "nothing slashed");
+	let log = node.log();
+	let gone = format!("prover host {tarpit_url} unreachable");
+	assert_eq!(log.matches(&gone).count(), 1, "logged once while it stays down: {log}");
+	assert!(!log.contains(&format!("dispatched to {tarpit_url}")), "{log}");
+	for index in &indices {
+		assert_eq!(lines(&node, rollup.id, *index, "reveal sent"), 1, "{log}");
+	}
+}

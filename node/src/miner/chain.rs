@@ -43,18 +43,56 @@ pub struct Best {
 }
 
 /// Why the pool did not take an extrinsic.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum SubmitError {
 	/// It is in the pool already.
+	#[error("already in the pool")]
 	AlreadyInPool,
 	/// Its nonce was used (it was included, or another extrinsic took the nonce).
+	#[error("its nonce is used")]
 	Stale,
 	/// Refused for good, though its nonce is unused: signed for another runtime version
 	/// (a runtime upgrade changed `spec_version`, so the signature no longer checks) or
 	/// past its lifetime. It must be signed again.
+	#[error("refused for good ({0}); to be signed again")]
 	Refused(String),
 	/// Anything else (invalid at the best block, pool full, ...).
+	#[error("{0}")]
 	Other(String),
+}
+
+/// Why a chain query or signing failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+	/// The runtime API call failed.
+	#[error("runtime API: {0}")]
+	Api(#[from] sp_api::ApiError),
+	/// The keystore failed to sign.
+	#[error("keystore: {0}")]
+	Keystore(String),
+	/// The miner key is no longer in the keystore.
+	#[error("the miner key left the keystore")]
+	KeyGone,
+}
+
+/// Why the miner cannot prove a rollup's sequences.
+#[derive(Debug, thiserror::Error)]
+pub enum NotProvable {
+	/// No such rollup.
+	#[error("not registered")]
+	NotRegistered,
+	/// Another verifier than the prover hosts' artifacts.
+	#[error("its verifier is {0:?}; the prover hosts make ReferenceArtifactV1 artifacts")]
+	Verifier(VerifierKind),
+	/// No data URL to fetch witnesses from.
+	#[error("it has no data URL (`set_data_url`)")]
+	NoDataUrl,
+	/// A data URL that is not text.
+	#[error("its data URL is not UTF-8")]
+	DataUrlNotUtf8,
+	/// The registration could not be read.
+	#[error("its registration is unreadable: {0}")]
+	Unreadable(#[from] ChainError),
 }
 
 /// Chain access of the miner.
@@ -96,10 +134,8 @@ impl Chain {
 		&self,
 		at: H256,
 		start_batch: u64,
-	) -> Result<Vec<TaskInfo<Balance, BlockNumber>>, String> {
-		self.api()
-			.open_tasks(at, None, Some(start_batch), TASKS_PER_BLOCK)
-			.map_err(|e| e.to_string())
+	) -> Result<Vec<TaskInfo<Balance, BlockNumber>>, ChainError> {
+		Ok(self.api().open_tasks(at, None, Some(start_batch), TASKS_PER_BLOCK)?)			
 	}
 
 	/// A sequence's status.
@@ -108,10 +144,8 @@ impl Chain {
 		at: H256,
 		rollup_id: u32,
 		sequence_index: u64,
-	) -> Result<Option<SequenceStatus<AccountId, Balance, BlockNumber>>, String> {
-		self.api()
-			.sequence_status(at, rollup_id, sequence_index)
-			.map_err(|e| e.to_string())
+	) -> Result<Option<SequenceStatus<AccountId, Balance, BlockNumber>>, ChainError> {
+		Ok(self.api().sequence_status(at, rollup_id, sequence_index)?)			
 	}
 
 	/// The miner's bond and totals.
@@ -119,8 +153,8 @@ impl Chain {
 		&self,
 		at: H256,
 		miner: sr25519::Public,
-	) -> Result<Option<MinerInfo<Balance, BlockNumber>>, String> {
-		self.api().miner_info(at, AccountId32::from(miner)).map_err(|e| e.to_string())
+	) -> Result<Option<MinerInfo<Balance, BlockNumber>>, ChainError> {
+		Ok(self.api().miner_info(at, AccountId32::from(miner))?)
 	}
 
 	/// A rollup's registration.
@@ -128,8 +162,8 @@ impl Chain {
 		&self,
 		at: H256,
 		rollup_id: u32,
-	) -> Result<Option<RollupSummary<AccountId, Balance, BlockNumber>>, String> {
-		self.api().rollup_info(at, rollup_id).map_err(|e| e.to_string())
+	) -> Result<Option<RollupSummary<AccountId, Balance, BlockNumber>>, ChainError> {
+		Ok(self.api().rollup_info(at, rollup_id)?)
 	}
 
 	/// The chain's verdict on `proof` as a reveal by `prover` (`None`: not in flight).
@@ -140,27 +174,23 @@ impl Chain {
 		sequence_index: u64,
 		prover: sr25519::Public,
 		proof: &[u8],
-	) -> Result<Option<Result<(), VerificationError>>, String> {
-		self.api()
-			.check_proof(at, rollup_id, sequence_index, AccountId32::from(prover), proof.to_vec())
-			.map_err(|e| e.to_string())
+	) -> Result<Option<Result<(), VerificationError>>, ChainError> {
+		let who = AccountId32::from(prover);
+		Ok(self.api().check_proof(at, rollup_id, sequence_index, who, proof.to_vec())?)			
 	}
 
 	/// Whether the miner can prove the rollup's sequences; the reason if not.
-	pub fn provable(&self, at: H256, rollup_id: u32) -> Result<String, String> {
-		let rollup = self.rollup_info(at, rollup_id)?.ok_or("not registered")?;
+	pub fn provable(&self, at: H256, rollup_id: u32) -> Result<String, NotProvable> {
+		let rollup = self.rollup_info(at, rollup_id)?.ok_or(NotProvable::NotRegistered)?;
 		if rollup.verifier != VerifierKind::ReferenceArtifactV1 {
-			return Err(format!(
-				"its verifier is {:?}; the prover hosts make ReferenceArtifactV1 artifacts",
-				rollup.verifier
-			));
+			return Err(NotProvable::Verifier(rollup.verifier));
 		}
-		let url = rollup.data_url.ok_or("it has no data URL (`set_data_url`)")?;
-		String::from_utf8(url).map_err(|_| "its data URL is not UTF-8".into())
+		let url = rollup.data_url.ok_or(NotProvable::NoDataUrl)?;
+		String::from_utf8(url).map_err(|_| NotProvable::DataUrlNotUtf8)
 	}
 
-	fn account_nonce(&self, at: H256, who: &AccountId) -> Result<Nonce, String> {
-		self.api().account_nonce(at, who.clone()).map_err(|e| e.to_string())
+	fn account_nonce(&self, at: H256, who: &AccountId) -> Result<Nonce, ChainError> {
+		Ok(self.api().account_nonce(at, who.clone())?)
 	}
 
 	/// Counts on the recorded extrinsics that may still land (after a restart the pool is
@@ -171,7 +201,7 @@ impl Chain {
 
 	/// The nonce for the miner's next extrinsic: the on-chain nonce, or past the
 	/// extrinsics still in the pool.
-	fn take_nonce(&mut self, best: Best, who: &AccountId) -> Result<Nonce, String> {
+	fn take_nonce(&mut self, best: Best, who: &AccountId) -> Result<Nonce, ChainError> {
 		let on_chain = self.account_nonce(best.hash, who)?;
 		if on_chain != self.seen_nonce.0 {
 			self.seen_nonce = (on_chain, best.number);
@@ -192,11 +222,11 @@ impl Chain {
 		best: Best,
 		miner: sr25519::Public,
 		call: pallet_zkpow::Call<Runtime>,
-	) -> Result<(Vec<u8>, Nonce), String> {
+	) -> Result<(Vec<u8>, Nonce), ChainError> {
 		let who = AccountId32::from(miner);
 		let nonce = self.take_nonce(best, &who)?;
 		let call = RuntimeCall::Zkpow(call);
-		let version = self.api().version(best.hash).map_err(|e| e.to_string())?;
+		let version = self.api().version(best.hash)?;
 		let genesis = self.client.info().genesis_hash;
 		let lifetime = zkpow_runtime::Lifetime::Mortal {
 			period: MORTAL_PERIOD,
@@ -206,8 +236,8 @@ impl Chain {
 		let payload = zkpow_runtime::signed_payload_with(call, nonce, genesis, lifetime, &version);
 		let signature = payload
 			.using_encoded(|bytes| self.keystore.sr25519_sign(MINER_KEY_TYPE, &miner, bytes))
-			.map_err(|e| format!("keystore: {e}"))?
-			.ok_or("the miner key left the keystore")?;
+			.map_err(|e| ChainError::Keystore(e.to_string()))?
+			.ok_or(ChainError::KeyGone)?;
 		let (call, tx_ext, _) = payload.deconstruct();
 		let xt = UncheckedExtrinsic::new_signed(
 			call,

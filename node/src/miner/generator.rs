@@ -20,10 +20,9 @@ use super::{
 	data::DataClient,
 	job::{FinalProof, Job, Stage},
 	metrics::Metrics,
-	prover::{HostError, Poll, ProverPool},
+	prover::{short, HostError, Poll, ProverPool, Task},
 	Miner, LOG_TARGET,
 };
-use serde_json::{json, Value};
 use sp_core::{offchain::OffchainStorage, sr25519};
 use std::{
 	collections::{BTreeMap, HashSet},
@@ -32,6 +31,7 @@ use std::{
 };
 use tokio::sync::mpsc;
 use zkpow_primitives::BatchHeader;
+use zkpow_prover_api::{Header, Hex, SubmitParams, TaskKind, TaskOutput};
 
 /// Failed prover tasks after which a sequence is given up.
 const MAX_FAILURES: u32 = 3;
@@ -150,15 +150,8 @@ fn hex(bytes: &[u8]) -> String {
 	format!("0x{}", hex::encode(bytes))
 }
 
-fn unhex(value: &Value) -> Option<Vec<u8>> {
-	hex::decode(value.as_str()?.strip_prefix("0x")?).ok()
-}
-
-fn headers(batches: &[BatchHeader]) -> Value {
-	batches
-		.iter()
-		.map(|b| json!({"state_root": hex(&b.state_root), "data_hash": hex(&b.data_hash)}))
-		.collect()
+fn headers(batches: &[BatchHeader]) -> Vec<Header> {
+	batches.iter().map(Header::from).collect()
 }
 
 /// What a proving stage asks the hosts to do.
@@ -176,6 +169,14 @@ impl Step {
 			Step::Final => "final proof".into(),
 		}
 	}
+
+	fn kind(&self) -> TaskKind {
+		match self {
+			Step::Batch(_) => TaskKind::Batch,
+			Step::Aggregator => TaskKind::Aggregator,
+			Step::Final => TaskKind::Final,
+		}
+	}
 }
 
 async fn advance(
@@ -191,6 +192,10 @@ async fn advance(
 			match poll(p, job, &Step::Batch(i), &task).await {
 				Polled::Still => {},
 				Polled::Retry | Polled::Failed => job.batches[i] = Stage::Todo,
+				Polled::Late => {
+					job.batches[i] = Stage::Todo;
+					late(p, job, out);
+				},
 				Polled::Done(result) => job.batches[i] = proof_of(p, job, &Step::Batch(i), &result),
 			}
 		}
@@ -199,6 +204,10 @@ async fn advance(
 		match poll(p, job, &Step::Aggregator, &task).await {
 			Polled::Still => {},
 			Polled::Retry => job.aggregator = Stage::Todo,
+			Polled::Late => {
+				job.aggregator = Stage::Todo;
+				late(p, job, out);
+			},
 			Polled::Failed => start_over(p, job, out),
 			Polled::Done(result) => job.aggregator = proof_of(p, job, &Step::Aggregator, &result),
 		}
@@ -207,8 +216,12 @@ async fn advance(
 		match poll(p, job, &Step::Final, &task).await {
 			Polled::Still => {},
 			Polled::Retry => job.final_proof = Stage::Todo,
+			Polled::Late => {
+				job.final_proof = Stage::Todo;
+				late(p, job, out);
+			},
 			Polled::Failed => start_over(p, job, out),
-			Polled::Done(result) => finish(p, job, out, &result, best, account),
+			Polled::Done(result) => finish(p, job, out, &task.host, result, best, account),
 		}
 	}
 	if job.given_up.is_some() {
@@ -247,8 +260,8 @@ async fn advance(
 		give_up(job, "the chain has another batch count than the task listed".into());
 		return;
 	}
-	let prover = hex(account.as_ref());
-	let tasks: Vec<(Step, Value)> = match next {
+	let prover: [u8; 32] = account.0;
+	let tasks: Vec<(Step, Task)> = match next {
 		Step::Batch(_) => {
 			let url = match p.chain.provable(best.hash, job.rollup_id) {
 				Ok(url) => url,
@@ -259,12 +272,12 @@ async fn advance(
 					return;
 				},
 			};
-			let data = match p
+			let witnesses = match p
 				.data
 				.fetch(&url, job.sequence_index, &status.prev_state_root, &status.batches)
 				.await
 			{
-				Ok(data) => data,
+				Ok(witnesses) => witnesses,
 				Err(e) => {
 					p.say_once(format!("{}-{e}", job.name()), || {
 						format!("{}: {e}; retrying", job.name())
@@ -275,41 +288,43 @@ async fn advance(
 			batches_todo
 				.iter()
 				.map(|i| {
-					let task =
-						json!({"kind": "batch", "prover": prover, "witness": data.witnesses[*i]});
+					let task = Task::Batch { prover, witness: witnesses[*i].clone() };
 					(Step::Batch(*i), task)
 				})
 				.collect()
 		},
 		Step::Aggregator => {
 			let proofs = batch_proofs.expect("checked above");
-			let task = json!({
-				"kind": "aggregator",
-				"prover": prover,
-				"prev_root": hex(&status.prev_state_root),
-				"batches": headers(&status.batches),
-				"batch_proofs": proofs.iter().map(|p| hex(p)).collect::<Vec<_>>(),
-			});
+			let task = Task::Aggregator {
+				prover,
+				prev_root: status.prev_state_root,
+				batches: headers(&status.batches),
+				batch_proofs: proofs.into_iter().map(Hex).collect(),
+			};
 			vec![(Step::Aggregator, task)]
 		},
 		Step::Final => {
 			let proofs = batch_proofs.expect("checked above");
-			let task = json!({
-				"kind": "final",
-				"rollup_id": job.rollup_id,
-				"sequence_index": job.sequence_index,
-				"prover": prover,
-				"prev_root": hex(&status.prev_state_root),
-				"batches": headers(&status.batches),
-				"batch_proofs": proofs.iter().map(|p| hex(p)).collect::<Vec<_>>(),
-				"aggregator_proof": job.aggregator.done().map(|p| hex(p)),
-			});
+			let task = Task::Final {
+				rollup_id: job.rollup_id,
+				sequence_index: job.sequence_index,
+				prover,
+				prev_root: status.prev_state_root,
+				batches: headers(&status.batches),
+				batch_proofs: proofs.into_iter().map(Hex).collect(),
+				aggregator_proof: job.aggregator.done().cloned().map(Hex),
+			};
 			vec![(Step::Final, task)]
 		},
 	};
 	let pinned = out.pinned.clone();
 	for (step, task) in tasks {
-		match p.provers.submit(&task, pinned.as_deref()).await {
+		let position = match step {
+			Step::Batch(i) => i as u64,
+			Step::Aggregator | Step::Final => 0,
+		};
+		let params = SubmitParams::at(job.start_batch.saturating_add(position));
+		match p.provers.submit(&task, params, pinned.as_deref()).await {
 			Ok(task_ref) => {
 				log::info!(
 					target: LOG_TARGET,
@@ -317,7 +332,7 @@ async fn advance(
 					job.name(),
 					step.name(),
 					task_ref.host,
-					&task_ref.id[..task_ref.id.len().min(12)],
+					short(&task_ref.id),
 				);
 				if let Some(metrics) = &p.metrics {
 					metrics.tasks_dispatched.inc();
@@ -350,15 +365,18 @@ enum Polled {
 	Still,
 	/// Lost (the host no longer knows it): dispatch it again.
 	Retry,
+	/// Past its deadline on its host (cancelled there): prove it elsewhere.
+	Late,
 	/// The host reported it failed (already counted): dispatch it again, or start over.
 	Failed,
 	/// Finished with this result.
-	Done(Value),
+	Done(TaskOutput),
 }
 
 async fn poll(p: &Proving, job: &mut Job, step: &Step, task: &super::job::TaskRef) -> Polled {
 	match p.provers.poll(task).await {
 		Ok(Poll::Pending) | Err(_) => Polled::Still,
+		Ok(Poll::Late) => Polled::Late,
 		Ok(Poll::Done(result)) => Polled::Done(result),
 		Ok(Poll::Failed(reason)) => {
 			fail(p, job, step, reason);
@@ -378,49 +396,94 @@ async fn poll(p: &Proving, job: &mut Job, step: &Step, task: &super::job::TaskRe
 }
 
 /// The proof in a batch or aggregator result.
-fn proof_of(p: &Proving, job: &mut Job, step: &Step, result: &Value) -> Stage<Vec<u8>> {
-	match unhex(&result["proof"]) {
-		Some(proof) => {
+fn proof_of(p: &Proving, job: &mut Job, step: &Step, result: &TaskOutput) -> Stage<Vec<u8>> {
+	match result {
+		TaskOutput::Batch { proof, .. } | TaskOutput::Aggregator { proof }
+			if result.kind() == step.kind() =>
+		{
 			log::info!(target: LOG_TARGET, "{}: {} proven", job.name(), step.name());
-			Stage::Done(proof)
+			Stage::Done(proof.0.clone())
 		},
-		None => {
-			fail(p, job, step, "the result has no proof".into());
+		other => {
+			let reason = format!("the host answered a {} result", other.kind());
+			fail(p, job, step, reason);
 			Stage::Todo
 		},
 	}
 }
 
-/// Takes a final proof after checking that its hash is the one the miner must commit and
-/// that the chain would accept it. An artifact the chain would reject (a faulty prover
-/// host) counts as a failure and the whole sequence is proven again: committing it would
-/// cost the invalid-proof penalty.
+/// Why a final result is not taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FinalRefusal {
+	/// Not a final output.
+	#[error("the host answered a {0} result to a final task")]
+	NotFinal(TaskKind),
+	/// The hash to commit is not the artifact's for this miner.
+	#[error("the final proof's hash is not proof_hash(artifact, miner)")]
+	WrongHash,
+	/// Longer than a reveal can carry: revealing it would need another artifact.
+	#[error("the artifact is {len} bytes, a reveal carries at most {max}")]
+	TooLong {
+		/// Its length.
+		len: usize,
+		/// The runtime's `MaxProofLen`.
+		max: usize,
+	},
+}
+
+/// The checks a final result passes before the miner commits to it: a final output, the
+/// hash bound to this miner, and an artifact a reveal can carry.
+pub fn check_final(
+	result: TaskOutput,
+	account: &[u8; 32],
+	max_len: usize,
+) -> Result<FinalProof, FinalRefusal> {
+	let TaskOutput::Final { artifact, proof_hash } = result else {
+		return Err(FinalRefusal::NotFinal(result.kind()));
+	};
+	let proof = FinalProof { artifact: artifact.0, proof_hash };
+	if zkpow_primitives::proof_hash(&proof.artifact, account) != proof.proof_hash {
+		return Err(FinalRefusal::WrongHash);
+	}
+	if proof.artifact.len() > max_len {
+		return Err(FinalRefusal::TooLong { len: proof.artifact.len(), max: max_len });
+	}
+	Ok(proof)
+}
+
+/// The longest artifact a reveal carries (the runtime's `MaxProofLen`).
+fn max_artifact_len() -> usize {
+	<<zkpow_runtime::Runtime as pallet_zkpow::Config>::MaxProofLen as frame_support::traits::Get<
+		u32,
+	>>::get() as usize
+}
+
+/// Takes a final proof after checking that its hash is the one the miner must commit,
+/// that a reveal can carry it and that the chain would accept it. An artifact refused
+/// (a faulty or hostile prover host) counts as a failure of its host, which is demoted
+/// after a few, and the whole sequence is proven again: committing it would cost the
+/// invalid-proof penalty.
 fn finish(
 	p: &Proving,
 	job: &mut Job,
 	out: &mut StepOut,
-	result: &Value,
+	host: &str,
+	result: TaskOutput,
 	best: Best,
 	account: sr25519::Public,
 ) {
 	job.final_proof = Stage::Todo;
-	let artifact = unhex(&result["artifact"]);
-	let proof_hash = unhex(&result["proof_hash"]).and_then(|h| <[u8; 32]>::try_from(h).ok());
-	let (Some(artifact), Some(proof_hash)) = (artifact, proof_hash) else {
-		fail(p, job, &Step::Final, "the result has no artifact or proof hash".into());
-		return;
+	let proof = match check_final(result, &account.0, max_artifact_len()) {
+		Ok(proof) => proof,
+		Err(refusal) => {
+			p.provers.artifact_checked(host, true);
+			fail(p, job, &Step::Final, refusal.to_string());
+			if matches!(refusal, FinalRefusal::TooLong { .. }) {
+				prove_again(p, job, out);
+			}
+			return;
+		},
 	};
-	let proof = FinalProof { artifact, proof_hash };
-	let expected = zkpow_primitives::proof_hash(&proof.artifact, account.as_ref());
-	if expected != proof.proof_hash {
-		fail(
-			p,
-			job,
-			&Step::Final,
-			"the final proof's hash is not proof_hash(artifact, miner)".into(),
-		);
-		return;
-	}
 	match p.chain.check_proof(
 		best.hash,
 		job.rollup_id,
@@ -429,14 +492,13 @@ fn finish(
 		&proof.artifact,
 	) {
 		Ok(Some(Err(e))) => {
+			p.provers.artifact_checked(host, true);
 			fail(p, job, &Step::Final, format!("the chain would reject the artifact: {e:?}"));
-			job.batches.iter_mut().for_each(|b| *b = Stage::Todo);
-			job.aggregator = Stage::Todo;
-			start_over(p, job, out);
+			prove_again(p, job, out);
 			return;
 		},
 		// Accepted, or no longer in flight (the sender drops the job).
-		Ok(Some(Ok(()))) | Ok(None) => {},
+		Ok(Some(Ok(()))) | Ok(None) => p.provers.artifact_checked(host, false),
 		Err(e) => log::warn!(
 			target: LOG_TARGET,
 			"{}: cannot check the artifact against the chain ({e}); taking it unchecked",
@@ -457,6 +519,26 @@ fn finish(
 	job.final_proof = Stage::Done(proof);
 }
 
+/// Every stage of the sequence again, on one host alone when there are several.
+fn prove_again(p: &Proving, job: &mut Job, out: &mut StepOut) {
+	job.batches.iter_mut().for_each(|b| *b = Stage::Todo);
+	job.aggregator = Stage::Todo;
+	start_over(p, job, out);
+}
+
+/// After a task passed its deadline (the pool cancelled it and rests its host, and the
+/// caller set its stage back): the stage goes to another host when dispatched again. A
+/// sequence pinned to one host moves to the next host, all its stages again.
+fn late(p: &Proving, job: &mut Job, out: &mut StepOut) {
+	let Some(current) = out.pinned.clone() else { return };
+	let urls = p.provers.urls();
+	let next = urls.iter().position(|u| *u == current).map_or(0, |i| (i + 1) % urls.len());
+	job.batches.iter_mut().for_each(|b| *b = Stage::Todo);
+	job.aggregator = Stage::Todo;
+	log::info!(target: LOG_TARGET, "{}: proving it all again on {} alone", job.name(), urls[next]);
+	out.pinned = Some(urls[next].clone());
+}
+
 /// After the aggregator or final proof failed, or the chain would reject the artifact:
 /// with several hosts, proves the whole sequence again on one host alone, the configured
 /// hosts in turn. A host whose keys are not the rollup's (or that is faulty) then spoils
@@ -472,7 +554,10 @@ fn start_over(p: &Proving, job: &mut Job, out: &mut StepOut) {
 		return;
 	}
 	job.batches.iter_mut().for_each(|b| *b = Stage::Todo);
-	let url = urls[(job.failures as usize).saturating_sub(1) % urls.len()].clone();
+	// Hosts in good standing in turn; demoted ones only when no other is left.
+	let good: Vec<&String> = urls.iter().filter(|u| !p.provers.is_demoted(u)).collect();
+	let turn: Vec<&String> = if good.is_empty() { urls.iter().collect() } else { good };
+	let url = turn[(job.failures as usize).saturating_sub(1) % turn.len()].clone();
 	log::info!(target: LOG_TARGET, "{}: proving it all again on {url} alone", job.name());
 	out.pinned = Some(url);
 }
@@ -534,6 +619,34 @@ mod tests {
 		// With one rollup only, it gets every slot, lowest start batch first.
 		jobs.retain(|k, _| k.0 == 7);
 		assert_eq!(proving_set(&jobs, 3), vec![(7, 0), (7, 1), (7, 2)]);
+	}
+
+	/// Attack: a prover host answers a final result whose artifact is longer than a
+	/// reveal carries. Taken, the miner would commit to it and then reveal nothing (or an
+	/// empty proof) and be slashed; it is refused before the commit.
+	#[test]
+	fn refuse_a_final_result_a_reveal_cannot_carry_or_bound_to_another_miner() {
+		let me = [7u8; 32];
+		let result = |artifact: Vec<u8>, bound_to: &[u8; 32]| TaskOutput::Final {
+			proof_hash: zkpow_primitives::proof_hash(&artifact, bound_to),
+			artifact: Hex(artifact),
+		};
+		let proof = check_final(result(vec![1; 100], &me), &me, 100).unwrap();
+		assert_eq!(proof.artifact, vec![1; 100]);
+		assert_eq!(
+			check_final(result(vec![1; 101], &me), &me, 100),
+			Err(FinalRefusal::TooLong { len: 101, max: 100 })
+		);
+		assert_eq!(
+			check_final(result(vec![1; 10], &[8; 32]), &me, 100),
+			Err(FinalRefusal::WrongHash)
+		);
+		let batch = TaskOutput::Aggregator { proof: Hex(vec![0; 256]) };
+		assert_eq!(
+			check_final(batch, &me, 100),
+			Err(FinalRefusal::NotFinal(TaskKind::Aggregator))
+		);
+		assert!(max_artifact_len() >= zkpow_primitives::groth16::PROOF_LEN);
 	}
 
 	#[test]

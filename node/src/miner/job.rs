@@ -7,6 +7,7 @@
 use codec::{Decode, Encode};
 use pallet_zkpow_runtime_api::TaskInfo;
 use sp_core::offchain::{OffchainStorage, STORAGE_PREFIX};
+use std::collections::BTreeMap;
 
 /// A task dispatched to a prover host.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -143,6 +144,7 @@ impl Job {
 
 const INDEX_KEY: &[u8] = b"zkpow-miner/jobs";
 const TOTALS_KEY: &[u8] = b"zkpow-miner/totals";
+const REFUSALS_KEY: &[u8] = b"zkpow-miner/host-refusals";
 
 fn job_key((rollup, sequence): (u32, u64)) -> Vec<u8> {
 	format!("zkpow-miner/job/{rollup}/{sequence}").into_bytes()
@@ -197,6 +199,29 @@ impl<S: OffchainStorage> JobStore<S> {
 		self.db.set(STORAGE_PREFIX, TOTALS_KEY, &totals.encode());
 	}
 
+	/// Refused artifacts per prover host, as last recorded.
+	pub fn host_refusals(&self) -> BTreeMap<String, u32> {
+		self.db
+			.get(STORAGE_PREFIX, REFUSALS_KEY)
+			.and_then(|raw| Decode::decode(&mut &raw[..]).ok())
+			.unwrap_or_default()
+	}
+
+	/// What records the prover hosts' refused artifacts for the next start.
+	pub fn refusal_recorder(&self) -> super::prover::RecordRefusals
+	where
+		S: 'static,
+	{
+		let db = std::sync::Mutex::new(self.db.clone());
+		Box::new(move |counts: &BTreeMap<String, u32>| {
+			db.lock().unwrap_or_else(|p| p.into_inner()).set(
+				STORAGE_PREFIX,
+				REFUSALS_KEY,
+				&counts.encode(),
+			)
+		})
+	}
+
 	/// Removes a job.
 	pub fn remove(&mut self, key: (u32, u64)) {
 		self.db.remove(STORAGE_PREFIX, &job_key(key));
@@ -247,5 +272,14 @@ mod tests {
 		store.remove((1, 0));
 		let loaded = JobStore::new(store.db.clone()).load();
 		assert_eq!(loaded.iter().map(Job::key).collect::<Vec<_>>(), vec![(2, 5)]);
+	}
+
+	#[test]
+	fn host_refusals_survive_a_reopened_store() {
+		let store = JobStore::new(InMemOffchainStorage::default());
+		assert!(store.host_refusals().is_empty());
+		let counts = BTreeMap::from([("http://bad".to_string(), 3)]);
+		(store.refusal_recorder())(&counts);
+		assert_eq!(JobStore::new(store.db.clone()).host_refusals(), counts);
 	}
 }

@@ -34,7 +34,6 @@
 mod chain;
 mod data;
 mod generator;
-mod http;
 mod job;
 mod metrics;
 mod policy;
@@ -106,6 +105,41 @@ pub struct MinerParams {
 	/// task submission and cancellation; prefer the environment variable to the flag.
 	#[arg(long = "prover-token", env = "ZKPOW_PROVER_TOKEN", hide_env_values = true)]
 	pub prover_token: Option<String>,
+
+	/// Seconds a prover task may take on its host, queueing included; a task still
+	/// unfinished then is cancelled there and proven on another host.
+	#[arg(
+		long = "miner-task-deadline",
+		value_name = "SECONDS",
+		default_value_t = 600,
+		value_parser = clap::value_parser!(u64).range(10..=86_400)
+	)]
+	pub task_deadline: u64,
+}
+
+/// Why the miner options were refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+	/// Prover hosts without the miner.
+	#[error("--prover-url is only used with --miner")]
+	UrlsWithoutMiner,
+	/// The miner without prover hosts.
+	#[error("--miner needs at least one --prover-url (a `zkpow-prover serve` host)")]
+	NoProverUrl,
+	/// A prover URL that does not parse.
+	#[error("--prover-url `{url}` is not a URL: {reason}")]
+	BadUrl {
+		/// The URL given.
+		url: String,
+		/// Why it does not parse.
+		reason: String,
+	},
+	/// A prover URL that is not HTTP.
+	#[error("--prover-url `{0}` must be an http:// or https:// URL")]
+	NotHttp(String),
+	/// No sequence may be proven at once.
+	#[error("--miner-max-sequences must be at least 1")]
+	NoSequences,
 }
 
 /// The validated miner configuration.
@@ -123,33 +157,33 @@ pub struct MinerConfig {
 	pub poll_interval: Duration,
 	/// Bearer token for the prover hosts.
 	pub prover_token: Option<String>,
+	/// Longest a prover task may take before it is proven elsewhere.
+	pub task_deadline: Duration,
 }
 
 impl MinerParams {
 	/// Checks the options; `None` when the miner is off.
-	pub fn config(&self) -> Result<Option<MinerConfig>, String> {
+	pub fn config(&self) -> Result<Option<MinerConfig>, ConfigError> {
 		if !self.miner {
 			if !self.prover_urls.is_empty() {
-				return Err("--prover-url is only used with --miner".into());
+				return Err(ConfigError::UrlsWithoutMiner);
 			}
 			return Ok(None);
 		}
 		if self.prover_urls.is_empty() {
-			return Err(
-				"--miner needs at least one --prover-url (a `zkpow-prover serve` host)".into()
-			);
+			return Err(ConfigError::NoProverUrl);
 		}
 		let mut urls = Vec::new();
 		for url in &self.prover_urls {
 			let parsed = reqwest::Url::parse(url)
-				.map_err(|e| format!("--prover-url `{url}` is not a URL: {e}"))?;
+				.map_err(|e| ConfigError::BadUrl { url: url.clone(), reason: e.to_string() })?;
 			if !matches!(parsed.scheme(), "http" | "https") {
-				return Err(format!("--prover-url `{url}` must be an http:// or https:// URL"));
+				return Err(ConfigError::NotHttp(url.clone()));
 			}
 			urls.push(url.trim_end_matches('/').to_string());
 		}
 		if self.max_sequences == 0 {
-			return Err("--miner-max-sequences must be at least 1".into());
+			return Err(ConfigError::NoSequences);
 		}
 		Ok(Some(MinerConfig {
 			prover_urls: urls,
@@ -161,6 +195,7 @@ impl MinerParams {
 			max_sequences: self.max_sequences,
 			poll_interval: Duration::from_millis(500),
 			prover_token: self.prover_token.clone(),
+			task_deadline: Duration::from_secs(self.task_deadline),
 		}))
 	}
 }
@@ -264,18 +299,30 @@ impl<S: OffchainStorage> Miner<S> {
 		store: JobStore<S>,
 		metrics: Option<metrics::Metrics>,
 		spawner: sc_service::SpawnTaskHandle,
-	) -> Self {
+	) -> Self
+	where
+		S: 'static,
+	{
 		let jobs: BTreeMap<_, _> = store.load().into_iter().map(|j| (j.key(), j)).collect();
-		// One connection pool for the prover hosts and the data endpoints.
+		// The data endpoints: sequence files can be large.
 		let http = reqwest::Client::builder()
 			.connect_timeout(Duration::from_secs(5))
 			.timeout(Duration::from_secs(60))
 			.build()
 			.expect("an HTTP client without TLS configuration builds");
+		// Prover hosts answer at once: a host that does not is skipped sooner.
+		let prover_http = reqwest::Client::builder()
+			.connect_timeout(Duration::from_secs(5))
+			.timeout(prover::REQUEST_TIMEOUT)
+			.build()
+			.expect("an HTTP client without TLS configuration builds");
 		let provers = prover::ProverPool::new(
 			config.prover_urls.clone(),
 			config.prover_token.clone(),
-			http.clone(),
+			prover_http,
+			config.task_deadline,
+			store.host_refusals(),
+			store.refusal_recorder(),
 		);
 		log::info!(
 			target: LOG_TARGET,
@@ -474,5 +521,53 @@ impl<S: OffchainStorage> Miner<S> {
 				.set(self.jobs.values().map(Job::tasks_in_flight).sum::<usize>() as u64);
 			m.sequences.set(self.jobs.len() as u64);
 		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use clap::Parser;
+
+	#[derive(Parser)]
+	struct Cli {
+		#[command(flatten)]
+		miner: MinerParams,
+	}
+
+	fn parse(args: &[&str]) -> Result<MinerParams, clap::Error> {
+		Cli::try_parse_from(std::iter::once("zkpow-node").chain(args.iter().copied()))
+			.map(|cli| cli.miner)
+	}
+
+	#[test]
+	fn parse_miner_options_and_refuse_what_cannot_work() {
+		let params = parse(&["--miner", "--prover-url", "http://a:1/,http://b:2"]).unwrap();
+		let config = params.config().unwrap().expect("the miner is on");
+		assert_eq!(config.prover_urls, ["http://a:1", "http://b:2"]);
+		assert_eq!(config.task_deadline, Duration::from_secs(600));
+
+		let params =
+			parse(&["--miner", "--prover-url", "http://a", "--miner-task-deadline", "45"]).unwrap();
+		assert_eq!(params.config().unwrap().unwrap().task_deadline, Duration::from_secs(45));
+		for deadline in ["0", "9", "86401", "soon"] {
+			let e = parse(&["--miner-task-deadline", deadline]).err().expect("refused");
+			assert!(e.to_string().contains("--miner-task-deadline"), "{e}");
+		}
+
+		assert_eq!(parse(&["--miner"]).unwrap().config().err(), Some(ConfigError::NoProverUrl));
+		assert_eq!(
+			parse(&["--prover-url", "http://a"]).unwrap().config().err(),
+			Some(ConfigError::UrlsWithoutMiner)
+		);
+		assert_eq!(
+			parse(&["--miner", "--prover-url", "ftp://a"]).unwrap().config().err(),
+			Some(ConfigError::NotHttp("ftp://a".into()))
+		);
+		assert!(matches!(
+			parse(&["--miner", "--prover-url", "not a url"]).unwrap().config(),
+			Err(ConfigError::BadUrl { .. })
+		));
+		assert!(matches!(parse(&[]).unwrap().config(), Ok(None)));
 	}
 }

@@ -1,26 +1,52 @@
-//! The miner's client of its prover hosts (`zkpow-prover serve`): submits tasks, spreads
-//! them over the hosts, polls them and fetches results. A host that does not answer is
-//! left alone for a while and logged once when it goes and once when it comes back.
+//! The miner's prover hosts (`zkpow-prover serve`): submits tasks through the typed
+//! [`ProverClient`], spreads them over the hosts, polls them and fetches results.
+//!
+//! - A host that does not answer is left alone for a while, and logged once when it goes
+//!   and once when it comes back.
+//! - A task not finished within the task deadline is cancelled on its host and proven
+//!   elsewhere; the late host gets no new task for a while.
+//! - A host whose final artifacts keep being refused (the chain would reject them, or
+//!   they are not what was asked for) is demoted: it gets tasks only when no other host
+//!   is reachable. Demotions are kept in the off-chain database, so a restart does not
+//!   forgive them; an artifact from it that passes clears its record.
 
-use super::{http::json_capped, job::TaskRef, LOG_TARGET};
+use super::{job::TaskRef, LOG_TARGET};
 use serde_json::Value;
 use std::{
+	collections::{BTreeMap, HashMap},
 	sync::Mutex,
 	time::{Duration, Instant},
 };
+use zkpow_prover_api::{ClientError, Fetched, JobState, ProverClient, SubmitParams, TaskOutput};
 
-/// How long a host that did not answer is skipped.
+/// The task the miner sends: the rollup's witness passes through as JSON.
+pub type Task = zkpow_prover_api::Task<Value>;
+
+/// How long a host that did not answer is skipped; doubled at each failure in a row, up
+/// to [`MAX_BACKOFF`].
 const BACKOFF: Duration = Duration::from_secs(3);
 
-/// Largest answer read from a prover host (a status, or a result with its artifact).
-const MAX_ANSWER_BYTES: usize = 4 << 20;
+/// The longest a host that does not answer is skipped before it is tried again.
+const MAX_BACKOFF: Duration = Duration::from_secs(300);
+
+/// Longest a request to a prover host may take (its answers are small and quick: a
+/// status, or a result of at most [`ProverClient::DEFAULT_ANSWER_CAP`]).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a host that let a task pass its deadline gets no new task.
+const LATE_BACKOFF: Duration = Duration::from_secs(60);
+
+/// Refused artifacts after which a host is demoted.
+pub const DEMOTE_AFTER: u32 = 2;
 
 /// What a host said about a task.
 pub enum Poll {
 	/// Queued or running.
 	Pending,
-	/// Finished: the result body.
-	Done(Value),
+	/// Queued or running past the task deadline: cancelled there, to be proven elsewhere.
+	Late,
+	/// Finished with this output.
+	Done(TaskOutput),
 	/// The task failed or was cancelled on the host.
 	Failed(String),
 	/// The host does not know the task (restarted, or the result expired).
@@ -28,64 +54,118 @@ pub enum Poll {
 }
 
 /// Why a request did not get an answer.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum HostError {
-	/// No answer (connection refused, timeout, 5xx).
+	/// No answer (connection refused, timeout, 5xx, wrong token).
+	#[error("{0}")]
 	Unreachable(String),
 	/// The host is busy (queue full); try another or later.
+	#[error("every prover host is busy")]
 	Busy,
 	/// The host refused the task as invalid: retrying the same task will not help.
+	#[error("{0}")]
 	Rejected(String),
 }
 
 struct Host {
-	url: String,
+	client: ProverClient,
 	down_since: Option<Instant>,
 	retry_at: Option<Instant>,
+	/// Requests in a row that got no answer.
+	misses: u32,
 	dispatched: u64,
+	/// Final artifacts refused in a row.
+	refused: u32,
 }
+
+impl Host {
+	fn url(&self) -> &str {
+		self.client.base()
+	}
+}
+
+/// Writes the hosts' refused-artifact counts where they survive a restart.
+pub type RecordRefusals = Box<dyn Fn(&BTreeMap<String, u32>) + Send + Sync>;
 
 /// The configured prover hosts.
 pub struct ProverPool {
-	http: reqwest::Client,
-	token: Option<String>,
 	hosts: Mutex<Vec<Host>>,
+	/// When each task in flight was first seen (dispatched, or polled after a restart).
+	since: Mutex<HashMap<String, Instant>>,
+	deadline: Duration,
+	record: RecordRefusals,
 }
 
 impl ProverPool {
-	/// A pool over `urls` whose hosts take `token`, requesting through `http`.
-	pub fn new(urls: Vec<String>, token: Option<String>, http: reqwest::Client) -> Self {
+	/// A pool over `urls` whose hosts take `token`, requesting through `http` (give it
+	/// [`REQUEST_TIMEOUT`]); tasks
+	/// get `deadline` each; `refused` are the counts recorded before, kept by `record`.
+	pub fn new(
+		urls: Vec<String>,
+		token: Option<String>,
+		http: reqwest::Client,
+		deadline: Duration,
+		refused: BTreeMap<String, u32>,
+		record: RecordRefusals,
+	) -> Self {
 		let hosts = urls
 			.into_iter()
-			.map(|url| Host { url, down_since: None, retry_at: None, dispatched: 0 })
+			.map(|url| {
+				let refused = refused.get(&url).copied().unwrap_or(0);
+				if refused >= DEMOTE_AFTER {
+					log::warn!(
+						target: LOG_TARGET,
+						"prover host {url} stays demoted: {refused} of its artifacts were refused"
+					);
+				}
+				Host {
+					client: ProverClient::new(http.clone(), url, token.clone()),
+					down_since: None,
+					retry_at: None,
+					misses: 0,
+					dispatched: 0,
+					refused,
+				}
+			})
 			.collect();
-		Self { http, token, hosts: Mutex::new(hosts) }
+		Self { hosts: Mutex::new(hosts), since: Default::default(), deadline, record }
 	}
 
-	/// Hosts to try for a new task, least used first, skipping those backing off (all of
-	/// them if every host is backing off, so a returning host is found).
-	fn candidates(&self) -> Vec<String> {
-		let hosts = self.hosts.lock().expect("not poisoned");
+	fn hosts(&self) -> std::sync::MutexGuard<'_, Vec<Host>> {
+		self.hosts.lock().unwrap_or_else(|p| p.into_inner())
+	}
+
+	fn client(&self, url: &str) -> Option<ProverClient> {
+		self.hosts().iter().find(|h| h.url() == url).map(|h| h.client.clone())
+	}
+
+	/// Hosts to try for a new task: hosts in good standing before demoted ones, least
+	/// used first, skipping those backing off (all of them if every host is backing
+	/// off, so a returning host is found).
+	fn candidates(&self) -> Vec<ProverClient> {
+		let hosts = self.hosts();
 		let now = Instant::now();
 		let mut up: Vec<&Host> =
 			hosts.iter().filter(|h| h.retry_at.is_none_or(|t| t <= now)).collect();
 		if up.is_empty() {
 			up = hosts.iter().collect();
 		}
-		up.sort_by_key(|h| h.dispatched);
-		up.into_iter().map(|h| h.url.clone()).collect()
+		up.sort_by_key(|h| (h.refused >= DEMOTE_AFTER, h.dispatched));
+		up.into_iter().map(|h| h.client.clone()).collect()
 	}
 
 	fn mark(&self, url: &str, error: Option<&str>) {
-		let mut hosts = self.hosts.lock().expect("not poisoned");
-		let Some(host) = hosts.iter_mut().find(|h| h.url == url) else { return };
+		let mut hosts = self.hosts();
+		let Some(host) = hosts.iter_mut().find(|h| h.url() == url) else { return };
 		match error {
 			Some(e) => {
 				if host.down_since.is_none() {
 					log::warn!(target: LOG_TARGET, "prover host {url} unreachable ({e}); retrying");
 					host.down_since = Some(Instant::now());
 				}
-				host.retry_at = Some(Instant::now() + BACKOFF);
+				host.misses = host.misses.saturating_add(1);
+				let rest = BACKOFF.saturating_mul(1 << (host.misses - 1).min(16)).min(MAX_BACKOFF);
+				host.retry_at = Some(Instant::now() + rest);
 			},
 			None => {
 				if let Some(since) = host.down_since.take() {
@@ -96,130 +176,205 @@ impl ProverPool {
 					);
 				}
 				host.retry_at = None;
+				host.misses = 0;
+			},
+		}
+	}
+
+	/// Records what an error says about its host; returns the error for the caller.
+	fn noted(&self, url: &str, e: ClientError) -> HostError {
+		match e {
+			ClientError::Busy { .. } => HostError::Busy,
+			ClientError::Rejected { message, .. } => HostError::Rejected(message),
+			e => {
+				let text = e.to_string();
+				self.mark(url, Some(&text));
+				HostError::Unreachable(text)
 			},
 		}
 	}
 
 	/// The configured hosts' URLs, in the configured order.
 	pub fn urls(&self) -> Vec<String> {
-		self.hosts.lock().expect("not poisoned").iter().map(|h| h.url.clone()).collect()
+		self.hosts().iter().map(|h| h.url().to_owned()).collect()
 	}
 
-	/// Submits `task` to the least-used reachable host, or only to `pinned` if given;
-	/// returns where it went.
-	pub async fn submit(&self, task: &Value, pinned: Option<&str>) -> Result<TaskRef, HostError> {
+	/// Whether the host at `url` is demoted.
+	pub fn is_demoted(&self, url: &str) -> bool {
+		self.hosts().iter().any(|h| h.url() == url && h.refused >= DEMOTE_AFTER)
+	}
+
+	/// Submits `task` to the best reachable host, or only to `pinned` if given; returns
+	/// where it went.
+	pub async fn submit(
+		&self,
+		task: &Task,
+		params: SubmitParams,
+		pinned: Option<&str>,
+	) -> Result<TaskRef, HostError> {
 		let mut last = HostError::Unreachable("no prover host configured".into());
 		let candidates = match pinned {
-			Some(url) => vec![url.to_owned()],
+			Some(url) => self.client(url).into_iter().collect(),
 			None => self.candidates(),
 		};
-		for url in candidates {
-			match self.submit_to(&url, task).await {
-				Ok(id) => {
-					let mut hosts = self.hosts.lock().expect("not poisoned");
-					if let Some(h) = hosts.iter_mut().find(|h| h.url == url) {
+		for client in candidates {
+			let url = client.base().to_owned();
+			match client.submit(task, params).await {
+				Ok(submission) => {
+					self.mark(&url, None);
+					if let Some(h) = self.hosts().iter_mut().find(|h| h.url() == url) {
 						h.dispatched += 1;
 					}
+					let id = submission.status.id;
+					self.since.lock().expect("not poisoned").insert(id.clone(), Instant::now());
 					return Ok(TaskRef { host: url, id });
 				},
-				Err(e @ HostError::Rejected(_)) => return Err(e),
-				Err(e) => last = e,
+				Err(e) => match self.noted(&url, e) {
+					e @ HostError::Rejected(_) => return Err(e),
+					e => last = e,
+				},
 			}
 		}
 		Err(last)
 	}
 
-	async fn submit_to(&self, url: &str, task: &Value) -> Result<String, HostError> {
-		let mut request = self.http.post(format!("{url}/tasks")).json(task);
-		if let Some(token) = &self.token {
-			request = request.bearer_auth(token);
-		}
-		let reply = self.answered(url, request.send().await)?;
-		let status = reply.status().as_u16();
-		let body: Value = json_capped(reply, MAX_ANSWER_BYTES).await.unwrap_or(Value::Null);
-		match status {
-			// The host, not the task: try another host and say what to fix.
-			401 => {
-				let e = format!(
-					"{url} refused the miner's token ({}): set --prover-token / \
-					 ZKPOW_PROVER_TOKEN to the host's",
-					error_text(&body, status)
-				);
-				self.mark(url, Some(&e));
-				Err(HostError::Unreachable(e))
-			},
-			200 | 202 => body["id"]
-				.as_str()
-				.map(str::to_owned)
-				.ok_or_else(|| HostError::Unreachable(format!("{url} answered without a task id"))),
-			429 | 503 => Err(HostError::Busy),
-			400..=499 => Err(HostError::Rejected(error_text(&body, status))),
-			_ => Err(HostError::Unreachable(error_text(&body, status))),
-		}
-	}
-
 	/// Asks the task's host where it is, fetching the result once it is done.
 	pub async fn poll(&self, task: &TaskRef) -> Result<Poll, HostError> {
-		let known = self.hosts.lock().expect("not poisoned").iter().any(|h| h.url == task.host);
-		if !known {
+		let Some(client) = self.client(&task.host) else {
 			// The host was removed from the configuration: prove the task elsewhere.
 			return Ok(Poll::Unknown);
-		}
+		};
 		let url = &task.host;
-		let reply = self.http.get(format!("{url}/tasks/{}", task.id)).send().await;
-		let reply = self.answered(url, reply)?;
-		if reply.status().as_u16() == 404 {
-			return Ok(Poll::Unknown);
-		}
-		let status: Value = json_capped(reply, MAX_ANSWER_BYTES).await.unwrap_or(Value::Null);
-		match status["state"].as_str() {
-			Some("queued" | "running") => Ok(Poll::Pending),
-			Some("succeeded") => {
-				let reply = self.http.get(format!("{url}/tasks/{}/result", task.id)).send().await;
-				let reply = self.answered(url, reply)?;
-				match reply.status().as_u16() {
-					200 => json_capped(reply, MAX_ANSWER_BYTES)
-						.await
-						.map(Poll::Done)
-						.map_err(|e| HostError::Unreachable(format!("unreadable result: {e}"))),
-					404 => Ok(Poll::Unknown),
-					code => Err(HostError::Unreachable(format!("result answered {code}"))),
+		let status = match client.status(&task.id).await {
+			Ok(Some(status)) => status,
+			Ok(None) => return Ok(Poll::Unknown),
+			Err(e) => return Err(self.noted(url, e)),
+		};
+		self.mark(url, None);
+		match status.state {
+			JobState::Queued | JobState::Running => Ok(self.pending(&client, task).await),
+			JobState::Succeeded => {
+				self.forget(&task.id);
+				match client.result(&task.id).await {
+					Ok(Fetched::Done(output)) => Ok(Poll::Done(output)),
+					Ok(Fetched::Unknown) => Ok(Poll::Unknown),
+					Ok(Fetched::NotReady(message)) => Ok(Poll::Failed(message)),
+					Err(e) => Err(self.noted(url, e)),
 				}
 			},
-			Some(state) => Ok(Poll::Failed(
-				status["error"].as_str().map(str::to_owned).unwrap_or_else(|| state.to_owned()),
-			)),
-			None => Err(HostError::Unreachable(format!("{url} answered an unknown status"))),
+			JobState::Failed | JobState::Cancelled => {
+				self.forget(&task.id);
+				Ok(Poll::Failed(status.error.unwrap_or_else(|| format!("{:?}", status.state))))
+			},
 		}
 	}
 
-	fn answered(
-		&self,
-		url: &str,
-		reply: reqwest::Result<reqwest::Response>,
-	) -> Result<reqwest::Response, HostError> {
-		match reply {
-			Ok(r) if r.status().is_server_error() && r.status().as_u16() != 503 => {
-				let e = format!("HTTP {}", r.status());
-				self.mark(url, Some(&e));
-				Err(HostError::Unreachable(e))
-			},
-			Ok(r) => {
-				self.mark(url, None);
-				Ok(r)
-			},
-			Err(e) => {
-				let e = e.without_url().to_string();
-				self.mark(url, Some(&e));
-				Err(HostError::Unreachable(e))
-			},
+	/// A task still queued or running: late once past its deadline, then cancelled on
+	/// its host (best effort) and the host rested.
+	async fn pending(&self, client: &ProverClient, task: &TaskRef) -> Poll {
+		let first_seen =
+			*self.since.lock().expect("not poisoned").entry(task.id.clone()).or_insert_with(Instant::now);
+		if first_seen.elapsed() < self.deadline {
+			return Poll::Pending;
 		}
+		self.forget(&task.id);
+		log::warn!(
+			target: LOG_TARGET,
+			"prover host {} did not finish task {} within {} s: proving it elsewhere",
+			task.host,
+			short(&task.id),
+			self.deadline.as_secs()
+		);
+		if let Some(h) = self.hosts().iter_mut().find(|h| h.url() == task.host) {
+			h.retry_at = Some(Instant::now() + LATE_BACKOFF);
+		}
+		if let Err(e) = client.cancel(&task.id).await {
+			log::debug!(target: LOG_TARGET, "cancelling task {} failed: {e}", short(&task.id));
+		}
+		Poll::Late
+	}
+
+	fn forget(&self, id: &str) {
+		self.since.lock().expect("not poisoned").remove(id);
+	}
+
+	/// Records that a final artifact of `url` was refused (`refused`) or passed.
+	pub fn artifact_checked(&self, url: &str, refused: bool) {
+		let mut hosts = self.hosts();
+		let Some(host) = hosts.iter_mut().find(|h| h.url() == url) else { return };
+		let before = host.refused;
+		host.refused = if refused { before.saturating_add(1) } else { 0 };
+		if host.refused == before {
+			return;
+		}
+		if host.refused == DEMOTE_AFTER {
+			log::warn!(
+				target: LOG_TARGET,
+				"prover host {url} demoted: {DEMOTE_AFTER} of its artifacts in a row were refused; \
+				 it gets tasks only when no other host is reachable"
+			);
+		} else if before >= DEMOTE_AFTER && !refused {
+			log::info!(target: LOG_TARGET, "prover host {url} made a valid artifact: no longer demoted");
+		}
+		let counts = hosts
+			.iter()
+			.filter(|h| h.refused > 0)
+			.map(|h| (h.url().to_owned(), h.refused))
+			.collect();
+		drop(hosts);
+		(self.record)(&counts);
 	}
 }
 
-fn error_text(body: &Value, status: u16) -> String {
-	body["error"]
-		.as_str()
-		.map(str::to_owned)
-		.unwrap_or_else(|| format!("HTTP {status}"))
+/// The first characters of a task id, for logs.
+pub fn short(id: &str) -> &str {
+	&id[..id.len().min(12)]
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use std::sync::Arc;
+
+	fn pool(refused: BTreeMap<String, u32>) -> (ProverPool, Arc<Mutex<Vec<BTreeMap<String, u32>>>>) {
+		let written = Arc::new(Mutex::new(Vec::new()));
+		let sink = written.clone();
+		let pool = ProverPool::new(
+			vec!["http://a".into(), "http://b".into()],
+			None,
+			reqwest::Client::new(),
+			Duration::from_secs(60),
+			refused,
+			Box::new(move |counts| sink.lock().unwrap().push(counts.clone())),
+		);
+		(pool, written)
+	}
+
+	fn order(pool: &ProverPool) -> Vec<String> {
+		pool.candidates().iter().map(|c| c.base().to_owned()).collect()
+	}
+
+	/// Attack: a prover host (misconfigured, or run by someone who wants the miner
+	/// slashed) keeps returning artifacts the chain would refuse. After two in a row it is
+	/// tried last, its record is written for the next start, and a valid artifact clears it.
+	#[test]
+	fn a_host_whose_artifacts_keep_being_refused_is_demoted_and_remembered() {
+		let (pool, written) = pool(BTreeMap::new());
+		assert_eq!(order(&pool), ["http://a", "http://b"]);
+		pool.artifact_checked("http://a", true);
+		assert!(!pool.is_demoted("http://a"), "one refusal is not a pattern");
+		pool.artifact_checked("http://a", true);
+		assert!(pool.is_demoted("http://a"));
+		assert_eq!(order(&pool), ["http://b", "http://a"]);
+		let last = written.lock().unwrap().last().cloned().unwrap();
+		assert_eq!(last, BTreeMap::from([("http://a".to_string(), 2)]));
+
+		// A restart reads the record back: still demoted.
+		let (restarted, _) = self::pool(last);
+		assert!(restarted.is_demoted("http://a"));
+		assert_eq!(order(&restarted), ["http://b", "http://a"]);
+		restarted.artifact_checked("http://a", false);
+		assert!(!restarted.is_demoted("http://a"));
+		assert_eq!(order(&restarted), ["http://a", "http://b"]);
+	}
 }

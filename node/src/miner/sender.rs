@@ -116,10 +116,25 @@ pub async fn run<S: OffchainStorage>(m: &mut Miner<S>, best: Best, account: sr25
 					if c.outcome == RevealOutcome::NotRevealed
 						&& best.number + 1 < *reveal_ends_at =>
 				{
+					// Checked before the commit; a proof kept from an older miner may
+					// still be too long: revealing it cut or empty would be slashed as
+					// invalid, so it is not revealed at all.
+					let Ok(artifact) = proof.artifact.clone().try_into() else {
+						m.say_once(format!("{}-too-long-{}", job.name(), job.attempt), || {
+							format!(
+								"{}: the artifact ({} bytes) is longer than a reveal carries; \
+								 not revealing it",
+								job.name(),
+								proof.artifact.len()
+							)
+						});
+						m.put(job);
+						continue;
+					};
 					let call = pallet_zkpow::Call::<Runtime>::reveal_proof {
 						rollup_id: job.rollup_id,
 						sequence_index: job.sequence_index,
-						proof: proof.artifact.clone().try_into().unwrap_or_default(),
+						proof: artifact,
 					};
 					send(m, &mut job, best, account, Step::Reveal, call).await;
 				},
