@@ -135,7 +135,7 @@ impl Chain {
 		at: H256,
 		start_batch: u64,
 	) -> Result<Vec<TaskInfo<Balance, BlockNumber>>, ChainError> {
-		Ok(self.api().open_tasks(at, None, Some(start_batch), TASKS_PER_BLOCK)?)			
+		Ok(self.api().open_tasks(at, None, Some(start_batch), TASKS_PER_BLOCK)?)
 	}
 
 	/// A sequence's status.
@@ -145,7 +145,7 @@ impl Chain {
 		rollup_id: u32,
 		sequence_index: u64,
 	) -> Result<Option<SequenceStatus<AccountId, Balance, BlockNumber>>, ChainError> {
-		Ok(self.api().sequence_status(at, rollup_id, sequence_index)?)			
+		Ok(self.api().sequence_status(at, rollup_id, sequence_index)?)
 	}
 
 	/// The miner's bond and totals.
@@ -176,7 +176,7 @@ impl Chain {
 		proof: &[u8],
 	) -> Result<Option<Result<(), VerificationError>>, ChainError> {
 		let who = AccountId32::from(prover);
-		Ok(self.api().check_proof(at, rollup_id, sequence_index, who, proof.to_vec())?)			
+		Ok(self.api().check_proof(at, rollup_id, sequence_index, who, proof.to_vec())?)
 	}
 
 	/// Whether the miner can prove the rollup's sequences; the reason if not.

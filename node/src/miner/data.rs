@@ -95,6 +95,7 @@ impl DataClient {
 		let file: SequenceData<Value> = json_capped(reply, MAX_SEQUENCE_BYTES)
 			.await
 			.map_err(|source| DataError::Body { url: url.clone(), source })?;
-		file.check(prev_root, batches).map_err(|source| DataError::Mismatch { url, source })
+		file.check(prev_root, batches)
+			.map_err(|source| DataError::Mismatch { url, source })
 	}
 }

@@ -642,10 +642,7 @@ mod tests {
 			Err(FinalRefusal::WrongHash)
 		);
 		let batch = TaskOutput::Aggregator { proof: Hex(vec![0; 256]) };
-		assert_eq!(
-			check_final(batch, &me, 100),
-			Err(FinalRefusal::NotFinal(TaskKind::Aggregator))
-		);
+		assert_eq!(check_final(batch, &me, 100), Err(FinalRefusal::NotFinal(TaskKind::Aggregator)));
 		assert!(max_artifact_len() >= zkpow_primitives::groth16::PROOF_LEN);
 	}
 

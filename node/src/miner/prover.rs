@@ -272,8 +272,12 @@ impl ProverPool {
 	/// A task still queued or running: late once past its deadline, then cancelled on
 	/// its host (best effort) and the host rested.
 	async fn pending(&self, client: &ProverClient, task: &TaskRef) -> Poll {
-		let first_seen =
-			*self.since.lock().expect("not poisoned").entry(task.id.clone()).or_insert_with(Instant::now);
+		let first_seen = *self
+			.since
+			.lock()
+			.expect("not poisoned")
+			.entry(task.id.clone())
+			.or_insert_with(Instant::now);
 		if first_seen.elapsed() < self.deadline {
 			return Poll::Pending;
 		}
@@ -336,7 +340,9 @@ mod tests {
 	use super::*;
 	use std::sync::Arc;
 
-	fn pool(refused: BTreeMap<String, u32>) -> (ProverPool, Arc<Mutex<Vec<BTreeMap<String, u32>>>>) {
+	fn pool(
+		refused: BTreeMap<String, u32>,
+	) -> (ProverPool, Arc<Mutex<Vec<BTreeMap<String, u32>>>>) {
 		let written = Arc::new(Mutex::new(Vec::new()));
 		let sink = written.clone();
 		let pool = ProverPool::new(
