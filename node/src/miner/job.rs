@@ -207,19 +207,9 @@ impl<S: OffchainStorage> JobStore<S> {
 			.unwrap_or_default()
 	}
 
-	/// What records the prover hosts' refused artifacts for the next start.
-	pub fn refusal_recorder(&self) -> super::prover::RecordRefusals
-	where
-		S: 'static,
-	{
-		let db = std::sync::Mutex::new(self.db.clone());
-		Box::new(move |counts: &BTreeMap<String, u32>| {
-			db.lock().unwrap_or_else(|p| p.into_inner()).set(
-				STORAGE_PREFIX,
-				REFUSALS_KEY,
-				&counts.encode(),
-			)
-		})
+	/// Records the prover hosts' refused artifacts for the next start.
+	pub fn save_host_refusals(&mut self, counts: &BTreeMap<String, u32>) {
+		self.db.set(STORAGE_PREFIX, REFUSALS_KEY, &counts.encode());
 	}
 
 	/// Removes a job.
@@ -276,10 +266,10 @@ mod tests {
 
 	#[test]
 	fn host_refusals_survive_a_reopened_store() {
-		let store = JobStore::new(InMemOffchainStorage::default());
+		let mut store = JobStore::new(InMemOffchainStorage::default());
 		assert!(store.host_refusals().is_empty());
 		let counts = BTreeMap::from([("http://bad".to_string(), 3)]);
-		(store.refusal_recorder())(&counts);
+		store.save_host_refusals(&counts);
 		assert_eq!(JobStore::new(store.db.clone()).host_refusals(), counts);
 	}
 }

@@ -299,10 +299,7 @@ impl<S: OffchainStorage> Miner<S> {
 		store: JobStore<S>,
 		metrics: Option<metrics::Metrics>,
 		spawner: sc_service::SpawnTaskHandle,
-	) -> Self
-	where
-		S: 'static,
-	{
+	) -> Self {
 		let jobs: BTreeMap<_, _> = store.load().into_iter().map(|j| (j.key(), j)).collect();
 		// The data endpoints: sequence files can be large.
 		let http = reqwest::Client::builder()
@@ -322,7 +319,6 @@ impl<S: OffchainStorage> Miner<S> {
 			prover_http,
 			config.task_deadline,
 			store.host_refusals(),
-			store.refusal_recorder(),
 		);
 		log::info!(
 			target: LOG_TARGET,
@@ -414,6 +410,10 @@ impl<S: OffchainStorage> Miner<S> {
 	async fn on_stepped(&mut self, step: generator::Stepped) {
 		let key = step.before.key();
 		self.stepping.remove(&key);
+		// A step may have demoted or cleared a prover host: remembered across restarts.
+		if let Some(refusals) = self.proving.provers.take_refusals() {
+			self.store.save_host_refusals(&refusals);
+		}
 		let Some(after) = step.after else { return };
 		if self.jobs.get(&key) != Some(&step.before) {
 			return;

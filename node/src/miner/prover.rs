@@ -84,29 +84,26 @@ impl Host {
 	}
 }
 
-/// Writes the hosts' refused-artifact counts where they survive a restart.
-pub type RecordRefusals = Box<dyn Fn(&BTreeMap<String, u32>) + Send + Sync>;
-
 /// The configured prover hosts.
 pub struct ProverPool {
 	hosts: Mutex<Vec<Host>>,
 	/// When each task in flight was first seen (dispatched, or polled after a restart).
 	since: Mutex<HashMap<String, Instant>>,
 	deadline: Duration,
-	record: RecordRefusals,
+	/// The refused-artifact counts changed since they were last taken.
+	refusals_changed: std::sync::atomic::AtomicBool,
 }
 
 impl ProverPool {
 	/// A pool over `urls` whose hosts take `token`, requesting through `http` (give it
 	/// [`REQUEST_TIMEOUT`]); tasks
-	/// get `deadline` each; `refused` are the counts recorded before, kept by `record`.
+	/// get `deadline` each; `refused` are the counts recorded before.
 	pub fn new(
 		urls: Vec<String>,
 		token: Option<String>,
 		http: reqwest::Client,
 		deadline: Duration,
 		refused: BTreeMap<String, u32>,
-		record: RecordRefusals,
 	) -> Self {
 		let hosts = urls
 			.into_iter()
@@ -128,7 +125,12 @@ impl ProverPool {
 				}
 			})
 			.collect();
-		Self { hosts: Mutex::new(hosts), since: Default::default(), deadline, record }
+		Self {
+			hosts: Mutex::new(hosts),
+			since: Default::default(),
+			deadline,
+			refusals_changed: Default::default(),
+		}
 	}
 
 	fn hosts(&self) -> std::sync::MutexGuard<'_, Vec<Host>> {
@@ -320,13 +322,23 @@ impl ProverPool {
 		} else if before >= DEMOTE_AFTER && !refused {
 			log::info!(target: LOG_TARGET, "prover host {url} made a valid artifact: no longer demoted");
 		}
-		let counts = hosts
-			.iter()
-			.filter(|h| h.refused > 0)
-			.map(|h| (h.url().to_owned(), h.refused))
-			.collect();
-		drop(hosts);
-		(self.record)(&counts);
+		self.refusals_changed.store(true, std::sync::atomic::Ordering::SeqCst);
+	}
+
+	/// The refused-artifact counts of the hosts that have any, if they changed since
+	/// last taken (the miner writes them to the off-chain database).
+	pub fn take_refusals(&self) -> Option<BTreeMap<String, u32>> {
+		if !self.refusals_changed.swap(false, std::sync::atomic::Ordering::SeqCst) {
+			return None;
+		}
+		let hosts = self.hosts();
+		Some(
+			hosts
+				.iter()
+				.filter(|h| h.refused > 0)
+				.map(|h| (h.url().to_owned(), h.refused))
+				.collect(),
+		)
 	}
 }
 
@@ -338,22 +350,15 @@ pub fn short(id: &str) -> &str {
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use std::sync::Arc;
 
-	fn pool(
-		refused: BTreeMap<String, u32>,
-	) -> (ProverPool, Arc<Mutex<Vec<BTreeMap<String, u32>>>>) {
-		let written = Arc::new(Mutex::new(Vec::new()));
-		let sink = written.clone();
-		let pool = ProverPool::new(
+	fn pool(refused: BTreeMap<String, u32>) -> ProverPool {
+		ProverPool::new(
 			vec!["http://a".into(), "http://b".into()],
 			None,
 			reqwest::Client::new(),
 			Duration::from_secs(60),
 			refused,
-			Box::new(move |counts| sink.lock().unwrap().push(counts.clone())),
-		);
-		(pool, written)
+		)
 	}
 
 	fn order(pool: &ProverPool) -> Vec<String> {
@@ -365,22 +370,25 @@ mod tests {
 	/// tried last, its record is written for the next start, and a valid artifact clears it.
 	#[test]
 	fn a_host_whose_artifacts_keep_being_refused_is_demoted_and_remembered() {
-		let (pool, written) = pool(BTreeMap::new());
+		let pool = pool(BTreeMap::new());
 		assert_eq!(order(&pool), ["http://a", "http://b"]);
+		assert_eq!(pool.take_refusals(), None, "nothing to write yet");
 		pool.artifact_checked("http://a", true);
 		assert!(!pool.is_demoted("http://a"), "one refusal is not a pattern");
 		pool.artifact_checked("http://a", true);
 		assert!(pool.is_demoted("http://a"));
 		assert_eq!(order(&pool), ["http://b", "http://a"]);
-		let last = written.lock().unwrap().last().cloned().unwrap();
+		let last = pool.take_refusals().expect("changed");
 		assert_eq!(last, BTreeMap::from([("http://a".to_string(), 2)]));
+		assert_eq!(pool.take_refusals(), None, "taken once");
 
 		// A restart reads the record back: still demoted.
-		let (restarted, _) = self::pool(last);
+		let restarted = self::pool(last);
 		assert!(restarted.is_demoted("http://a"));
 		assert_eq!(order(&restarted), ["http://b", "http://a"]);
 		restarted.artifact_checked("http://a", false);
 		assert!(!restarted.is_demoted("http://a"));
 		assert_eq!(order(&restarted), ["http://a", "http://b"]);
+		assert_eq!(restarted.take_refusals(), Some(BTreeMap::new()), "cleared for the next start");
 	}
 }
