@@ -551,7 +551,7 @@ mod tests {
 			parse(&["--miner", "--prover-url", "http://a", "--miner-task-deadline", "45"]).unwrap();
 		assert_eq!(params.config().unwrap().unwrap().task_deadline, Duration::from_secs(45));
 		for deadline in ["0", "9", "86401", "soon"] {
-			let e = parse(&["--miner-task-deadline", deadline]).err().expect("refused");
+			let e = parse(&["--miner-task-deadline", deadline]).expect_err("refused");
 			assert!(e.to_string().contains("--miner-task-deadline"), "{e}");
 		}
 
