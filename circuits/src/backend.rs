@@ -11,11 +11,11 @@ use crate::{
 	config::CircuitConfig,
 	error::{invalid, Error},
 	keys::KeySet,
-	prove::{prove, verify},
+	prove::{prove_with_matrices, verify},
 	rollup::witness::BatchWitness,
 	stages::{
 		aggregator::AggregatorCircuit, batch::BatchCircuit, final_stage::FinalCircuit, words_to_fr,
-		StageCircuit,
+		Stage, StageCircuit,
 	},
 };
 use std::sync::Arc;
@@ -109,6 +109,9 @@ pub trait ProofBackend: BatchStage + AggregatorStage + FinalStage + Send + Sync 
 }
 
 /// Non-recursive Groth16 backend: artifacts bundle every proof (artifact version 1).
+///
+/// Each stage's constraint matrices are synthesized once and kept with the keys
+/// ([`KeySet::matrices`]); every proof then synthesizes only its witness.
 pub struct Groth16Bundle {
 	keys: Arc<KeySet>,
 	verifier: VkSet,
@@ -124,6 +127,21 @@ impl Groth16Bundle {
 	/// The keys.
 	pub fn keys(&self) -> &KeySet {
 		&self.keys
+	}
+
+	/// Synthesizes the constraint matrices of every stage now rather than at each
+	/// stage's first proof.
+	pub fn prepare(&self) -> Result<(), Error> {
+		for stage in Stage::ALL {
+			self.keys.matrices(stage)?;
+		}
+		Ok(())
+	}
+
+	/// Proves `circuit` with the keys and cached matrices of its stage.
+	fn prove<C: StageCircuit>(&self, circuit: C) -> Result<Vec<u8>, Error> {
+		let keys = self.keys.stage(C::STAGE);
+		prove_with_matrices(&keys.pk, self.keys.matrices(C::STAGE)?, circuit)
 	}
 
 	/// Checks that every batch proof verifies for its derived inputs.
@@ -173,7 +191,7 @@ impl BatchStage for Groth16Bundle {
 		debug_assert_eq!(circuit.header(), transition.header());
 		let inputs = circuit.public_inputs();
 		let header = circuit.header();
-		let proof = prove(&self.keys.batch.pk, circuit)?;
+		let proof = self.prove(circuit)?;
 		verify(&self.keys.batch.pvk, &proof, &inputs)?;
 		Ok(BatchProof { proof, prev_root: witness.prev_root, header })
 	}
@@ -195,7 +213,7 @@ impl AggregatorStage for Groth16Bundle {
 		let circuit =
 			AggregatorCircuit::new(self.keys.config.max_batches, &statement, &input.batches);
 		let inputs = circuit.public_inputs();
-		let proof = prove(&self.keys.aggregator.pk, circuit)?;
+		let proof = self.prove(circuit)?;
 		verify(&self.keys.aggregator.pvk, &proof, &inputs)?;
 		Ok(proof)
 	}
@@ -233,7 +251,7 @@ impl FinalStage for Groth16Bundle {
 				return Err(invalid("a single-batch sequence takes no aggregator proof"))
 			},
 		}
-		let proof = prove(&self.keys.final_keys.pk, FinalCircuit::new(&statement))?;
+		let proof = self.prove(FinalCircuit::new(&statement))?;
 		let artifact =
 			encode_artifact(&proof, &input.batch_proofs, input.aggregator_proof.as_deref())?;
 		artifact::verify_with_keys(&self.verifier, &artifact, &statement, &input.batches)?;

@@ -26,21 +26,23 @@
 use crate::{
 	config::CircuitConfig,
 	error::{invalid, Error},
-	prove::{shape_of, CircuitShape},
+	prove::{constraint_matrices, shape_of, CircuitShape},
 	stages::{
 		aggregator::AggregatorCircuit, batch::BatchCircuit, final_stage::FinalCircuit, Stage,
 	},
 };
 use ark_bn254::{Bn254, Fr};
 use ark_groth16::{prepare_verifying_key, Groth16, PreparedVerifyingKey, ProvingKey};
-use ark_relations::r1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
+use ark_relations::r1cs::{
+	ConstraintMatrices, ConstraintSynthesizer, ConstraintSystemRef, SynthesisError,
+};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use ark_snark::SNARK;
 use ark_std::rand::{rngs::StdRng, SeedableRng};
 use sp_crypto_hashing::keccak_256;
 use std::{
 	path::{Path, PathBuf},
-	sync::mpsc,
+	sync::{mpsc, OnceLock},
 	time::{Duration, Instant},
 };
 use zkpow_primitives::{artifact::encode_vk_set, groth16::encode_verifying_key, Bytes32};
@@ -104,6 +106,9 @@ pub struct StageKeys {
 	pub pvk: PreparedVerifyingKey<Bn254>,
 	/// Verifying key in the chain's encoding.
 	pub vk_bytes: Vec<u8>,
+	/// The circuit's constraint matrices, synthesized at the first proof
+	/// ([`KeySet::matrices`]).
+	matrices: OnceLock<ConstraintMatrices<Fr>>,
 }
 
 /// The keys of all three stages for one configuration.
@@ -166,6 +171,33 @@ impl KeySet {
 			Stage::Final => &self.final_keys,
 		}
 	}
+
+	/// The constraint matrices of `stage`'s circuit, the shape its proving key was made
+	/// for: synthesized from the blank circuit the first time they are asked for (a
+	/// realistic batch circuit takes seconds and a few hundred MB), then kept with the
+	/// keys, so that every proof computes only its witness
+	/// ([`crate::prove::prove_with_matrices`]). Two threads asking at once may both
+	/// synthesize; one result is kept.
+	pub fn matrices(&self, stage: Stage) -> Result<&ConstraintMatrices<Fr>, Error> {
+		let keys = self.stage(stage);
+		if let Some(matrices) = keys.matrices.get() {
+			return Ok(matrices);
+		}
+		let matrices = constraint_matrices(AnyCircuit::blank(stage, &self.config))?;
+		let shape = CircuitShape {
+			constraints: matrices.num_constraints,
+			public_inputs: matrices.num_instance_variables - 1,
+			witnesses: matrices.num_witness_variables,
+		};
+		if shape != keys.shape {
+			return Err(Error::Synthesis(format!(
+				"the {} circuit synthesizes to {shape:?}, its keys were made for {:?}",
+				stage.name(),
+				keys.shape
+			)));
+		}
+		Ok(keys.matrices.get_or_init(|| matrices))
+	}
 }
 
 fn fingerprint(config: &CircuitConfig, seed: &str, stage: Stage, shape: &CircuitShape) -> Bytes32 {
@@ -224,7 +256,14 @@ fn stage_keys(
 		},
 	};
 	let vk_bytes = encode_verifying_key(&pk.vk);
-	Ok(StageKeys { stage, shape, pvk: prepare_verifying_key(&pk.vk), vk_bytes, pk })
+	Ok(StageKeys {
+		stage,
+		shape,
+		pvk: prepare_verifying_key(&pk.vk),
+		vk_bytes,
+		pk,
+		matrices: OnceLock::new(),
+	})
 }
 
 /// Runs the Groth16 setup, printing a line every few seconds while it works.

@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
 use zkpow_circuits::{config, export::export_keys, CircuitConfig, KeySet};
 use zkpow_prover::{
-	backend::{self, BackendKind},
+	backend::{self, BackendKind, WorkerPools},
 	bench::{self, BenchOptions},
 	sequencer::{self, SequencerOptions},
 	server::{self, AuthToken, ServiceConfig},
@@ -36,6 +36,21 @@ struct KeyArgs {
 	seed: String,
 }
 
+/// How each worker's thread pool is sized (`serve`, and `bench`'s throughput table).
+#[derive(Args, Clone, Copy)]
+struct PoolArgs {
+	/// Threads of each worker's own thread pool (every running proof gets a pool of its
+	/// own, so workers do not contend for one). 0: the machine's CPU threads divided by
+	/// the worker count, at least 1.
+	#[arg(
+		long,
+		default_value_t = 0,
+		value_name = "N",
+		value_parser = clap::value_parser!(u32).range(0..=MAX_THREADS_PER_WORKER)
+	)]
+	threads_per_worker: u32,
+}
+
 #[derive(Subcommand)]
 enum Command {
 	/// Run the HTTP proving service.
@@ -45,9 +60,11 @@ enum Command {
 		/// Address to listen on.
 		#[arg(long, default_value = "127.0.0.1:8547")]
 		listen: SocketAddr,
-		/// Tasks proven in parallel (each proof already uses every core).
+		/// Tasks proven in parallel.
 		#[arg(long, default_value_t = 1)]
 		workers: usize,
+		#[command(flatten)]
+		pools: PoolArgs,
 		/// Most tasks waiting for a worker; more are refused with 429.
 		#[arg(long, default_value_t = 64)]
 		queue_capacity: usize,
@@ -136,12 +153,18 @@ enum Command {
 		/// Configurations for the per-stage table, comma separated.
 		#[arg(long, default_value = "test,realistic", value_delimiter = ',')]
 		configs: Vec<String>,
+		/// Configuration whose batch proof is compared with plain ark-groth16 proving a
+		/// synthetic circuit of the same size (`none`: skip the comparison).
+		#[arg(long, default_value = "realistic")]
+		baseline_config: String,
 		/// Configuration for the throughput table.
 		#[arg(long, default_value = "test")]
 		throughput_config: String,
 		/// Worker counts for the throughput table, comma separated.
 		#[arg(long, default_value = "1,2,4", value_delimiter = ',')]
 		workers: Vec<usize>,
+		#[command(flatten)]
+		pools: PoolArgs,
 		/// Batch tasks per throughput run.
 		#[arg(long, default_value_t = 8)]
 		tasks: usize,
@@ -153,6 +176,9 @@ enum Command {
 		keys_dir: Option<PathBuf>,
 	},
 }
+
+/// The most `--threads-per-worker` accepts.
+const MAX_THREADS_PER_WORKER: i64 = 1024;
 
 fn log(line: &str) {
 	eprintln!("{line}");
@@ -185,16 +211,23 @@ fn serve(
 		return Err("--queue-capacity must be at least 1".into());
 	}
 	let keys = Arc::new(load_keys(keys)?);
-	let backend = backend::select(kind, keys, &log).map_err(|e| e.to_string())?;
+	// `service.threads_per_worker` is the flag's value here (0: an even share of the
+	// cores); the service reports the resolved one.
+	let pools = WorkerPools::new(service.workers, service.threads_per_worker)
+		.map_err(|e| format!("cannot start the provers' thread pools: {e}"))?;
+	let service = ServiceConfig { threads_per_worker: pools.threads_per_worker(), ..service };
+	let backend =
+		backend::select_with_pools(kind, keys, Some(pools), &log).map_err(|e| e.to_string())?;
 	let runtime = tokio::runtime::Runtime::new()
 		.map_err(|e| format!("cannot start the async runtime: {e}"))?;
 	runtime.block_on(async move {
-		let workers = service.workers;
+		let (workers, threads) = (service.workers, service.threads_per_worker);
 		let running = server::start(listen, backend.clone(), service)
 			.await
 			.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
 		log(&format!(
-			"zkpow-prover listening on http://{} ({} backend, `{}` circuits, {workers} worker(s))",
+			"zkpow-prover listening on http://{} ({} backend, `{}` circuits, {workers} \
+			 worker(s) of {threads} thread(s))",
 			running.addr,
 			backend.name(),
 			backend.config().name
@@ -212,6 +245,7 @@ fn run(cli: Cli) -> Result<(), String> {
 			keys,
 			listen,
 			workers,
+			pools,
 			queue_capacity,
 			retention,
 			backend,
@@ -229,6 +263,7 @@ fn run(cli: Cli) -> Result<(), String> {
 				queue_capacity,
 				retention,
 				auth_token,
+				threads_per_worker: pools.threads_per_worker as usize,
 				..Default::default()
 			};
 			serve(&keys, listen, service, backend)
@@ -302,15 +337,29 @@ fn run(cli: Cli) -> Result<(), String> {
 				))
 				.map_err(|e| format!("cannot serve on {listen}: {e}"))
 		},
-		Command::Bench { configs, throughput_config, workers, tasks, samples, keys_dir: dir } => {
+		Command::Bench {
+			configs,
+			baseline_config,
+			throughput_config,
+			workers,
+			pools,
+			tasks,
+			samples,
+			keys_dir: dir,
+		} => {
 			let parse = |n: &str| CircuitConfig::by_name(n).map_err(|e| e.to_string());
 			if workers.is_empty() || workers.contains(&0) || tasks == 0 {
 				return Err("--workers needs counts of at least 1 and --tasks at least 1".into());
 			}
 			let options = BenchOptions {
 				configs: configs.iter().map(|c| parse(c)).collect::<Result<_, _>>()?,
+				baseline_config: match baseline_config.as_str() {
+					"none" => None,
+					name => Some(parse(name)?),
+				},
 				throughput_config: parse(&throughput_config)?,
 				workers,
+				threads_per_worker: pools.threads_per_worker as usize,
 				tasks,
 				samples,
 				keys_dir: keys_dir(&dir),
@@ -329,5 +378,52 @@ fn main() -> ExitCode {
 			eprintln!("zkpow-prover: error: {e}");
 			ExitCode::FAILURE
 		},
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+		Cli::try_parse_from(std::iter::once("zkpow-prover").chain(args.iter().copied()))
+	}
+
+	fn serve_threads(args: &[&str]) -> Result<u32, clap::Error> {
+		match parse(&[&["serve"], args].concat())?.command {
+			Command::Serve { pools, .. } => Ok(pools.threads_per_worker),
+			_ => unreachable!("a serve command line"),
+		}
+	}
+
+	#[test]
+	fn threads_per_worker_defaults_to_an_even_share_and_is_range_checked() {
+		assert_eq!(serve_threads(&[]).unwrap(), 0, "0: CPU threads divided by --workers");
+		assert_eq!(serve_threads(&["--threads-per-worker", "8"]).unwrap(), 8);
+		assert_eq!(serve_threads(&["--threads-per-worker", "1024"]).unwrap(), 1024);
+		for bad in ["1025", "-1", "many"] {
+			let err = serve_threads(&[&format!("--threads-per-worker={bad}")]).unwrap_err();
+			assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation, "{bad}: {err}");
+			assert!(err.to_string().contains("--threads-per-worker <N>"), "{err}");
+		}
+	}
+
+	#[test]
+	fn bench_takes_a_baseline_config_and_threads_per_worker() {
+		let cli = parse(&["bench", "--baseline-config", "none", "--threads-per-worker", "2"]);
+		match cli.unwrap().command {
+			Command::Bench { baseline_config, pools, .. } => {
+				assert_eq!(baseline_config, "none");
+				assert_eq!(pools.threads_per_worker, 2);
+			},
+			_ => unreachable!("a bench command line"),
+		}
+		match parse(&["bench"]).unwrap().command {
+			Command::Bench { baseline_config, pools, .. } => {
+				assert_eq!(baseline_config, "realistic");
+				assert_eq!(pools.threads_per_worker, 0);
+			},
+			_ => unreachable!("a bench command line"),
+		}
 	}
 }
