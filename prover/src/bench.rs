@@ -357,8 +357,19 @@ fn load_average() -> String {
 		.unwrap_or_else(|| "n/a".into())
 }
 
+/// Why the benchmark could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+	/// The keys could not be loaded or generated, or the backend not prepared.
+	#[error(transparent)]
+	Circuit(#[from] zkpow_circuits::Error),
+	/// The workers' thread pools could not be started.
+	#[error("cannot start the thread pools: {0}")]
+	Pools(#[from] rayon::ThreadPoolBuildError),
+}
+
 /// Runs the benchmark and returns the Markdown report.
-pub fn run(options: &BenchOptions, log: Progress) -> Result<String, String> {
+pub fn run(options: &BenchOptions, log: Progress) -> Result<String, BenchError> {
 	let mut out = format!(
 		"Machine: {} CPU threads, 1-minute load average {} at start.\n\n",
 		std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
@@ -367,10 +378,7 @@ pub fn run(options: &BenchOptions, log: Progress) -> Result<String, String> {
 	out.push_str("| config | stage | constraints | public inputs | prove (s, median) | of which witness synthesis (s) | verify (ms) |\n");
 	out.push_str("|---|---|---:|---:|---:|---:|---:|\n");
 	for config in &options.configs {
-		let keys = Arc::new(
-			KeySet::load_or_generate(&options.keys_dir, *config, DEV_SEED, log)
-				.map_err(|e| e.to_string())?,
-		);
+		let keys = Arc::new(KeySet::load_or_generate(&options.keys_dir, *config, DEV_SEED, log)?);
 		for row in stage_rows(config, keys, options.samples.max(1), log) {
 			out.push_str(&row);
 			out.push('\n');
@@ -378,18 +386,12 @@ pub fn run(options: &BenchOptions, log: Progress) -> Result<String, String> {
 	}
 
 	if let Some(config) = &options.baseline_config {
-		let keys = Arc::new(
-			KeySet::load_or_generate(&options.keys_dir, *config, DEV_SEED, log)
-				.map_err(|e| e.to_string())?,
-		);
+		let keys = Arc::new(KeySet::load_or_generate(&options.keys_dir, *config, DEV_SEED, log)?);
 		out.push_str(&baseline_table(config, keys, options.samples.max(1), log));
 	}
 
 	let config = options.throughput_config;
-	let keys = Arc::new(
-		KeySet::load_or_generate(&options.keys_dir, config, DEV_SEED, log)
-			.map_err(|e| e.to_string())?,
-	);
+	let keys = Arc::new(KeySet::load_or_generate(&options.keys_dir, config, DEV_SEED, log)?);
 	out.push_str(&format!(
 		"\nThroughput: {} `{}` batch tasks submitted at once to the HTTP service on loopback; \
 		 each worker proves in a rayon pool of its own ({}).\n\n",
@@ -408,11 +410,10 @@ pub fn run(options: &BenchOptions, log: Progress) -> Result<String, String> {
 			.into_iter()
 			.map(|witness| Task::Batch { prover: [0x42; 32], witness })
 			.collect();
-		let pools = WorkerPools::new(*workers, options.threads_per_worker)
-			.map_err(|e| format!("cannot start the thread pools: {e}"))?;
+		let pools = WorkerPools::new(*workers, options.threads_per_worker)?;
 		let threads = pools.threads_per_worker();
-		let cpu = CpuBackend::with_pools(keys.clone(), pools).map_err(|e| e.to_string())?;
-		cpu.prepare().map_err(|e| e.to_string())?;
+		let cpu = CpuBackend::with_pools(keys.clone(), pools)?;
+		cpu.prepare()?;
 		let backend: Arc<dyn Backend> = Arc::new(cpu);
 		log(&format!("[bench] throughput with {workers} worker(s) of {threads} thread(s)"));
 		let (wall, prove_total) = throughput(backend, &tasks, *workers);

@@ -79,47 +79,108 @@ pub enum ProofsCommand {
 	},
 }
 
-fn read_text(path: &Path) -> Result<String, String> {
-	fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+/// Why a `keys` or `proofs` command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportCommandError {
+	/// A file could not be read or written.
+	#[error("cannot {action} {}: {source}", path.display())]
+	Io {
+		/// `read` or `write`.
+		action: &'static str,
+		/// The file.
+		path: PathBuf,
+		/// The cause.
+		source: std::io::Error,
+	},
+	/// A file that must hold 0x-hex does not.
+	#[error("{}: not 0x-hex: {source}", path.display())]
+	NotHex {
+		/// The file.
+		path: PathBuf,
+		/// The cause.
+		source: hex::FromHexError,
+	},
+	/// A key, proof or statement was refused by the importer.
+	#[error("{}: {source}", path.display())]
+	Import {
+		/// The file it came from.
+		path: PathBuf,
+		/// The cause.
+		source: ImportError,
+	},
+	/// `--out` names a directory, not a file.
+	#[error("{}: not a file name", .0.display())]
+	NotAFileName(PathBuf),
+	/// `--check-vk`: the proof does not verify.
+	#[error(
+		"the proof does not verify against {} for the statement in {}: {reason}",
+		vk.display(),
+		public.display()
+	)]
+	DoesNotVerify {
+		/// The chain key.
+		vk: PathBuf,
+		/// The statement.
+		public: PathBuf,
+		/// The verifier's answer.
+		reason: String,
+	},
+}
+
+fn io<'a>(
+	action: &'static str,
+	path: &'a Path,
+) -> impl FnOnce(std::io::Error) -> ImportCommandError + 'a {
+	move |source| ImportCommandError::Io { action, path: path.to_path_buf(), source }
+}
+
+fn not_hex(path: &Path) -> impl FnOnce(hex::FromHexError) -> ImportCommandError + '_ {
+	move |source| ImportCommandError::NotHex { path: path.to_path_buf(), source }
+}
+
+fn read_text(path: &Path) -> Result<String, ImportCommandError> {
+	fs::read_to_string(path).map_err(io("read", path))
 }
 
 /// The bytes of a file holding 0x-hex (whitespace around it is ignored).
-fn read_hex(path: &Path) -> Result<Vec<u8>, String> {
+fn read_hex(path: &Path) -> Result<Vec<u8>, ImportCommandError> {
 	let text = read_text(path)?;
 	let digits = text.trim();
 	let digits = digits.strip_prefix("0x").unwrap_or(digits);
-	hex::decode(digits).map_err(|e| format!("{}: not 0x-hex: {e}", path.display()))
+	hex::decode(digits).map_err(not_hex(path))
 }
 
 /// A file's bytes, hex-decoded when the whole file is (0x-)hex text.
-fn read_binary_or_hex(path: &Path) -> Result<Vec<u8>, String> {
-	let bytes = fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+fn read_binary_or_hex(path: &Path) -> Result<Vec<u8>, ImportCommandError> {
+	let bytes = fs::read(path).map_err(io("read", path))?;
 	let text = std::str::from_utf8(&bytes).map(str::trim).unwrap_or("");
 	let digits = text.strip_prefix("0x").unwrap_or(text);
 	if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_hexdigit()) {
-		return hex::decode(digits).map_err(|e| format!("{}: not 0x-hex: {e}", path.display()));
+		return hex::decode(digits).map_err(not_hex(path));
 	}
 	Ok(bytes)
 }
 
-fn named(path: &Path) -> impl Fn(ImportError) -> String + '_ {
-	move |error| format!("{}: {error}", path.display())
+fn named(path: &Path) -> impl Fn(ImportError) -> ImportCommandError + '_ {
+	move |source| ImportCommandError::Import { path: path.to_path_buf(), source }
 }
 
 /// Writes `contents` to `path` atomically (temporary file in the same directory, then
 /// rename), or prints it when there is no path.
-fn emit(out: Option<&Path>, contents: &str) -> Result<(), String> {
+fn emit(out: Option<&Path>, contents: &str) -> Result<(), ImportCommandError> {
 	let Some(path) = out else {
 		println!("{}", contents.trim_end());
 		return Ok(());
 	};
-	let name = path.file_name().ok_or_else(|| format!("{}: not a file name", path.display()))?;
+	let name = path
+		.file_name()
+		.ok_or_else(|| ImportCommandError::NotAFileName(path.to_path_buf()))?;
 	let tmp =
 		path.with_file_name(format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id()));
 	let written = fs::write(&tmp, contents).and_then(|()| fs::rename(&tmp, path));
 	if let Err(e) = written {
 		let _ = fs::remove_file(&tmp);
-		return Err(format!("cannot write {}: {e}", path.display()));
+		return Err(io("write", path)(e));
 	}
 	println!("{}", path.display());
 	Ok(())
@@ -130,7 +191,7 @@ fn hex_line(bytes: &[u8]) -> String {
 }
 
 /// Runs a `keys` command.
-pub fn keys(command: KeysCommand) -> Result<(), String> {
+pub fn keys(command: KeysCommand) -> Result<(), ImportCommandError> {
 	match command {
 		KeysCommand::Import { format, vk, out } => {
 			let chain = match format {
@@ -153,7 +214,7 @@ pub fn keys(command: KeysCommand) -> Result<(), String> {
 }
 
 /// Runs a `proofs` command.
-pub fn proofs(command: ProofsCommand) -> Result<(), String> {
+pub fn proofs(command: ProofsCommand) -> Result<(), ImportCommandError> {
 	let ProofsCommand::Import { format, proof, out, check_vk, public } = command;
 	let chain = match format {
 		Format::Snarkjs => import::proof_from_snarkjs(&read_text(&proof)?),
@@ -167,16 +228,15 @@ pub fn proofs(command: ProofsCommand) -> Result<(), String> {
 }
 
 /// Verifies a chain proof as the chain would, for the statement `public.json` encodes.
-fn check(proof: &[u8], vk: &Path, public: &Path) -> Result<(), String> {
+fn check(proof: &[u8], vk: &Path, public: &Path) -> Result<(), ImportCommandError> {
 	let key = read_hex(vk)?;
 	let inputs = import::public_inputs_from_snarkjs(&read_text(public)?).map_err(named(public))?;
 	let statement = import::statement_from_public_inputs(&inputs).map_err(named(public))?;
 	groth16::verify(&key, proof, &statement.public_inputs()).map_err(|e| {
-		format!(
-			"the proof does not verify against {} for the statement in {}: {}",
-			vk.display(),
-			public.display(),
-			describe_verify_error(&e)
-		)
+		ImportCommandError::DoesNotVerify {
+			vk: vk.to_path_buf(),
+			public: public.to_path_buf(),
+			reason: describe_verify_error(&e).to_string(),
+		}
 	})
 }

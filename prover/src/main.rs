@@ -61,13 +61,13 @@ enum Command {
 		#[arg(long, default_value = "127.0.0.1:8547")]
 		listen: SocketAddr,
 		/// Tasks proven in parallel.
-		#[arg(long, default_value_t = 1)]
-		workers: usize,
+		#[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1024))]
+		workers: u32,
 		#[command(flatten)]
 		pools: PoolArgs,
 		/// Most tasks waiting for a worker; more are refused with 429.
-		#[arg(long, default_value_t = 64)]
-		queue_capacity: usize,
+		#[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..))]
+		queue_capacity: u32,
 		/// Finished tasks kept for fetching.
 		#[arg(long, default_value_t = 1024)]
 		retention: usize,
@@ -161,13 +161,18 @@ enum Command {
 		#[arg(long, default_value = "test")]
 		throughput_config: String,
 		/// Worker counts for the throughput table, comma separated.
-		#[arg(long, default_value = "1,2,4", value_delimiter = ',')]
-		workers: Vec<usize>,
+		#[arg(
+			long,
+			default_value = "1,2,4",
+			value_delimiter = ',',
+			value_parser = clap::value_parser!(u32).range(1..=1024)
+		)]
+		workers: Vec<u32>,
 		#[command(flatten)]
 		pools: PoolArgs,
 		/// Batch tasks per throughput run.
-		#[arg(long, default_value_t = 8)]
-		tasks: usize,
+		#[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..))]
+		tasks: u32,
 		/// Proofs per stage measurement.
 		#[arg(long, default_value_t = 3)]
 		samples: usize,
@@ -179,6 +184,49 @@ enum Command {
 
 /// The most `--threads-per-worker` accepts.
 const MAX_THREADS_PER_WORKER: i64 = 1024;
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+	/// Keys could not be loaded, generated or exported, or a configuration is unknown.
+	#[error(transparent)]
+	Circuit(#[from] zkpow_circuits::Error),
+	/// The backend asked for cannot run here.
+	#[error(transparent)]
+	Backend(#[from] backend::SelectError),
+	/// The workers' thread pools could not be started.
+	#[error("cannot start the provers' thread pools: {0}")]
+	Pools(#[from] rayon::ThreadPoolBuildError),
+	/// The async runtime could not be started.
+	#[error("cannot start the async runtime: {0}")]
+	Runtime(std::io::Error),
+	/// The address to listen on is taken or not ours.
+	#[error("cannot listen on {addr}: {source}")]
+	Listen {
+		/// The address.
+		addr: SocketAddr,
+		/// The cause.
+		source: std::io::Error,
+	},
+	/// `serve` beyond loopback without a token.
+	#[error(
+		"refusing to take tasks from anyone who reaches {0}: set ZKPOW_PROVER_TOKEN (or \
+		 --auth-token), or pass --insecure-no-auth"
+	)]
+	NoToken(SocketAddr),
+	/// `publish --dir` is not a directory.
+	#[error("{} is not a directory", .0.display())]
+	NotADirectory(PathBuf),
+	/// A `keys` or `proofs` command failed.
+	#[error(transparent)]
+	Import(#[from] import::ImportCommandError),
+	/// The sequencer failed.
+	#[error(transparent)]
+	Sequencer(#[from] sequencer::SequencerError),
+	/// The benchmark failed.
+	#[error(transparent)]
+	Bench(#[from] bench::BenchError),
+}
 
 fn log(line: &str) {
 	eprintln!("{line}");
@@ -192,10 +240,13 @@ fn keys_dir(explicit: &Option<PathBuf>) -> PathBuf {
 		.unwrap_or_else(|| PathBuf::from("zkpow-keys"))
 }
 
-fn load_keys(args: &KeyArgs) -> Result<KeySet, String> {
-	let config = CircuitConfig::by_name(&args.config).map_err(|e| e.to_string())?;
-	KeySet::load_or_generate(&keys_dir(&args.keys_dir), config, &args.seed, &log)
-		.map_err(|e| e.to_string())
+fn load_keys(args: &KeyArgs) -> Result<KeySet, CliError> {
+	let config = CircuitConfig::by_name(&args.config)?;
+	Ok(KeySet::load_or_generate(&keys_dir(&args.keys_dir), config, &args.seed, &log)?)
+}
+
+fn async_runtime() -> Result<tokio::runtime::Runtime, CliError> {
+	tokio::runtime::Runtime::new().map_err(CliError::Runtime)
 }
 
 fn serve(
@@ -203,28 +254,18 @@ fn serve(
 	listen: SocketAddr,
 	service: ServiceConfig,
 	kind: BackendKind,
-) -> Result<(), String> {
-	if service.workers == 0 {
-		return Err("--workers must be at least 1".into());
-	}
-	if service.queue_capacity == 0 {
-		return Err("--queue-capacity must be at least 1".into());
-	}
+) -> Result<(), CliError> {
 	let keys = Arc::new(load_keys(keys)?);
 	// `service.threads_per_worker` is the flag's value here (0: an even share of the
 	// cores); the service reports the resolved one.
-	let pools = WorkerPools::new(service.workers, service.threads_per_worker)
-		.map_err(|e| format!("cannot start the provers' thread pools: {e}"))?;
+	let pools = WorkerPools::new(service.workers, service.threads_per_worker)?;
 	let service = ServiceConfig { threads_per_worker: pools.threads_per_worker(), ..service };
-	let backend =
-		backend::select_with_pools(kind, keys, Some(pools), &log).map_err(|e| e.to_string())?;
-	let runtime = tokio::runtime::Runtime::new()
-		.map_err(|e| format!("cannot start the async runtime: {e}"))?;
-	runtime.block_on(async move {
+	let backend = backend::select_with_pools(kind, keys, Some(pools), &log)?;
+	async_runtime()?.block_on(async move {
 		let (workers, threads) = (service.workers, service.threads_per_worker);
 		let running = server::start(listen, backend.clone(), service)
 			.await
-			.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+			.map_err(|source| CliError::Listen { addr: listen, source })?;
 		log(&format!(
 			"zkpow-prover listening on http://{} ({} backend, `{}` circuits, {workers} \
 			 worker(s) of {threads} thread(s))",
@@ -239,7 +280,7 @@ fn serve(
 	})
 }
 
-fn run(cli: Cli) -> Result<(), String> {
+fn run(cli: Cli) -> Result<(), CliError> {
 	match cli.command {
 		Command::Serve {
 			keys,
@@ -253,14 +294,11 @@ fn run(cli: Cli) -> Result<(), String> {
 			insecure_no_auth,
 		} => {
 			if auth_token.is_none() && !listen.ip().is_loopback() && !insecure_no_auth {
-				return Err(format!(
-					"refusing to take tasks from anyone who reaches {listen}: set \
-					 ZKPOW_PROVER_TOKEN (or --auth-token), or pass --insecure-no-auth"
-				));
+				return Err(CliError::NoToken(listen));
 			}
 			let service = ServiceConfig {
-				workers,
-				queue_capacity,
+				workers: workers as usize,
+				queue_capacity: queue_capacity as usize,
 				retention,
 				auth_token,
 				threads_per_worker: pools.threads_per_worker as usize,
@@ -285,13 +323,13 @@ fn run(cli: Cli) -> Result<(), String> {
 		},
 		Command::ExportKeys { keys, out } => {
 			let set = load_keys(&keys)?;
-			for path in export_keys(&set, &keys.seed, &out).map_err(|e| e.to_string())? {
+			for path in export_keys(&set, &keys.seed, &out)? {
 				println!("{}", path.display());
 			}
 			Ok(())
 		},
-		Command::Keys { command } => import::keys(command),
-		Command::Proofs { command } => import::proofs(command),
+		Command::Keys { command } => Ok(import::keys(command)?),
+		Command::Proofs { command } => Ok(import::proofs(command)?),
 		Command::Sequencer {
 			config,
 			out,
@@ -303,7 +341,7 @@ fn run(cli: Cli) -> Result<(), String> {
 			balance,
 			seed,
 		} => {
-			let config = CircuitConfig::by_name(&config).map_err(|e| e.to_string())?;
+			let config = CircuitConfig::by_name(&config)?;
 			let options = SequencerOptions {
 				out,
 				config,
@@ -322,11 +360,9 @@ fn run(cli: Cli) -> Result<(), String> {
 		},
 		Command::Publish { dir, listen } => {
 			if !dir.is_dir() {
-				return Err(format!("{} is not a directory", dir.display()));
+				return Err(CliError::NotADirectory(dir));
 			}
-			let runtime = tokio::runtime::Runtime::new()
-				.map_err(|e| format!("cannot start the async runtime: {e}"))?;
-			runtime
+			async_runtime()?
 				.block_on(zkpow_prover::publish::serve(
 					listen,
 					dir.clone(),
@@ -335,7 +371,7 @@ fn run(cli: Cli) -> Result<(), String> {
 						let _ = tokio::signal::ctrl_c().await;
 					},
 				))
-				.map_err(|e| format!("cannot serve on {listen}: {e}"))
+				.map_err(|source| CliError::Listen { addr: listen, source })
 		},
 		Command::Bench {
 			configs,
@@ -347,10 +383,7 @@ fn run(cli: Cli) -> Result<(), String> {
 			samples,
 			keys_dir: dir,
 		} => {
-			let parse = |n: &str| CircuitConfig::by_name(n).map_err(|e| e.to_string());
-			if workers.is_empty() || workers.contains(&0) || tasks == 0 {
-				return Err("--workers needs counts of at least 1 and --tasks at least 1".into());
-			}
+			let parse = |n: &str| CircuitConfig::by_name(n);
 			let options = BenchOptions {
 				configs: configs.iter().map(|c| parse(c)).collect::<Result<_, _>>()?,
 				baseline_config: match baseline_config.as_str() {
@@ -358,9 +391,9 @@ fn run(cli: Cli) -> Result<(), String> {
 					name => Some(parse(name)?),
 				},
 				throughput_config: parse(&throughput_config)?,
-				workers,
+				workers: workers.into_iter().map(|w| w as usize).collect(),
 				threads_per_worker: pools.threads_per_worker as usize,
-				tasks,
+				tasks: tasks as usize,
 				samples,
 				keys_dir: keys_dir(&dir),
 			};
@@ -406,6 +439,39 @@ mod tests {
 			assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation, "{bad}: {err}");
 			assert!(err.to_string().contains("--threads-per-worker <N>"), "{err}");
 		}
+	}
+
+	#[test]
+	fn counts_that_cannot_work_are_refused_when_parsed() {
+		for args in [
+			&["serve", "--workers", "0"][..],
+			&["serve", "--workers", "1025"],
+			&["serve", "--queue-capacity", "0"],
+			&["bench", "--workers", "1,0,4"],
+			&["bench", "--tasks", "0"],
+		] {
+			let err = parse(args).err().unwrap_or_else(|| panic!("{args:?} parsed"));
+			assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation, "{args:?}: {err}");
+		}
+		match parse(&["bench", "--workers", "1,8"]).unwrap().command {
+			Command::Bench { workers, tasks, .. } => {
+				assert_eq!(workers, [1, 8]);
+				assert_eq!(tasks, 8);
+			},
+			_ => unreachable!("a bench command line"),
+		}
+	}
+
+	#[test]
+	fn serve_beyond_loopback_without_a_token_names_the_way_out() {
+		let cli = parse(&["serve", "--listen", "0.0.0.0:8547"]).unwrap();
+		let err = run(cli).unwrap_err();
+		assert!(matches!(err, CliError::NoToken(_)), "{err}");
+		let text = err.to_string();
+		assert!(
+			text.contains("ZKPOW_PROVER_TOKEN") && text.contains("--insecure-no-auth"),
+			"{text}"
+		);
 	}
 
 	#[test]

@@ -113,64 +113,103 @@ impl SequenceFile {
 	}
 }
 
-fn write_json(path: &Path, value: &impl Serialize) -> Result<(), String> {
-	let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
-	std::fs::write(path, text + "\n").map_err(|e| format!("cannot write {}: {e}", path.display()))
+/// Why the sequencer failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SequencerError {
+	/// An option is out of range for the circuit configuration.
+	#[error("{0}")]
+	Option(String),
+	/// A file or directory could not be read or written.
+	#[error("cannot {action} {}: {source}", path.display())]
+	Io {
+		/// What was being done (`read`, `write`, `create`).
+		action: &'static str,
+		/// The file or directory.
+		path: PathBuf,
+		/// The cause.
+		source: std::io::Error,
+	},
+	/// A file is not a sequencer file (or could not be encoded as one).
+	#[error("{} is not a valid sequencer file: {source}", path.display())]
+	Json {
+		/// The file.
+		path: PathBuf,
+		/// The cause.
+		source: serde_json::Error,
+	},
+	/// The output directory holds a rollup of another circuit configuration.
+	#[error("{} holds a `{found}` rollup; run with --config {found} or use another --out", path.display())]
+	OtherConfig {
+		/// The state file.
+		path: PathBuf,
+		/// Its configuration.
+		found: String,
+	},
+	/// The rollup's state or a batch was refused by the circuit code.
+	#[error(transparent)]
+	Circuit(#[from] zkpow_circuits::Error),
 }
 
-fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, String> {
-	let text = std::fs::read_to_string(path)
-		.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+fn io<'a>(
+	action: &'static str,
+	path: &'a Path,
+) -> impl FnOnce(std::io::Error) -> SequencerError + 'a {
+	move |source| SequencerError::Io { action, path: path.to_path_buf(), source }
+}
+
+fn write_json(path: &Path, value: &impl Serialize) -> Result<(), SequencerError> {
+	let text = serde_json::to_string_pretty(value)
+		.map_err(|source| SequencerError::Json { path: path.to_path_buf(), source })?;
+	std::fs::write(path, text + "\n").map_err(io("write", path))
+}
+
+fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, SequencerError> {
+	let text = std::fs::read_to_string(path).map_err(io("read", path))?;
 	serde_json::from_str(&text)
-		.map_err(|e| format!("{} is not a valid sequencer file: {e}", path.display()))
+		.map_err(|source| SequencerError::Json { path: path.to_path_buf(), source })
 }
 
-fn check(options: &SequencerOptions) -> Result<(), String> {
+fn check(options: &SequencerOptions) -> Result<(), SequencerError> {
 	let c = &options.config;
+	let refuse = |message: String| Err(SequencerError::Option(message));
 	if options.batches == 0 || options.batches > c.max_batches {
-		return Err(format!(
+		return refuse(format!(
 			"--batches must be 1..={} for the `{}` configuration",
 			c.max_batches, c.name
 		));
 	}
 	if options.transfers > c.batch_size {
-		return Err(format!(
+		return refuse(format!(
 			"--transfers must be at most {} for the `{}` configuration",
 			c.batch_size, c.name
 		));
 	}
 	if options.accounts == 0 || options.accounts as u64 > c.accounts() {
-		return Err(format!(
+		return refuse(format!(
 			"--accounts must be 1..={} for a tree of depth {}",
 			c.accounts(),
 			c.tree_depth
 		));
 	}
 	if options.funded > options.accounts {
-		return Err("--funded cannot exceed --accounts".into());
+		return refuse("--funded cannot exceed --accounts".into());
 	}
 	Ok(())
 }
 
 /// Loads the state in `options.out` or creates genesis, generates the sequences,
 /// writes their files and saves the state. Returns the files written.
-pub fn run(options: &SequencerOptions, log: &dyn Fn(&str)) -> Result<Vec<PathBuf>, String> {
+pub fn run(options: &SequencerOptions, log: &dyn Fn(&str)) -> Result<Vec<PathBuf>, SequencerError> {
 	check(options)?;
-	std::fs::create_dir_all(&options.out)
-		.map_err(|e| format!("cannot create {}: {e}", options.out.display()))?;
+	std::fs::create_dir_all(&options.out).map_err(io("create", &options.out))?;
 	let state_path = options.out.join("state.json");
 	let mut written = Vec::new();
 	let (mut state, mut saved) = if state_path.exists() {
 		let saved: SequencerState = read_json(&state_path)?;
 		if saved.config != options.config.name {
-			return Err(format!(
-				"{} holds a `{}` rollup; run with --config {} or use another --out",
-				state_path.display(),
-				saved.config,
-				saved.config
-			));
+			return Err(SequencerError::OtherConfig { path: state_path, found: saved.config });
 		}
-		let state = RollupState::from_snapshot(&saved.state).map_err(|e| e.to_string())?;
+		let state = RollupState::from_snapshot(&saved.state)?;
 		log(&format!(
 			"continuing from sequence {} (root {})",
 			saved.next_sequence,
@@ -178,8 +217,7 @@ pub fn run(options: &SequencerOptions, log: &dyn Fn(&str)) -> Result<Vec<PathBuf
 		));
 		(state, saved)
 	} else {
-		let state = funded_genesis(options.config.tree_depth, options.funded, options.balance)
-			.map_err(|e| e.to_string())?;
+		let state = funded_genesis(options.config.tree_depth, options.funded, options.balance)?;
 		let genesis = serde_json::json!({
 			"config": options.config.name,
 			"tree_depth": options.config.tree_depth,
@@ -204,14 +242,13 @@ pub fn run(options: &SequencerOptions, log: &dyn Fn(&str)) -> Result<Vec<PathBuf
 		let mut generator = TransferGenerator::new(
 			saved.seed ^ index.wrapping_mul(0x9e37_79b9_7f4a_7c15),
 			(0..saved.accounts).collect(),
-		)
-		.map_err(|e| e.to_string())?;
+		)?;
 		let prev_root = state.root_bytes();
 		let witnesses = generator.sequence(&mut state, options.batches, options.transfers);
 		let batches: Vec<BatchFile> = witnesses
 			.into_iter()
 			.map(|witness| {
-				let header = witness.execute(&options.config).map_err(|e| e.to_string())?.header();
+				let header = witness.execute(&options.config)?.header();
 				Ok(BatchFile {
 					state_root: header.state_root,
 					data_hash: header.data_hash,
@@ -220,7 +257,7 @@ pub fn run(options: &SequencerOptions, log: &dyn Fn(&str)) -> Result<Vec<PathBuf
 					witness,
 				})
 			})
-			.collect::<Result<_, String>>()?;
+			.collect::<Result<_, SequencerError>>()?;
 		let mut file = SequenceFile {
 			config: options.config.name.into(),
 			sequence_index: index,
@@ -243,6 +280,6 @@ pub fn run(options: &SequencerOptions, log: &dyn Fn(&str)) -> Result<Vec<PathBuf
 }
 
 /// Reads a sequence file written by [`run`].
-pub fn read_sequence(path: &Path) -> Result<SequenceFile, String> {
+pub fn read_sequence(path: &Path) -> Result<SequenceFile, SequencerError> {
 	read_json(path)
 }

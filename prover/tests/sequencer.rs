@@ -79,7 +79,8 @@ fn sequencer_refuses_options_the_circuits_cannot_prove() {
 		(SequencerOptions { funded: 13, ..options(dir.clone()) }, "--funded cannot exceed"),
 	] {
 		let err = sequencer::run(&bad, &|_| {}).unwrap_err();
-		assert!(err.contains(message), "{err}");
+		assert!(matches!(err, sequencer::SequencerError::Option(_)), "{err:?}");
+		assert!(err.to_string().contains(message), "{err}");
 	}
 }
 
