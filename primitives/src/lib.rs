@@ -22,6 +22,8 @@ extern crate alloc;
 pub mod artifact;
 pub mod groth16;
 pub mod hashing;
+#[cfg(feature = "std")]
+pub mod hex;
 pub mod host;
 #[cfg(feature = "std")]
 pub mod import;
