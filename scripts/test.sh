@@ -32,6 +32,9 @@ else
 	cargo test --locked --workspace
 	# Every storage migration with its checks, through the node (builds a try-runtime WASM).
 	"$ZKPOW_ROOT/scripts/try-runtime.sh"
+	# A live upgrade (sudo set_code) between a miner's commit and reveal (builds the runtime
+	# once more with spec_version one higher).
+	"$ZKPOW_ROOT/scripts/upgrade-test.sh"
 	log "polkadot.js suite (tests/e2e) against the real node"
 	npm ci --prefix tests/e2e --no-audit --no-fund
 	npm test --prefix tests/e2e

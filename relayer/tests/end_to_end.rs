@@ -112,6 +112,7 @@ async fn finalized_sequences_reach_the_inbox_and_the_roots_match() {
 			invalid_proof_penalty: None,
 		},
 		genesis: RollupGenesis { state_root: rollup.genesis_root, last_batch: 0 },
+		prover_package: None,
 	};
 	let (_, rollup_id) =
 		submit_and_find(&rpc, &node, Alice, zkpow(register), "registration", |e| match e {

@@ -159,6 +159,7 @@ impl pallet_zkpow::Config for Runtime {
 	type RollupDepositPerByte = ConstU128<{ 10 * MILLI_UNIT }>;
 	type MaxNameLen = ConstU32<64>;
 	type MaxDataUrlLen = ConstU32<256>;
+	type MaxPackageUrlLen = ConstU32<256>;
 	/// Room for a single Groth16 key of up to 118 public inputs, or a reference-artifact
 	/// key set for sequences of up to 16 batches (7,362 bytes).
 	type MaxVerifyingKeyLen = ConstU32<{ 8 * 1024 }>;

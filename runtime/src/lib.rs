@@ -68,18 +68,31 @@ pub mod opaque {
 	}
 }
 
-/// Runtime version; bump `spec_version` with every runtime logic change.
-#[runtime_version]
-pub const VERSION: RuntimeVersion = RuntimeVersion {
-	spec_name: alloc::borrow::Cow::Borrowed("zkpow"),
-	impl_name: alloc::borrow::Cow::Borrowed("zkpow-node"),
-	authoring_version: 1,
-	spec_version: 102,
-	impl_version: 1,
-	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 2,
-	system_version: 1,
-};
+/// Declares [`VERSION`] with `spec_version` `$spec` (a literal: `#[runtime_version]`
+/// embeds the version in the WASM, where the node reads it without running the code).
+macro_rules! declare_version {
+	($spec:tt) => {
+		/// Runtime version; bump `spec_version` with every runtime logic change.
+		#[runtime_version]
+		pub const VERSION: RuntimeVersion = RuntimeVersion {
+			spec_name: alloc::borrow::Cow::Borrowed("zkpow"),
+			impl_name: alloc::borrow::Cow::Borrowed("zkpow-node"),
+			authoring_version: 1,
+			spec_version: $spec,
+			impl_version: 1,
+			apis: apis::RUNTIME_API_VERSIONS,
+			transaction_version: 3,
+			system_version: 1,
+		};
+	};
+}
+
+#[cfg(not(feature = "next-spec-version"))]
+declare_version!(103);
+// The same runtime one version later, for rehearsing a live upgrade
+// (`scripts/upgrade-test.sh`); never a release.
+#[cfg(feature = "next-spec-version")]
+declare_version!(104);
 
 /// Target block time. The chain uses 2-second slots everywhere, so that the commit and
 /// reveal windows (counted in blocks) pass quickly on a development machine; a

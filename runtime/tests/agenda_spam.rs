@@ -73,6 +73,7 @@ fn register(owner: &AccountId, key: &[u8], params: RollupParams<Balance, BlockNu
 		sp_runtime::MultiAddress::Id(owner.clone()),
 		params,
 		RollupGenesis::default(),
+		None,
 	));
 	assert_ok!(Zkpow::fund_rollup(RuntimeOrigin::signed(owner.clone()), id, 10_000 * UNIT));
 	id

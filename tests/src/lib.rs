@@ -18,6 +18,7 @@ use jsonrpsee::{
 };
 use sp_core::{Pair, H256};
 use sp_keyring::Sr25519Keyring;
+use sp_version::RuntimeVersion;
 use std::{
 	future::Future,
 	net::TcpListener,
@@ -453,20 +454,39 @@ impl Rpc {
 			.request("system_accountNextIndex", rpc_params![signer.to_account_id().to_string()])
 			.await?;
 		let genesis = self.block_hash(0).await?;
-		let xt = sign(signer, call, nonce, genesis);
+		let version = self.runtime_version().await?;
+		let xt = sign_for(signer, call, nonce, genesis, &version);
 		let hex = format!("0x{}", hex::encode(xt.encode()));
 		Ok(self.client.request("author_submitExtrinsic", rpc_params![hex]).await?)
 	}
+
+	/// The version of the runtime the best block runs (`state_getRuntimeVersion`): the
+	/// versions a signature commits to change with a runtime upgrade.
+	pub async fn runtime_version(&self) -> Result<RuntimeVersion, Error> {
+		Ok(self.client.request("state_getRuntimeVersion", rpc_params![]).await?)
+	}
 }
 
-/// A signed, immortal extrinsic with every transaction extension the runtime expects.
+/// A signed, immortal extrinsic with every transaction extension the runtime expects, for
+/// the runtime this crate was built with.
 pub fn sign(
 	signer: Sr25519Keyring,
 	call: RuntimeCall,
 	nonce: Nonce,
 	genesis: H256,
 ) -> UncheckedExtrinsic {
-	let payload = zkpow_runtime::signed_payload(call, nonce, genesis, &zkpow_runtime::VERSION);
+	sign_for(signer, call, nonce, genesis, &zkpow_runtime::VERSION)
+}
+
+/// Like [`sign`], for the runtime `version` (the one the chain runs now).
+pub fn sign_for(
+	signer: Sr25519Keyring,
+	call: RuntimeCall,
+	nonce: Nonce,
+	genesis: H256,
+	version: &RuntimeVersion,
+) -> UncheckedExtrinsic {
+	let payload = zkpow_runtime::signed_payload(call, nonce, genesis, version);
 	let signature = payload.using_encoded(|bytes| signer.pair().sign(bytes));
 	let (call, tx_ext, _) = payload.deconstruct();
 	UncheckedExtrinsic::new_signed(

@@ -82,6 +82,7 @@ impl Rollup {
 				invalid_proof_penalty: None,
 			},
 			genesis: RollupGenesis { state_root: root, last_batch: 0 },
+			prover_package: None,
 		};
 		let (_, id) =
 			submit_and_find(rpc, node, Alice, zkpow(register), "registration", |e| match e {

@@ -122,6 +122,7 @@ fn live_chain() {
 				invalid_proof_penalty: None,
 			},
 			RollupGenesis { state_root: [0; 32], last_batch: 0 },
+			None,
 		),
 		"register",
 	);

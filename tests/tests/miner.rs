@@ -6,6 +6,7 @@
 use sp_keyring::Sr25519Keyring::{Charlie, Dave};
 use std::time::Duration;
 use zkpow_integration_tests::{mining::*, wait_for, Node, ProverHost};
+use zkpow_runtime::RuntimeEvent;
 
 /// The tests prove for real on a small machine: one at a time (an async lock, held across
 /// each test's awaits; a test that panics releases it).
@@ -125,6 +126,67 @@ async fn a_miner_restarted_after_committing_reveals_without_sending_anything_twi
 		1,
 		"nothing proven twice\n{log}"
 	);
+}
+
+/// The nonce a `"<step> sent at block B (nonce N, attempt A)"` line names, and `B`.
+fn sent(line: &str) -> (u32, u32) {
+	let number = |after: &str| -> u32 {
+		let at = line.find(after).unwrap_or_else(|| panic!("no `{after}` in {line}"));
+		let rest = &line[at + after.len()..];
+		rest.split(|c: char| !c.is_ascii_digit()).next().unwrap().parse().unwrap()
+	};
+	(number("(nonce "), number("sent at block "))
+}
+
+/// A crash between sending the commit and its inclusion: the pool (this node's, the only
+/// validator's) is lost with the process, and the chain's nonce has not moved. The
+/// recorded extrinsic is submitted again as is (not signed again: a second signature
+/// with the same nonce could land next to the first one's copy in another node's pool),
+/// and the reveal takes the next nonce: one commit, one reveal, nothing reused.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_miner_killed_before_its_commit_lands_sends_the_recorded_one_and_reuses_no_nonce() {
+	let _serial = lock().await;
+	let host = ProverHost::spawn().await;
+	let (mut node, rpc, rollup) = solo_miner(&host.url(), &[], 4, 6).await;
+	let index = rollup.post(&rpc, &node, 1).await;
+	let line = wait_for("the commit to be sent", Duration::from_secs(300), || async {
+		Ok(sequence_log(&node, rollup.id, index, "commit sent").pop())
+	})
+	.await
+	.unwrap_or_else(|e| panic!("{e}\n{}", node.log_tail(60)));
+	node.kill();
+	let (commit_nonce, sent_at) = sent(&line);
+	let before_kill = node.log();
+	node.restart();
+	let rpc = node.rpc(Duration::from_secs(120)).await;
+
+	let status = finalized(&rpc, &node, rollup.id, index, Duration::from_secs(300)).await;
+	assert_eq!(status["prover"], Charlie.to_account_id().to_string(), "{status}");
+	assert_eq!(miner_totals(&rpc, Charlie).await, (REWARD, 0), "nothing slashed");
+	let (_, committed_at, ()) = rpc
+		.find_event(sent_at, Duration::from_secs(5), "the commit", |e| {
+			matches!(e, RuntimeEvent::Zkpow(pallet_zkpow::Event::ProofHashCommitted { rollup_id, sequence_index, .. })
+				if *rollup_id == rollup.id && *sequence_index == index)
+			.then_some(())
+		})
+		.await
+		.unwrap();
+	// Precondition: the process died before the block after `sent_at` (which would
+	// carry the commit) was made.
+	assert!(
+		!before_kill.contains(&format!("Imported #{} (", sent_at + 1)),
+		"block {} was made before the kill (the commit landed at {committed_at}): the test \
+		 did not crash the miner in time\n{before_kill}",
+		sent_at + 1
+	);
+	let log = node.log();
+	assert_eq!(lines(&node, rollup.id, index, "resumed (commit sent"), 1, "{log}");
+	let commits = sequence_log(&node, rollup.id, index, "commit sent at block");
+	assert_eq!(commits.len(), 1, "signed once\n{log}");
+	assert!(!log.contains("signing it again"), "{log}");
+	let reveals = sequence_log(&node, rollup.id, index, "reveal sent at block");
+	assert_eq!(reveals.len(), 1, "{log}");
+	assert_eq!(sent(&reveals[0]).0, commit_nonce + 1, "the reveal takes the next nonce\n{log}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -49,6 +49,7 @@ async fn miners_prove_a_sequence_and_a_copied_proof_is_slashed() {
 			invalid_proof_penalty: None,
 		},
 		genesis: RollupGenesis { state_root: [0; 32], last_batch: 0 },
+		prover_package: None,
 	};
 	let (_, rollup_id) =
 		submit_and_find(&rpc, &node, Alice, zkpow(register), "registration", |e| match e {

@@ -21,11 +21,22 @@ pub struct Policy {
 	pub min_reward_ratio: f64,
 }
 
+/// Why a `--miner-min-reward-ratio` value is refused.
+#[derive(Debug, PartialEq, thiserror::Error)]
+pub enum RatioError {
+	/// Not a number.
+	#[error("`{0}` is not a number")]
+	NotANumber(String),
+	/// Not finite, or outside 0..=1000.
+	#[error("`{0}` is not between 0 and 1000")]
+	OutOfRange(String),
+}
+
 /// Parses `--miner-min-reward-ratio`: a finite number from 0 to 1000.
-pub fn parse_ratio(s: &str) -> Result<f64, String> {
-	let ratio: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+pub fn parse_ratio(s: &str) -> Result<f64, RatioError> {
+	let ratio: f64 = s.parse().map_err(|_| RatioError::NotANumber(s.into()))?;
 	if !ratio.is_finite() || !(0.0..=1000.0).contains(&ratio) {
-		return Err(format!("`{s}` is not between 0 and 1000"));
+		return Err(RatioError::OutOfRange(s.into()));
 	}
 	Ok(ratio)
 }
@@ -101,6 +112,7 @@ mod tests {
 			next_sequence: 0,
 			stats: RollupStats::default(),
 			data_url: None,
+			prover_package: None,
 		}
 	}
 
@@ -108,9 +120,10 @@ mod tests {
 	fn parse_ratios_in_range_only() {
 		assert_eq!(parse_ratio("0"), Ok(0.0));
 		assert_eq!(parse_ratio("1.5"), Ok(1.5));
-		for bad in ["-1", "1001", "NaN", "inf", "x"] {
-			assert!(parse_ratio(bad).is_err(), "{bad}");
+		for bad in ["-1", "1001", "NaN", "inf"] {
+			assert_eq!(parse_ratio(bad), Err(RatioError::OutOfRange(bad.into())), "{bad}");
 		}
+		assert_eq!(parse_ratio("x"), Err(RatioError::NotANumber("x".into())));
 	}
 
 	/// Attack: a honeypot rollup pays 10 per sequence and slashes 1,000 for a missed

@@ -137,8 +137,13 @@ impl ProverPool {
 		self.hosts.lock().unwrap_or_else(|p| p.into_inner())
 	}
 
+	/// Runs `f` on the host at `url` (under the lock); `None` if no host has that URL.
+	fn with_host<R>(&self, url: &str, f: impl FnOnce(&mut Host) -> R) -> Option<R> {
+		self.hosts().iter_mut().find(|h| h.url() == url).map(f)
+	}
+
 	fn client(&self, url: &str) -> Option<ProverClient> {
-		self.hosts().iter().find(|h| h.url() == url).map(|h| h.client.clone())
+		self.with_host(url, |h| h.client.clone())
 	}
 
 	/// Hosts to try for a new task: hosts in good standing before demoted ones, least
@@ -157,9 +162,7 @@ impl ProverPool {
 	}
 
 	fn mark(&self, url: &str, error: Option<&str>) {
-		let mut hosts = self.hosts();
-		let Some(host) = hosts.iter_mut().find(|h| h.url() == url) else { return };
-		match error {
+		self.with_host(url, |host| match error {
 			Some(e) => {
 				if host.down_since.is_none() {
 					log::warn!(target: LOG_TARGET, "prover host {url} unreachable ({e}); retrying");
@@ -180,7 +183,7 @@ impl ProverPool {
 				host.retry_at = None;
 				host.misses = 0;
 			},
-		}
+		});
 	}
 
 	/// Records what an error says about its host; returns the error for the caller.
@@ -224,9 +227,7 @@ impl ProverPool {
 			match client.submit(task, params).await {
 				Ok(submission) => {
 					self.mark(&url, None);
-					if let Some(h) = self.hosts().iter_mut().find(|h| h.url() == url) {
-						h.dispatched += 1;
-					}
+					self.with_host(&url, |h| h.dispatched += 1);
 					let id = submission.status.id;
 					self.since.lock().expect("not poisoned").insert(id.clone(), Instant::now());
 					return Ok(TaskRef { host: url, id });
@@ -291,9 +292,7 @@ impl ProverPool {
 			short(&task.id),
 			self.deadline.as_secs()
 		);
-		if let Some(h) = self.hosts().iter_mut().find(|h| h.url() == task.host) {
-			h.retry_at = Some(Instant::now() + LATE_BACKOFF);
-		}
+		self.with_host(&task.host, |h| h.retry_at = Some(Instant::now() + LATE_BACKOFF));
 		if let Err(e) = client.cancel(&task.id).await {
 			log::debug!(target: LOG_TARGET, "cancelling task {} failed: {e}", short(&task.id));
 		}
@@ -306,14 +305,17 @@ impl ProverPool {
 
 	/// Records that a final artifact of `url` was refused (`refused`) or passed.
 	pub fn artifact_checked(&self, url: &str, refused: bool) {
-		let mut hosts = self.hosts();
-		let Some(host) = hosts.iter_mut().find(|h| h.url() == url) else { return };
-		let before = host.refused;
-		host.refused = if refused { before.saturating_add(1) } else { 0 };
-		if host.refused == before {
+		let Some((before, now)) = self.with_host(url, |host| {
+			let before = host.refused;
+			host.refused = if refused { before.saturating_add(1) } else { 0 };
+			(before, host.refused)
+		}) else {
+			return;
+		};
+		if now == before {
 			return;
 		}
-		if host.refused == DEMOTE_AFTER {
+		if now == DEMOTE_AFTER {
 			log::warn!(
 				target: LOG_TARGET,
 				"prover host {url} demoted: {DEMOTE_AFTER} of its artifacts in a row were refused; \

@@ -60,8 +60,8 @@ pub trait ZkpowApi<BlockHash, AccountId, Balance, BlockNumber> {
 		at: Option<BlockHash>,
 	) -> RpcResult<Option<MinerInfo<Balance, BlockNumber>>>;
 
-	/// A rollup's parameters, status, reward pool, escrow and statistics; `null` if not
-	/// registered.
+	/// A rollup's parameters, status, reward pool, escrow and statistics, data URL and
+	/// prover package; `null` if not registered.
 	#[method(name = "zkpow_rollupInfo")]
 	fn rollup_info(
 		&self,

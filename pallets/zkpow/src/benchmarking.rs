@@ -57,6 +57,13 @@ fn max_name<T: Config>() -> Vec<u8> {
 	vec![b'r'; T::MaxNameLen::get() as usize]
 }
 
+/// A prover package with the longest URL.
+fn max_package<T: Config>() -> ProverPackageSpec {
+	let mut url = b"https://".to_vec();
+	url.resize(T::MaxPackageUrlLen::get() as usize, b'p');
+	ProverPackageSpec { kind: ProverPackageKind::Circom, url, hash: [0x5a; 32] }
+}
+
 fn set_block<T: Config>(n: BlockNumberFor<T>) {
 	frame_system::Pallet::<T>::set_block_number(n);
 }
@@ -104,6 +111,7 @@ fn rollup_with<T: Config>(owner: &T::AccountId, kind: VerifierKind, key: Vec<u8>
 		owner.clone(),
 		params::<T>(),
 		RollupGenesis::default(),
+		None,
 	)
 	.expect("registration works");
 	Zkpow::<T>::do_fund_rollup(owner.clone(), id, unit::<T>().saturating_mul(1_000_000u32.into()))
@@ -287,9 +295,11 @@ mod benchmarks {
 			sequencer,
 			params::<T>(),
 			RollupGenesis::default(),
+			Some(max_package::<T>()),
 		);
 
 		assert!(Rollups::<T>::contains_key(0));
+		assert!(ProverPackages::<T>::contains_key(0));
 	}
 
 	#[benchmark]
@@ -330,6 +340,18 @@ mod benchmarks {
 	}
 
 	#[benchmark]
+	fn set_prover_package() {
+		let caller = funded::<T>("owner", 0);
+		let id = rollup::<T>(&caller);
+		let package = max_package::<T>();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), id, Some(package.clone()));
+
+		assert_eq!(ProverPackages::<T>::get(id).map(Into::into), Some(package));
+	}
+
+	#[benchmark]
 	fn pause_rollup() {
 		let caller = funded::<T>("owner", 0);
 		let id = rollup::<T>(&caller);
@@ -356,6 +378,8 @@ mod benchmarks {
 	fn deregister_rollup() {
 		let caller = funded::<T>("owner", 0);
 		let id = rollup::<T>(&caller);
+		Zkpow::<T>::do_set_prover_package(caller.clone(), id, Some(max_package::<T>()))
+			.expect("a package can be set");
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), id);

@@ -13,9 +13,9 @@
 //! - Every sequencer's `SequenceDeposit` hold equals the deposits of its sequences in
 //!   flight.
 //! - Every finalized record is on the pruning agenda, and every pruning entry is a record.
-//! - Every freeze and every announced or retired key is of a registered rollup; a retired
-//!   key counts exactly the sequences in flight that were submitted under it (at least
-//!   one).
+//! - Every freeze, announced or retired key and prover package is of a registered rollup;
+//!   a retired key counts exactly the sequences in flight that were submitted under it (at
+//!   least one).
 
 use crate::{pallet::*, BalanceOf};
 use alloc::collections::{btree_map::BTreeMap, btree_set::BTreeSet};
@@ -150,10 +150,13 @@ impl<T: Config> Pallet<T> {
 				"finalized record not on the pruning agenda",
 			)?;
 		}
-		for rollup_id in Frozen::<T>::iter_keys().chain(PendingKeys::<T>::iter_keys()) {
+		for rollup_id in Frozen::<T>::iter_keys()
+			.chain(PendingKeys::<T>::iter_keys())
+			.chain(ProverPackages::<T>::iter_keys())
+		{
 			check(
 				Rollups::<T>::contains_key(rollup_id),
-				"freeze or key of an unregistered rollup",
+				"freeze, key or prover package of an unregistered rollup",
 			)?;
 		}
 		for (rollup_id, retired) in RetiredKeys::<T>::iter() {

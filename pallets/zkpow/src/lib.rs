@@ -100,6 +100,8 @@ pub type AcceptedProofOf<T> =
 	AcceptedProof<<T as frame_system::Config>::AccountId, <T as Config>::MaxProofLen>;
 /// A rollup's data URL.
 pub type DataUrlOf<T> = BoundedVec<u8, <T as Config>::MaxDataUrlLen>;
+/// A rollup's prover package as stored.
+pub type ProverPackageOf<T> = ProverPackage<<T as Config>::MaxPackageUrlLen>;
 /// Account or address as accepted by calls.
 pub type AccountIdLookupOf<T> =
 	<<T as frame_system::Config>::Lookup as sp_runtime::traits::StaticLookup>::Source;
@@ -149,7 +151,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type RollupDepositBase: Get<BalanceOf<Self>>;
 
-		/// Deposit per byte of a rollup's name and verifying key, on top of the base.
+		/// Deposit per byte of a rollup's name, verifying key and prover package (URL and
+		/// hash), on top of the base.
 		#[pallet::constant]
 		type RollupDepositPerByte: Get<BalanceOf<Self>>;
 
@@ -194,6 +197,11 @@ pub mod pallet {
 		/// Longest data URL of a rollup (where miners fetch batch witnesses), in bytes.
 		#[pallet::constant]
 		type MaxDataUrlLen: Get<u32>;
+
+		/// Longest URL of a rollup's prover package (where prover hosts fetch what makes its
+		/// proofs), in bytes.
+		#[pallet::constant]
+		type MaxPackageUrlLen: Get<u32>;
 
 		/// Longest verifying key, in bytes (a Groth16/BN254 key for the 10-input statement
 		/// has 1,152 bytes).
@@ -266,6 +274,13 @@ pub mod pallet {
 	/// the owner with `set_data_url`.
 	#[pallet::storage]
 	pub type DataUrls<T: Config> = StorageMap<_, Twox64Concat, RollupId, DataUrlOf<T>>;
+
+	/// How each rollup's proofs are made: the kind of prover, where its package is
+	/// published and the hash that pins the package's content. Set by the owner at
+	/// registration or with `set_prover_package`; its bytes are part of the owner's
+	/// registration deposit.
+	#[pallet::storage]
+	pub type ProverPackages<T: Config> = StorageMap<_, Twox64Concat, RollupId, ProverPackageOf<T>>;
 
 	/// Sequences submitted and not yet finalized (the proving tasks), with their window.
 	#[pallet::storage]
@@ -412,6 +427,14 @@ pub mod pallet {
 			rollup_id: RollupId,
 			/// The new URL (`None`: removed).
 			url: Option<DataUrlOf<T>>,
+		},
+		/// A rollup's prover package changed (at registration or by its owner); the owner's
+		/// registration deposit follows the package's bytes.
+		ProverPackageSet {
+			/// The rollup.
+			rollup_id: RollupId,
+			/// The new package: kind, URL and content hash (`None`: removed).
+			package: Option<ProverPackageOf<T>>,
 		},
 		/// A rollup stopped accepting sequences.
 		RollupPaused {
@@ -794,6 +817,12 @@ pub mod pallet {
 		/// The data URL must start with `http://` or `https://` and hold only visible ASCII
 		/// characters (no spaces).
 		DataUrlMalformed,
+		/// The prover package's URL is longer than `MaxPackageUrlLen` bytes (see the
+		/// pallet's constants).
+		PackageUrlTooLong,
+		/// The prover package's URL must start with `http://` or `https://` and hold only
+		/// visible ASCII characters (no spaces).
+		PackageUrlMalformed,
 	}
 
 	#[pallet::hooks]
@@ -865,7 +894,7 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Register a rollup. The caller becomes its owner and a deposit (base plus per byte
-		/// of name and key) is held from it until deregistration.
+		/// of name, key and prover package) is held from it until deregistration.
 		///
 		/// - `base_chain`: the EVM chain id and inbox address the rollup settles on.
 		/// - `verifier`: the proof system of the rollup's final proofs and its key; the key is
@@ -875,8 +904,11 @@ pub mod pallet {
 		///   fields take the protocol defaults. They apply at once.
 		/// - `genesis`: the rollup's state root and batch number before its first sequence on
 		///   this chain (the first sequence starts at batch `genesis.last_batch + 1`).
+		/// - `prover_package`: optionally, how the rollup's proofs are made (kind, URL and
+		///   content hash, see `set_prover_package`); its bytes join the deposit.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_rollup())]
+		#[allow(clippy::too_many_arguments, reason = "the call's arguments are its interface")]
 		pub fn register_rollup(
 			origin: OriginFor<T>,
 			name: alloc::vec::Vec<u8>,
@@ -885,6 +917,7 @@ pub mod pallet {
 			sequencer: AccountIdLookupOf<T>,
 			params: RollupParamsOf<T>,
 			genesis: RollupGenesis,
+			prover_package: Option<ProverPackageSpec>,
 		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
 			let name: BoundedVec<u8, T::MaxNameLen> =
@@ -892,8 +925,18 @@ pub mod pallet {
 			let key: BoundedVec<u8, T::MaxVerifyingKeyLen> =
 				verifier.key.try_into().map_err(|_| Error::<T>::KeyTooLong)?;
 			let verifier = VerifierConfig { kind: verifier.kind, key };
+			let prover_package = prover_package.map(Self::prover_package_of).transpose()?;
 			let sequencer = T::Lookup::lookup(sequencer)?;
-			Self::do_register_rollup(owner, name, base_chain, verifier, sequencer, params, genesis)
+			Self::do_register_rollup(
+				owner,
+				name,
+				base_chain,
+				verifier,
+				sequencer,
+				params,
+				genesis,
+				prover_package,
+			)
 		}
 
 		/// Change a rollup's sequencer (at once) and/or announce new parameters (owner only).
@@ -1151,6 +1194,25 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let key = verifier.key.try_into().map_err(|_| Error::<T>::KeyTooLong)?;
 			Self::do_announce_key(who, rollup_id, VerifierConfig { kind: verifier.kind, key })
+		}
+
+		/// Set or remove (`None`) the rollup's prover package (owner only): what kind of
+		/// prover makes its proofs (`Circom`: a circuit's WASM and `.zkey`; `Reference`: the
+		/// reference rollup's native prover), where the package is published (`http://` or
+		/// `https://`, at most `MaxPackageUrlLen` bytes) and the 32-byte hash of its
+		/// content, which miners check before running it. `RollupDepositPerByte` for each
+		/// byte of URL and hash is held from the owner as part of the registration deposit;
+		/// a shorter package or its removal releases the difference, and deregistration
+		/// releases it all.
+		#[pallet::call_index(18)]
+		#[pallet::weight(T::WeightInfo::set_prover_package())]
+		pub fn set_prover_package(
+			origin: OriginFor<T>,
+			rollup_id: RollupId,
+			package: Option<ProverPackageSpec>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_set_prover_package(who, rollup_id, package)
 		}
 	}
 }

@@ -95,6 +95,7 @@ impl pallet_zkpow::Config for Test {
 	type RollupDepositPerByte = ConstU128<DEPOSIT_PER_BYTE>;
 	type MaxNameLen = ConstU32<32>;
 	type MaxDataUrlLen = ConstU32<64>;
+	type MaxPackageUrlLen = ConstU32<64>;
 	type MaxVerifyingKeyLen = ConstU32<6144>;
 	type MaxProofLen = ConstU32<4096>;
 	type MaxBatchesPerSequence = ConstU32<8>;

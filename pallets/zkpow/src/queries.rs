@@ -5,9 +5,9 @@
 //! `at + 1`.
 
 use crate::{
-	pallet::*, BalanceOf, BaseChain, Bytes32, OpenCommitment, PendingTerms, RevealOutcome,
-	RollupGenesis, RollupStats, RollupStatus, RollupTerms, UnbondingChunk, VerificationError,
-	VerifierKind,
+	pallet::*, BalanceOf, BaseChain, Bytes32, OpenCommitment, PendingTerms, ProverPackageSpec,
+	RevealOutcome, RollupGenesis, RollupStats, RollupStatus, RollupTerms, UnbondingChunk,
+	VerificationError, VerifierKind,
 };
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
@@ -224,6 +224,9 @@ pub struct RollupSummary<AccountId, Balance, BlockNumber> {
 	pub stats: RollupStats<Balance>,
 	/// Where miners fetch the batch data (`{url}/sequences/{index}`), if the owner set it.
 	pub data_url: Option<Vec<u8>>,
+	/// How the rollup's proofs are made (kind, package URL and content hash), if the owner
+	/// set it.
+	pub prover_package: Option<ProverPackageSpec>,
 }
 
 impl<T: Config> Pallet<T> {
@@ -387,6 +390,7 @@ impl<T: Config> Pallet<T> {
 			next_sequence: r.next_sequence,
 			stats: r.stats,
 			data_url: DataUrls::<T>::get(rollup_id).map(|url| url.into_inner()),
+			prover_package: ProverPackages::<T>::get(rollup_id).map(Into::into),
 		})
 	}
 

@@ -3,8 +3,8 @@
 
 use crate::{
 	pallet::*, BalanceOf, BaseChain, BatchesOf, Bytes32, DataUrlOf, PendingTerms, ProtocolLimitsOf,
-	RollupGenesis, RollupInfo, RollupInfoOf, RollupParamsOf, RollupStats, RollupStatus,
-	RollupTermsOf, SequenceInfo, VerifierConfigOf,
+	ProverPackage, ProverPackageOf, ProverPackageSpec, RollupGenesis, RollupInfo, RollupInfoOf,
+	RollupParamsOf, RollupStats, RollupStatus, RollupTermsOf, SequenceInfo, VerifierConfigOf,
 };
 use crate::{verifier::VerificationError, weights::WeightInfo};
 use frame_support::{
@@ -107,6 +107,27 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(T::RollupDepositPerByte::get().saturating_mul(bytes))
 	}
 
+	/// The deposit for a prover package (per byte of its URL and hash).
+	pub fn prover_package_deposit(package: &ProverPackageOf<T>) -> BalanceOf<T> {
+		T::RollupDepositPerByte::get().saturating_mul(package.deposit_bytes().into())
+	}
+
+	/// Whether a URL is one the pallet stores: `http://` or `https://`, visible ASCII only.
+	fn url_well_formed(url: &[u8]) -> bool {
+		(url.starts_with(b"http://") || url.starts_with(b"https://"))
+			&& url.iter().all(|c| c.is_ascii_graphic())
+	}
+
+	/// Bounds and checks a prover package given in a call.
+	pub(crate) fn prover_package_of(
+		spec: ProverPackageSpec,
+	) -> Result<ProverPackageOf<T>, Error<T>> {
+		let well_formed = Self::url_well_formed(&spec.url);
+		let url = spec.url.try_into().map_err(|_| Error::<T>::PackageUrlTooLong)?;
+		ensure!(well_formed, Error::<T>::PackageUrlMalformed);
+		Ok(ProverPackage { kind: spec.kind, url, hash: spec.hash })
+	}
+
 	pub(crate) fn key_error(e: VerificationError) -> Error<T> {
 		let e = match e {
 			VerificationError::Groth16(e) => e,
@@ -136,6 +157,7 @@ impl<T: Config> Pallet<T> {
 		Ok(rollup)
 	}
 
+	#[allow(clippy::too_many_arguments, reason = "the arguments of `register_rollup`")]
 	pub(crate) fn do_register_rollup(
 		owner: T::AccountId,
 		name: BoundedVec<u8, T::MaxNameLen>,
@@ -144,12 +166,15 @@ impl<T: Config> Pallet<T> {
 		sequencer: T::AccountId,
 		params: RollupParamsOf<T>,
 		genesis: RollupGenesis,
+		prover_package: Option<ProverPackageOf<T>>,
 	) -> DispatchResult {
 		ensure!(!name.is_empty(), Error::<T>::EmptyName);
 		let terms = Self::resolve_terms(&params)?;
 		verifier.kind.validate_key(&verifier.key).map_err(Self::key_error)?;
 
-		let deposit = Self::registration_deposit(name.len(), verifier.key.len());
+		let deposit = Self::registration_deposit(name.len(), verifier.key.len()).saturating_add(
+			prover_package.as_ref().map_or_else(Zero::zero, Self::prover_package_deposit),
+		);
 		T::Currency::hold(&HoldReason::RegistrationDeposit.into(), &owner, deposit)?;
 
 		let rollup_id = NextRollupId::<T>::get();
@@ -189,6 +214,10 @@ impl<T: Config> Pallet<T> {
 			terms,
 			deposit,
 		});
+		if let Some(package) = prover_package {
+			ProverPackages::<T>::insert(rollup_id, &package);
+			Self::deposit_event(Event::ProverPackageSet { rollup_id, package: Some(package) });
+		}
 		Ok(())
 	}
 
@@ -313,8 +342,7 @@ impl<T: Config> Pallet<T> {
 		Self::owned_rollup(&who, rollup_id)?;
 		let url = url
 			.map(|url| -> Result<DataUrlOf<T>, Error<T>> {
-				let well_formed = (url.starts_with(b"http://") || url.starts_with(b"https://"))
-					&& url.iter().all(|c| c.is_ascii_graphic());
+				let well_formed = Self::url_well_formed(&url);
 				let url: DataUrlOf<T> = url.try_into().map_err(|_| Error::<T>::DataUrlTooLong)?;
 				ensure!(well_formed, Error::<T>::DataUrlMalformed);
 				Ok(url)
@@ -325,6 +353,44 @@ impl<T: Config> Pallet<T> {
 			None => DataUrls::<T>::remove(rollup_id),
 		}
 		Self::deposit_event(Event::DataUrlSet { rollup_id, url });
+		Ok(())
+	}
+
+	/// Sets or removes a rollup's prover package, holding or releasing the difference of
+	/// its bytes' deposit as part of the owner's registration deposit.
+	pub(crate) fn do_set_prover_package(
+		who: T::AccountId,
+		rollup_id: RollupId,
+		package: Option<ProverPackageSpec>,
+	) -> DispatchResult {
+		let mut rollup = Self::owned_rollup(&who, rollup_id)?;
+		let package = package.map(Self::prover_package_of).transpose()?;
+		let deposit_of = |p: &Option<ProverPackageOf<T>>| {
+			p.as_ref().map_or_else(Zero::zero, Self::prover_package_deposit)
+		};
+		let old = deposit_of(&ProverPackages::<T>::get(rollup_id));
+		let new = deposit_of(&package);
+		if new > old {
+			let extra = new - old;
+			T::Currency::hold(&HoldReason::RegistrationDeposit.into(), &who, extra)?;
+			rollup.deposit = rollup.deposit.saturating_add(extra);
+		} else if old > new {
+			let released = T::Currency::release(
+				&HoldReason::RegistrationDeposit.into(),
+				&who,
+				(old - new).min(rollup.deposit),
+				Precision::BestEffort,
+			)?;
+			rollup.deposit = rollup.deposit.saturating_sub(released);
+		}
+		match &package {
+			Some(package) => ProverPackages::<T>::insert(rollup_id, package),
+			None => ProverPackages::<T>::remove(rollup_id),
+		}
+		if new != old {
+			Rollups::<T>::insert(rollup_id, rollup);
+		}
+		Self::deposit_event(Event::ProverPackageSet { rollup_id, package });
 		Ok(())
 	}
 
@@ -345,6 +411,7 @@ impl<T: Config> Pallet<T> {
 		Rollups::<T>::remove(rollup_id);
 		Verifiers::<T>::remove(rollup_id);
 		DataUrls::<T>::remove(rollup_id);
+		ProverPackages::<T>::remove(rollup_id);
 		Frozen::<T>::remove(rollup_id);
 		Self::deposit_event(Event::RollupDeregistered {
 			rollup_id,

@@ -264,6 +264,83 @@ pub struct VerifierConfig<KeyLen: Get<u32>> {
 	pub key: BoundedVec<u8, KeyLen>,
 }
 
+/// What a prover host runs to make a rollup's proofs. New kinds get new codec indices;
+/// the existing ones keep theirs.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub enum ProverPackageKind {
+	/// A circom circuit: its witness generator compiled to WASM and its Groth16 `.zkey`
+	/// (as snarkjs and rapidsnark use them). Prover hosts run the WASM in a sandbox.
+	#[codec(index = 0)]
+	Circom,
+	/// The reference rollup's own native prover, shipped with the miner software.
+	#[codec(index = 1)]
+	Reference,
+}
+
+/// A rollup's prover package as given in calls and answered by queries: what kind of
+/// prover makes its proofs, where the package is published and the hash that pins its
+/// content.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub struct ProverPackageSpec {
+	/// What a prover host runs.
+	pub kind: ProverPackageKind,
+	/// Where the package is published: at most `MaxPackageUrlLen` bytes
+	/// (`PackageUrlTooLong`), `http://` or `https://` and visible ASCII only
+	/// (`PackageUrlMalformed`).
+	pub url: alloc::vec::Vec<u8>,
+	/// 32-byte hash of the package's content; a host proves only with a package that
+	/// matches it.
+	pub hash: Bytes32,
+}
+
+/// A rollup's prover package as stored (see [`ProverPackageSpec`]).
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	DebugNoBound,
+)]
+#[scale_info(skip_type_params(UrlLen))]
+pub struct ProverPackage<UrlLen: Get<u32>> {
+	/// What a prover host runs.
+	pub kind: ProverPackageKind,
+	/// Where the package is published (`http://` or `https://`, visible ASCII).
+	pub url: BoundedVec<u8, UrlLen>,
+	/// 32-byte hash of the package's content.
+	pub hash: Bytes32,
+}
+
+impl<UrlLen: Get<u32>> ProverPackage<UrlLen> {
+	/// The bytes the owner's deposit pays for: the URL and the hash.
+	pub fn deposit_bytes(&self) -> u32 {
+		(self.url.len() + self.hash.len()) as u32
+	}
+}
+
+impl<UrlLen: Get<u32>> From<ProverPackage<UrlLen>> for ProverPackageSpec {
+	fn from(p: ProverPackage<UrlLen>) -> Self {
+		ProverPackageSpec { kind: p.kind, url: p.url.into_inner(), hash: p.hash }
+	}
+}
+
 /// What a committed miner did in step 2.
 #[derive(
 	Clone,

@@ -44,6 +44,7 @@ pub trait WeightInfo {
 	fn update_rollup() -> Weight;
 	fn fund_rollup() -> Weight;
 	fn set_data_url() -> Weight;
+	fn set_prover_package() -> Weight;
 	fn pause_rollup() -> Weight;
 	fn resume_rollup() -> Weight;
 	fn deregister_rollup() -> Weight;
@@ -85,13 +86,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Zkpow::Verifiers` (`max_values`: None, `max_size`: Some(8207), added: 10682, mode: `MaxEncodedLen`)
 	/// Storage: `Zkpow::Rollups` (r:0 w:1)
 	/// Proof: `Zkpow::Rollups` (`max_values`: None, `max_size`: Some(513), added: 2988, mode: `MaxEncodedLen`)
+	/// Storage: `Zkpow::ProverPackages` (r:0 w:1)
+	/// Proof: `Zkpow::ProverPackages` (`max_values`: None, `max_size`: Some(303), added: 2778, mode: `MaxEncodedLen`)
 	fn register_rollup() -> Weight {
 		// Proof size, measured: `194`
 		// Proof size, estimated: `3593`
 		// Minimum execution time: 1_591_815_000 picoseconds.
+		// One write added by hand for `ProverPackages` (measured without a package).
 		Weight::from_parts(2_699_522_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(4))
-			.saturating_add(T::DbWeight::get().writes(5))
+			.saturating_add(T::DbWeight::get().writes(6))
 	}
 	/// Storage: `Zkpow::Rollups` (r:1 w:1)
 	/// Proof: `Zkpow::Rollups` (`max_values`: None, `max_size`: Some(513), added: 2988, mode: `MaxEncodedLen`)
@@ -131,6 +135,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Zkpow::Rollups` (r:1 w:1)
 	/// Proof: `Zkpow::Rollups` (`max_values`: None, `max_size`: Some(513), added: 2988, mode: `MaxEncodedLen`)
+	/// Storage: `Zkpow::ProverPackages` (r:1 w:1)
+	/// Proof: `Zkpow::ProverPackages` (`max_values`: None, `max_size`: Some(303), added: 2778, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	fn set_prover_package() -> Weight {
+		// Not measured yet: written by hand until `scripts/bench-weights.sh` runs again.
+		// Ref time: `set_data_url` (37_039_000) plus `bond` (134_221_000, the measured call
+		// closest to one hold); proof size as `set_data_url`.
+		Weight::from_parts(171_260_000, 3978)
+			.saturating_add(T::DbWeight::get().reads(4))
+			.saturating_add(T::DbWeight::get().writes(4))
+	}
+	/// Storage: `Zkpow::Rollups` (r:1 w:1)
+	/// Proof: `Zkpow::Rollups` (`max_values`: None, `max_size`: Some(513), added: 2988, mode: `MaxEncodedLen`)
 	fn pause_rollup() -> Weight {
 		// Proof size, measured: `559`
 		// Proof size, estimated: `3978`
@@ -161,13 +181,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Zkpow::Frozen` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Zkpow::DataUrls` (r:0 w:1)
 	/// Proof: `Zkpow::DataUrls` (`max_values`: None, `max_size`: Some(270), added: 2745, mode: `MaxEncodedLen`)
+	/// Storage: `Zkpow::ProverPackages` (r:0 w:1)
+	/// Proof: `Zkpow::ProverPackages` (`max_values`: None, `max_size`: Some(303), added: 2778, mode: `MaxEncodedLen`)
 	fn deregister_rollup() -> Weight {
 		// Proof size, measured: `857`
 		// Proof size, estimated: `6196`
 		// Minimum execution time: 140_434_000 picoseconds.
+		// One write added by hand for `ProverPackages` (measured without a package).
 		Weight::from_parts(233_327_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4))
-			.saturating_add(T::DbWeight::get().writes(7))
+			.saturating_add(T::DbWeight::get().writes(8))
 	}
 	/// Storage: `Zkpow::Rollups` (r:1 w:1)
 	/// Proof: `Zkpow::Rollups` (`max_values`: None, `max_size`: Some(513), added: 2988, mode: `MaxEncodedLen`)
@@ -649,13 +672,16 @@ impl WeightInfo for () {
 	/// Proof: `Zkpow::Verifiers` (`max_values`: None, `max_size`: Some(8207), added: 10682, mode: `MaxEncodedLen`)
 	/// Storage: `Zkpow::Rollups` (r:0 w:1)
 	/// Proof: `Zkpow::Rollups` (`max_values`: None, `max_size`: Some(513), added: 2988, mode: `MaxEncodedLen`)
+	/// Storage: `Zkpow::ProverPackages` (r:0 w:1)
+	/// Proof: `Zkpow::ProverPackages` (`max_values`: None, `max_size`: Some(303), added: 2778, mode: `MaxEncodedLen`)
 	fn register_rollup() -> Weight {
 		// Proof size, measured: `194`
 		// Proof size, estimated: `3593`
 		// Minimum execution time: 1_591_815_000 picoseconds.
+		// One write added by hand for `ProverPackages` (measured without a package).
 		Weight::from_parts(2_699_522_000, 3593)
 			.saturating_add(RocksDbWeight::get().reads(4))
-			.saturating_add(RocksDbWeight::get().writes(5))
+			.saturating_add(RocksDbWeight::get().writes(6))
 	}
 	/// Storage: `Zkpow::Rollups` (r:1 w:1)
 	/// Proof: `Zkpow::Rollups` (`max_values`: None, `max_size`: Some(513), added: 2988, mode: `MaxEncodedLen`)
@@ -695,6 +721,22 @@ impl WeightInfo for () {
 	}
 	/// Storage: `Zkpow::Rollups` (r:1 w:1)
 	/// Proof: `Zkpow::Rollups` (`max_values`: None, `max_size`: Some(513), added: 2988, mode: `MaxEncodedLen`)
+	/// Storage: `Zkpow::ProverPackages` (r:1 w:1)
+	/// Proof: `Zkpow::ProverPackages` (`max_values`: None, `max_size`: Some(303), added: 2778, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	fn set_prover_package() -> Weight {
+		// Not measured yet: written by hand until `scripts/bench-weights.sh` runs again.
+		// Ref time: `set_data_url` (37_039_000) plus `bond` (134_221_000, the measured call
+		// closest to one hold); proof size as `set_data_url`.
+		Weight::from_parts(171_260_000, 3978)
+			.saturating_add(RocksDbWeight::get().reads(4))
+			.saturating_add(RocksDbWeight::get().writes(4))
+	}
+	/// Storage: `Zkpow::Rollups` (r:1 w:1)
+	/// Proof: `Zkpow::Rollups` (`max_values`: None, `max_size`: Some(513), added: 2988, mode: `MaxEncodedLen`)
 	fn pause_rollup() -> Weight {
 		// Proof size, measured: `559`
 		// Proof size, estimated: `3978`
@@ -725,13 +767,16 @@ impl WeightInfo for () {
 	/// Proof: `Zkpow::Frozen` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Zkpow::DataUrls` (r:0 w:1)
 	/// Proof: `Zkpow::DataUrls` (`max_values`: None, `max_size`: Some(270), added: 2745, mode: `MaxEncodedLen`)
+	/// Storage: `Zkpow::ProverPackages` (r:0 w:1)
+	/// Proof: `Zkpow::ProverPackages` (`max_values`: None, `max_size`: Some(303), added: 2778, mode: `MaxEncodedLen`)
 	fn deregister_rollup() -> Weight {
 		// Proof size, measured: `857`
 		// Proof size, estimated: `6196`
 		// Minimum execution time: 140_434_000 picoseconds.
+		// One write added by hand for `ProverPackages` (measured without a package).
 		Weight::from_parts(233_327_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4))
-			.saturating_add(RocksDbWeight::get().writes(7))
+			.saturating_add(RocksDbWeight::get().writes(8))
 	}
 	/// Storage: `Zkpow::Rollups` (r:1 w:1)
 	/// Proof: `Zkpow::Rollups` (`max_values`: None, `max_size`: Some(513), added: 2988, mode: `MaxEncodedLen`)

@@ -65,6 +65,7 @@ export function registerTx(api, opts) {
       invalidProofPenalty: p.invalidProofPenalty ?? null,
     },
     { stateRoot: opts.genesisStateRoot ?? new Uint8Array(32), lastBatch: opts.lastBatch ?? 0 },
+    opts.proverPackage ?? null,
   );
 }
 
@@ -84,7 +85,8 @@ function byteLength(value) {
  * `{ commitWindow, revealWindow, rewardPerSequence, minMinerBond, noProofPenalty,
  * invalidProofPenalty }` (unset fields take the protocol defaults; reward and minimum bond
  * their floors), `genesisStateRoot`,
- * `lastBatch`. Sizes are checked against the runtime's constants before submitting, because
+ * `lastBatch`, `proverPackage` `{ kind: 'Circom' | 'Reference', url, hash }` (how its proofs
+ * are made; optional, its bytes join the deposit). Sizes are checked against the runtime's constants before submitting, because
  * an oversized name or key cannot even be decoded by the runtime.
  */
 export async function registerRollup(api, pair, opts) {

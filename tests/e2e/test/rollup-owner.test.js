@@ -358,7 +358,7 @@ describe('rollup owner on polkadot.js', () => {
       const max = api.consts.zkpow.maxNameLen.toNumber();
       const raw = api.tx.zkpow.registerRollup('n'.repeat(max + 1), { chainId: 1, inbox: INBOX },
         { kind: 'Groth16Bn254', key: keys.final }, { Id: bob.address },
-        { rewardPerSequence: REWARD, minMinerBond: MIN_BOND }, { stateRoot: new Uint8Array(32), lastBatch: 0 });
+        { rewardPerSequence: REWARD, minMinerBond: MIN_BOND }, { stateRoot: new Uint8Array(32), lastBatch: 0 }, null);
       await rejectsWith(submit(api, raw, alice), 'NameTooLong', /longer than `MaxNameLen`/);
     });
 

@@ -78,7 +78,7 @@ sp_api::decl_runtime_apis! {
 		fn miner_info(miner: AccountId) -> Option<MinerInfo<Balance, BlockNumber>>;
 
 		/// A rollup's registration, parameters, status, reward pool, escrow, sequences in
-		/// flight and history counters. `None` if not registered.
+		/// flight, history counters, data URL and prover package. `None` if not registered.
 		fn rollup_info(rollup_id: RollupId) -> Option<RollupSummary<AccountId, Balance, BlockNumber>>;
 
 		/// The runtime-wide protocol limits in force.

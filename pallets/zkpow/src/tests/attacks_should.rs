@@ -29,6 +29,7 @@ fn register_spam_rollup() -> RollupId {
 			..params()
 		},
 		genesis(),
+		None,
 	));
 	assert_ok!(Zkpow::fund_rollup(RuntimeOrigin::signed(spammer), id, 1_000));
 	id
@@ -244,6 +245,7 @@ fn a_sequence_longer_than_the_key_set_can_prove_is_refused() {
 			sequencer(),
 			params(),
 			genesis(),
+			None,
 		));
 		assert_ok!(Zkpow::fund_rollup(RuntimeOrigin::signed(owner()), 0, POOL));
 		assert_eq!(rollup(0).batch_capacity, 2);
@@ -494,5 +496,48 @@ fn one_bond_is_not_counted_in_full_in_every_window() {
 		assert_eq!(free(&miner(0)) - free0, share0);
 		assert_eq!(free(&miner(1)) - free1, share1);
 		assert!(share1 > share0);
+	});
+}
+
+/// **Hijacking a rollup's prover package.** A stranger (here the rollup's own sequencer,
+/// then a miner) sets or clears another owner's prover package, to point miners at code
+/// of its choosing or to leave them without a way to prove: refused, the owner's package
+/// and deposit untouched.
+#[test]
+fn a_stranger_cannot_set_or_clear_another_owners_prover_package() {
+	new_test_ext().execute_with(|| {
+		let id = setup_rollup();
+		let honest = ProverPackageSpec {
+			kind: ProverPackageKind::Circom,
+			url: b"https://owner.example/circuit.tar".to_vec(),
+			hash: [1; 32],
+		};
+		assert_ok!(Zkpow::set_prover_package(
+			RuntimeOrigin::signed(owner()),
+			id,
+			Some(honest.clone())
+		));
+		let deposit = rollup(id).deposit;
+		let evil = ProverPackageSpec {
+			url: b"https://attacker.example/x.tar".to_vec(),
+			hash: [0xee; 32],
+			..honest.clone()
+		};
+		for stranger in [sequencer(), miner(0)] {
+			assert_noop!(
+				Zkpow::set_prover_package(
+					RuntimeOrigin::signed(stranger.clone()),
+					id,
+					Some(evil.clone())
+				),
+				Error::<Test>::NotRollupOwner
+			);
+			assert_noop!(
+				Zkpow::set_prover_package(RuntimeOrigin::signed(stranger), id, None),
+				Error::<Test>::NotRollupOwner
+			);
+		}
+		assert_eq!(ProverPackages::<Test>::get(id).map(Into::into), Some(honest));
+		assert_eq!(rollup(id).deposit, deposit);
 	});
 }

@@ -27,7 +27,7 @@ fn describe_every_storage_item_and_constant() {
 		assert!(!entry.docs.is_empty(), "storage {} has no doc comment", entry.name);
 	}
 	let constants = Pallet::<Test>::pallet_constants_metadata();
-	assert_eq!(constants.len(), 20);
+	assert_eq!(constants.len(), 21);
 	for c in constants {
 		assert!(!c.docs.is_empty(), "constant {} has no doc comment", c.name);
 	}

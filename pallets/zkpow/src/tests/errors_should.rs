@@ -51,6 +51,8 @@ const REACHED: &[(&str, &str)] = &[
 	("AlreadyRevealed", "reveal_should::reject_reveals_without_commit_or_twice"),
 	("DataUrlTooLong", "registration_should::reject_data_urls_that_are_too_long_or_malformed"),
 	("DataUrlMalformed", "registration_should::reject_data_urls_that_are_too_long_or_malformed"),
+	("PackageUrlTooLong", "prover_package_should::refuse_oversize_and_malformed_urls_and_charge_nothing"),
+	("PackageUrlMalformed", "prover_package_should::refuse_oversize_and_malformed_urls_and_charge_nothing"),
 	("RewardBelowFloor", "attacks_should::spamming_sequences_costs_a_deposit_each_and_is_capped_per_rollup"),
 	("UnexpectedStartBatch", "attacks_should::a_retried_or_forked_submission_is_refused_instead_of_taken_as_new_batches"),
 	("UnexpectedPrevStateRoot", "attacks_should::a_retried_or_forked_submission_is_refused_instead_of_taken_as_new_batches"),

@@ -13,6 +13,7 @@ mod errors_should;
 mod key_rotation_should;
 mod limits_should;
 mod migrations_should;
+mod prover_package_should;
 mod queries_should;
 mod registration_should;
 mod reveal_should;
@@ -87,6 +88,7 @@ pub fn try_register(params: RollupParamsOf<Test>) -> DispatchResult {
 		sequencer(),
 		params,
 		genesis(),
+		None,
 	)
 }
 

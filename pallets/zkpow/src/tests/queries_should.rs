@@ -17,6 +17,7 @@ fn list_open_tasks_by_priority_with_a_start_batch_filter() {
 			sequencer(),
 			params(),
 			RollupGenesis { state_root: [0; 32], last_batch: 2 },
+			None,
 		));
 		let b = 1;
 		assert_ok!(Zkpow::fund_rollup(RuntimeOrigin::signed(owner()), b, POOL));

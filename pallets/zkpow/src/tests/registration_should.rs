@@ -26,6 +26,7 @@ fn register_key(key: &[u8]) -> sp_runtime::DispatchResult {
 		sequencer(),
 		params(),
 		RollupGenesis { state_root: [0u8; 32], last_batch: 0 },
+		None,
 	)
 }
 
@@ -150,6 +151,7 @@ fn reject_names_and_keys_that_are_too_long() {
 				sequencer(),
 				params(),
 				RollupGenesis { state_root: [0; 32], last_batch: 0 },
+				None,
 			),
 			Error::<Test>::NameTooLong
 		);
@@ -162,6 +164,7 @@ fn reject_names_and_keys_that_are_too_long() {
 				sequencer(),
 				params(),
 				RollupGenesis { state_root: [0; 32], last_batch: 0 },
+				None,
 			),
 			Error::<Test>::KeyTooLong
 		);
@@ -180,6 +183,7 @@ fn reject_empty_name() {
 				sequencer(),
 				params(),
 				RollupGenesis { state_root: [0; 32], last_batch: 0 },
+				None,
 			),
 			Error::<Test>::EmptyName
 		);
@@ -238,6 +242,7 @@ fn reject_registration_without_funds_for_the_deposit() {
 				sequencer(),
 				params(),
 				RollupGenesis { state_root: [0; 32], last_batch: 0 },
+				None,
 			),
 			DispatchError::Token(TokenError::FundsUnavailable)
 		);

@@ -55,6 +55,7 @@ fn start_after_the_registered_last_batch() {
 			sequencer(),
 			params(),
 			RollupGenesis { state_root: [7; 32], last_batch: 100 },
+			None,
 		));
 		assert_ok!(Zkpow::fund_rollup(RuntimeOrigin::signed(owner()), 0, REWARD));
 		submit(0, 1);
