@@ -10,13 +10,16 @@
 //! - [`metrics`]: Prometheus exposition;
 //! - [`sequencer`]: random valid sequences with their witnesses;
 //! - [`publish`]: the rollup's data endpoint miners fetch witnesses from;
-//! - [`bench`](mod@bench): the benchmark behind the README table.
+//! - [`bench`](mod@bench): the benchmark behind the README table;
+//! - [`circom`]: the circom backend (prover packages: witness WASM in a sandbox, zkey,
+//!   Groth16 proofs snarkjs verifies).
 
 #![cfg_attr(not(test), warn(unreachable_pub))]
 
 pub mod api;
 pub mod backend;
 pub mod bench;
+pub mod circom;
 pub mod jobs;
 pub mod metrics;
 pub mod publish;

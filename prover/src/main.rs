@@ -8,6 +8,7 @@ use zkpow_circuits::{config, export::export_keys, CircuitConfig, KeySet};
 use zkpow_prover::{
 	backend::{self, BackendKind, WorkerPools},
 	bench::{self, BenchOptions},
+	circom::cli::{self as circom, CircomCommand},
 	sequencer::{self, SequencerOptions},
 	server::{self, AuthToken, ServiceConfig},
 };
@@ -107,6 +108,12 @@ enum Command {
 	Proofs {
 		#[command(subcommand)]
 		command: import::ProofsCommand,
+	},
+	/// Prove with a rollup's circom package (witness WASM in a sandbox, snarkjs zkey), or
+	/// print its hash (see prover/README.md).
+	Circom {
+		#[command(subcommand)]
+		command: CircomCommand,
 	},
 	/// Generate random valid sequences of the reference rollup, with prover witnesses.
 	Sequencer {
@@ -220,6 +227,9 @@ enum CliError {
 	/// A `keys` or `proofs` command failed.
 	#[error(transparent)]
 	Import(#[from] import::ImportCommandError),
+	/// A `circom` command failed.
+	#[error(transparent)]
+	Circom(#[from] circom::CircomCliError),
 	/// The sequencer failed.
 	#[error(transparent)]
 	Sequencer(#[from] sequencer::SequencerError),
@@ -330,6 +340,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
 		},
 		Command::Keys { command } => Ok(import::keys(command)?),
 		Command::Proofs { command } => Ok(import::proofs(command)?),
+		Command::Circom { command } => Ok(circom::run(command)?),
 		Command::Sequencer {
 			config,
 			out,

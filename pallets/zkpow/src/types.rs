@@ -302,7 +302,8 @@ pub struct ProverPackageSpec {
 	/// (`PackageUrlMalformed`).
 	pub url: alloc::vec::Vec<u8>,
 	/// 32-byte hash of the package's content; a host proves only with a package that
-	/// matches it.
+	/// matches it. For `Circom`: `keccak256(keccak256(wasm) ++ keccak256(zkey))`, as
+	/// `zkpow-prover circom hash` prints it.
 	pub hash: Bytes32,
 }
 

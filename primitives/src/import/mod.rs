@@ -34,7 +34,10 @@ pub use arkworks::{
 };
 pub use error::{describe_verify_error, Field, ImportError};
 pub use inputs::{circom_public_input, statement_from_public_inputs, STATEMENT_INPUT_NAMES};
-pub use snarkjs::{proof_from_snarkjs, public_inputs_from_snarkjs, vk_from_snarkjs, vk_to_snarkjs};
+pub use snarkjs::{
+	proof_from_snarkjs, proof_to_snarkjs, public_inputs_from_snarkjs, public_to_snarkjs,
+	vk_from_snarkjs, vk_to_snarkjs,
+};
 
 use crate::{
 	groth16::{encode_verifying_key, validate_verifying_key},

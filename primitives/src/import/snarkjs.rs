@@ -16,7 +16,7 @@ use crate::{
 	statement::STATEMENT_PUBLIC_INPUTS,
 	Bytes32,
 };
-use ark_bn254::{Bn254, Fq, Fq2, G1Affine, G2Affine};
+use ark_bn254::{Bn254, Fq, Fq2, Fr, G1Affine, G2Affine};
 use ark_ec::{pairing::Pairing, AffineRepr};
 use ark_ff::PrimeField;
 use ark_groth16::{Proof, VerifyingKey};
@@ -259,8 +259,39 @@ pub fn vk_to_snarkjs(vk: &[u8]) -> Result<String, ImportError> {
 		vk_alphabeta_12: [fq6(&alphabeta.c0), fq6(&alphabeta.c1)],
 		ic: key.gamma_abc_g1.iter().map(g1_json).collect(),
 	};
+	pretty(&json)
+}
+
+/// `proof.json` as snarkjs writes it, fields in snarkjs's order.
+#[derive(Serialize)]
+struct SnarkjsProof {
+	pi_a: G1Json,
+	pi_b: G2Json,
+	pi_c: G1Json,
+	protocol: &'static str,
+	curve: &'static str,
+}
+
+fn pretty(value: &impl Serialize) -> Result<String, ImportError> {
 	let mut out = Vec::new();
 	let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
-	json.serialize(&mut serde_json::Serializer::with_formatter(&mut out, formatter))?;
+	value.serialize(&mut serde_json::Serializer::with_formatter(&mut out, formatter))?;
 	Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// A Groth16/BN254 proof as snarkjs writes `proof.json` (what `snarkjs groth16 verify`
+/// reads; [`proof_from_snarkjs`] reads it back).
+pub fn proof_to_snarkjs(proof: &Proof<Bn254>) -> Result<String, ImportError> {
+	pretty(&SnarkjsProof {
+		pi_a: g1_json(&proof.a),
+		pi_b: g2_json(&proof.b),
+		pi_c: g1_json(&proof.c),
+		protocol: "groth16",
+		curve: "bn128",
+	})
+}
+
+/// Public signals as snarkjs writes `public.json`: an array of decimal strings.
+pub fn public_to_snarkjs(public: &[Fr]) -> Result<String, ImportError> {
+	pretty(&public.iter().map(dec).collect::<Vec<_>>())
 }
