@@ -8,7 +8,7 @@
 #   sequencer.js       the reference rollup's sequencer, posting a sequence every 20 s
 #   status.js          a live status line per block
 #
-#   scripts/devnet.sh           # runs until Ctrl-C, which stops everything it started
+#   scripts/devnet.sh           # runs until Ctrl-C or SIGTERM, which stop everything it started
 #   scripts/devnet.sh --check   # runs until one sequence is relayed to anvil, exits 0
 #
 # Ports (override with the variables): RPC_PORT 9944, P2P_PORT 30333, NODE_METRICS_PORT
@@ -63,7 +63,8 @@ cleanup() {
 	fi
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # Starts `name` in the background with its output in $WORK/name.log.
 start() {
@@ -71,6 +72,17 @@ start() {
 	shift
 	"$@" >"$WORK/$name.log" 2>&1 &
 	PIDS+=("$!")
+}
+
+# Runs `$@` in the background and waits for it, returning its status. Bash runs a trap
+# only after the foreground command ends, but a `wait` ends at once on a signal: a
+# supervisor's SIGTERM (sent to this script alone, unlike Ctrl-C, which reaches the whole
+# process group) then stops everything at once.
+supervised() {
+	"$@" &
+	local pid=$!
+	PIDS+=("$pid")
+	wait "$pid"
 }
 
 # Waits until something listens on 127.0.0.1:$2 (for at most $3 seconds).
@@ -149,7 +161,7 @@ INFO
 STATUS=(node "$EXAMPLES/status.js" --url "ws://127.0.0.1:$RPC_PORT" --rollup "$ROLLUP_ID" --miner "$CHARLIE"
 	--evm-url "http://127.0.0.1:$EVM_PORT" --inbox "$INBOX")
 if [ "$CHECK" = 1 ]; then
-	if ! "${STATUS[@]}" --until-relayed 1 --timeout "$CHECK_TIMEOUT"; then
+	if ! supervised "${STATUS[@]}" --until-relayed 1 --timeout "$CHECK_TIMEOUT"; then
 		for name in node prover relayer sequencer; do
 			echo "--- $name.log" >&2
 			tail -15 "$WORK/$name.log" >&2
@@ -158,6 +170,6 @@ if [ "$CHECK" = 1 ]; then
 	fi
 	log "check passed: a sequence was proven by the miner, finalized and relayed to the inbox"
 else
-	echo "Stop with Ctrl-C."
-	"${STATUS[@]}"
+	echo "Stop with Ctrl-C (or SIGTERM)."
+	supervised "${STATUS[@]}"
 fi

@@ -41,5 +41,7 @@ else
 	log "the whole local network: scripts/devnet.sh --check"
 	RPC_PORT=19944 P2P_PORT=31333 NODE_METRICS_PORT=19615 EVM_PORT=18545 PROVER_PORT=18547 \
 		DATA_PORT=18548 RELAYER_METRICS_PORT=19616 "$ZKPOW_ROOT/scripts/devnet.sh" --check
+	log "devnet.sh stops everything it started on SIGTERM"
+	"$ZKPOW_ROOT/scripts/devnet-stop-test.sh"
 fi
 log "all tests passed"

@@ -11,5 +11,5 @@ mod task;
 pub use client::{ClientError, Fetched, ProverClient, Submission};
 pub use hex::Hex;
 pub use sequence::{BatchData, SequenceData, SequenceMismatch};
-pub use status::{ErrorBody, Health, JobState, JobStatus, TaskOutput};
-pub use task::{Header, SubmitParams, Task, TaskId, TaskKind};
+pub use status::{ErrorBody, Health, JobState, JobStatus, PackageKind, TaskOutput};
+pub use task::{Header, PackageRef, SubmitParams, Task, TaskId, TaskKind};

@@ -51,6 +51,16 @@ impl TaskOutput {
 	}
 }
 
+/// A kind of prover package, as rollups declare them on chain (`ProverPackageKind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PackageKind {
+	/// The reference rollup's circuits (batch, aggregator, final).
+	Reference,
+	/// A circom circuit's witness generator (WASM, run sandboxed) and `.zkey`.
+	Circom,
+}
+
 /// Where a job is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -111,6 +121,10 @@ pub struct Health {
 	/// Threads each worker proves with.
 	#[serde(default)]
 	pub threads_per_worker: usize,
+	/// The kinds of prover package it proves (the reference rollup's circuits always; a
+	/// host with a package cache also `circom`).
+	#[serde(default)]
+	pub proves: Vec<PackageKind>,
 	/// Jobs waiting.
 	pub queued: usize,
 	/// Jobs being proven.

@@ -29,6 +29,26 @@ impl From<&BatchHeader> for Header {
 	}
 }
 
+/// Where a rollup's prover package is published and the hash that pins its content (as
+/// the rollup registered them on chain).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackageRef {
+	/// Base URL: a `Circom` package is `{url}/circuit.wasm` (the witness generator) and
+	/// `{url}/circuit.zkey` (the Groth16 key).
+	pub url: String,
+	/// The content hash (for `Circom`: `keccak256(keccak256(wasm) ++ keccak256(zkey))`).
+	#[serde(with = "hex32")]
+	pub hash: Bytes32,
+}
+
+impl PackageRef {
+	/// The URL of one of the package's files.
+	pub fn file_url(&self, name: &str) -> String {
+		format!("{}/{name}", self.url.trim_end_matches('/'))
+	}
+}
+
 /// A proof task. `W` is the batch witness: the host's circuit type on the host, the
 /// rollup's JSON (`serde_json::Value`, passed through uninterpreted) in the miner.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,18 +95,43 @@ pub enum Task<W> {
 		#[serde(default)]
 		aggregator_proof: Option<Hex>,
 	},
+	/// Prove a sequence of a rollup that brings its own circom circuit: one Groth16 proof
+	/// of the sequence statement, made with the rollup's prover package. The host fills
+	/// the ten public statement inputs from these fields; the rollup supplies the rest.
+	Circom {
+		/// Rollup id.
+		rollup_id: u32,
+		/// Sequence index.
+		sequence_index: u64,
+		/// Miner account.
+		#[serde(with = "hex32")]
+		prover: Bytes32,
+		/// Root before the first batch.
+		#[serde(with = "hex32")]
+		prev_root: Bytes32,
+		/// The sequence's batch headers (as on chain).
+		batches: Vec<Header>,
+		/// The rollup's prover package.
+		package: PackageRef,
+		/// The circuit's private inputs as the rollup publishes them (a snarkjs
+		/// `input.json` object without the statement's signals), passed through.
+		input: serde_json::Value,
+	},
 }
 
 /// The identity of a task: `keccak256` of its canonical JSON (fields in declaration
 /// order, no whitespace), as 64 hex digits. The same content always gets the same id.
 pub type TaskId = String;
 
-/// The three proof stages, in the order a host serves them (final first).
+/// The kinds of task, in the order a host serves them (final first).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskKind {
 	/// The final stage: a sequence whose other proofs are done, closest to being revealed.
 	Final,
+	/// A whole sequence in one proof from the rollup's circom package (as close to being
+	/// revealed as a final proof).
+	Circom,
 	/// The aggregator stage.
 	Aggregator,
 	/// A batch proof.
@@ -100,6 +145,7 @@ impl TaskKind {
 			TaskKind::Batch => "batch",
 			TaskKind::Aggregator => "aggregator",
 			TaskKind::Final => "final",
+			TaskKind::Circom => "circom",
 		}
 	}
 }
@@ -117,6 +163,7 @@ impl<W> Task<W> {
 			Task::Batch { .. } => TaskKind::Batch,
 			Task::Aggregator { .. } => TaskKind::Aggregator,
 			Task::Final { .. } => TaskKind::Final,
+			Task::Circom { .. } => TaskKind::Circom,
 		}
 	}
 
@@ -125,7 +172,8 @@ impl<W> Task<W> {
 		match self {
 			Task::Batch { prover, .. }
 			| Task::Aggregator { prover, .. }
-			| Task::Final { prover, .. } => prover,
+			| Task::Final { prover, .. }
+			| Task::Circom { prover, .. } => prover,
 		}
 	}
 }

@@ -59,6 +59,12 @@ pub enum InvalidTask {
 	/// An aggregator proof of the wrong size.
 	#[error("`aggregator_proof` is {0} bytes, a proof is {PROOF_LEN}")]
 	AggregatorProofLength(usize),
+	/// A circom task for a host without a package store (`serve --circom-cache`).
+	#[error("this prover host does not prove circom packages (see its /health `proves`)")]
+	NoCircom,
+	/// A circom task whose input or package reference is unusable.
+	#[error(transparent)]
+	Circom(#[from] crate::circom::host::TaskInputError),
 }
 
 /// Cheap checks done before a task is queued, so that a malformed task gets a 4xx at
@@ -85,6 +91,9 @@ pub fn validate(task: &Task, config: &CircuitConfig) -> Result<(), InvalidTask> 
 				},
 				_ => Ok(()),
 			}
+		},
+		Task::Circom { input, batches, package, .. } => {
+			Ok(crate::circom::host::validate(input, batches, package)?)
 		},
 	}
 }

@@ -8,7 +8,13 @@
 //! of its own ([`CpuBackend::with_pools`]), sized so that the workers together use the
 //! machine's cores.
 
-use crate::api::{self, Hex, InvalidTask, Task, TaskOutput};
+use crate::{
+	api::{self, Hex, InvalidTask, Task, TaskOutput},
+	circom::{
+		self,
+		host::{CircomTaskError, PackageStore},
+	},
+};
 use std::sync::{
 	atomic::{AtomicUsize, Ordering},
 	Arc, Mutex,
@@ -17,6 +23,7 @@ use zkpow_circuits::{
 	AggregatorStage, BatchStage, CircuitConfig, FinalStage, Groth16Bundle, KeySet, ProofBackend,
 };
 use zkpow_primitives::proof_hash;
+use zkpow_prover_api::PackageKind;
 
 /// Something that proves tasks. Implementations must be thread safe: workers call
 /// [`Backend::prove`] concurrently.
@@ -35,6 +42,10 @@ pub trait Backend: Send + Sync + 'static {
 	/// share the process-wide rayon pool.
 	fn threads_per_worker(&self) -> Option<usize> {
 		None
+	}
+	/// The kinds of prover package whose tasks it proves (reported by `/health`).
+	fn proves(&self) -> Vec<PackageKind> {
+		vec![PackageKind::Reference]
 	}
 }
 
@@ -119,7 +130,7 @@ impl WorkerPools {
 }
 
 /// Why a task was not proven.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum ProveError {
 	/// The circuits refused the task or proving failed.
 	#[error(transparent)]
@@ -133,6 +144,12 @@ pub enum ProveError {
 	/// Any other backend's own failure.
 	#[error("{0}")]
 	Backend(String),
+	/// A circom task failed: its package (fetch, hash, load), its input or its proof.
+	#[error(transparent)]
+	Circom(#[from] CircomTaskError),
+	/// A circom task reached a host that has no package store.
+	#[error("this prover host does not prove circom packages")]
+	NoCircom,
 }
 
 /// The CPU backend: the non-recursive Groth16 pipeline of `zkpow-circuits`, whose
@@ -141,13 +158,14 @@ pub enum ProveError {
 pub struct CpuBackend {
 	pipeline: Groth16Bundle,
 	pools: Option<WorkerPools>,
+	circom: Option<PackageStore>,
 }
 
 impl CpuBackend {
 	/// A CPU backend over `keys` whose proofs run on the caller's rayon pool (the
 	/// process-wide one, unless the caller installed another).
 	pub fn new(keys: Arc<KeySet>) -> Result<Self, zkpow_circuits::Error> {
-		Ok(Self { pipeline: Groth16Bundle::new(keys)?, pools: None })
+		Ok(Self { pipeline: Groth16Bundle::new(keys)?, pools: None, circom: None })
 	}
 
 	/// A CPU backend over `keys` whose every proof runs in a pool of its own from
@@ -156,7 +174,26 @@ impl CpuBackend {
 		keys: Arc<KeySet>,
 		pools: WorkerPools,
 	) -> Result<Self, zkpow_circuits::Error> {
-		Ok(Self { pipeline: Groth16Bundle::new(keys)?, pools: Some(pools) })
+		Ok(Self { pipeline: Groth16Bundle::new(keys)?, pools: Some(pools), circom: None })
+	}
+
+	/// Also proves rollups' circom packages, kept in `store`.
+	pub fn with_circom(self, store: PackageStore) -> Self {
+		Self { circom: Some(store), ..self }
+	}
+
+	/// Proves a circom task with the package store, in a pool of its own when there are
+	/// pools (the package is fetched before, outside the pool).
+	fn prove_circom(&self, task: &Task) -> Result<TaskOutput, ProveError> {
+		let Task::Circom { rollup_id, sequence_index, prover, prev_root, batches, package, input } =
+			task
+		else {
+			unreachable!("called for circom tasks")
+		};
+		let store = self.circom.as_ref().ok_or(ProveError::NoCircom)?;
+		let statement =
+			circom::host::statement(*rollup_id, *sequence_index, *prover, *prev_root, batches);
+		Ok(store.prove(&statement, package, input, self.pools.as_ref())?)
 	}
 
 	/// Synthesizes every stage's constraint matrices now rather than at the stage's first
@@ -205,6 +242,7 @@ impl CpuBackend {
 					artifact: Hex(artifact),
 				})
 			},
+			Task::Circom { .. } => self.prove_circom(task),
 		}
 	}
 }
@@ -218,15 +256,30 @@ impl Backend for CpuBackend {
 		self.pipeline.config()
 	}
 
+	fn validate(&self, task: &Task) -> Result<(), InvalidTask> {
+		match task {
+			Task::Circom { .. } if self.circom.is_none() => Err(InvalidTask::NoCircom),
+			_ => api::validate(task, self.config()),
+		}
+	}
+
 	fn prove(&self, task: &Task) -> Result<TaskOutput, ProveError> {
-		match &self.pools {
-			Some(pools) => pools.install(|| self.prove_here(task)),
-			None => self.prove_here(task),
+		match (task, &self.pools) {
+			// Fetches its package first, outside the pool.
+			(Task::Circom { .. }, _) => self.prove_circom(task),
+			(_, Some(pools)) => pools.install(|| self.prove_here(task)),
+			(_, None) => self.prove_here(task),
 		}
 	}
 
 	fn threads_per_worker(&self) -> Option<usize> {
 		self.pools.as_ref().map(WorkerPools::threads_per_worker)
+	}
+
+	fn proves(&self) -> Vec<PackageKind> {
+		let mut kinds = vec![PackageKind::Reference];
+		kinds.extend(self.circom.as_ref().map(|_| PackageKind::Circom));
+		kinds
 	}
 }
 
@@ -261,7 +314,7 @@ pub fn select(
 	keys: Arc<KeySet>,
 	log: &dyn Fn(&str),
 ) -> Result<Arc<dyn Backend>, SelectError> {
-	select_with_pools(kind, keys, None, log)
+	select_with_pools(kind, keys, None, None, log)
 }
 
 /// [`select`], the CPU backend's proofs in `pools` when given, and its constraint
@@ -270,6 +323,7 @@ pub fn select_with_pools(
 	kind: BackendKind,
 	keys: Arc<KeySet>,
 	pools: Option<WorkerPools>,
+	circom: Option<PackageStore>,
 	log: &dyn Fn(&str),
 ) -> Result<Arc<dyn Backend>, SelectError> {
 	match kind {
@@ -280,6 +334,10 @@ pub fn select_with_pools(
 	let backend = match pools {
 		Some(pools) => CpuBackend::with_pools(keys, pools)?,
 		None => CpuBackend::new(keys)?,
+	};
+	let backend = match circom {
+		Some(store) => backend.with_circom(store),
+		None => backend,
 	};
 	let started = std::time::Instant::now();
 	backend.prepare()?;

@@ -9,6 +9,7 @@ use zkpow_prover::{
 	backend::{self, BackendKind, WorkerPools},
 	bench::{self, BenchOptions},
 	circom::cli::{self as circom, CircomCommand},
+	circom::{host::PackageStore, SandboxLimits},
 	sequencer::{self, SequencerOptions},
 	server::{self, AuthToken, ServiceConfig},
 };
@@ -52,6 +53,37 @@ struct PoolArgs {
 	threads_per_worker: u32,
 }
 
+/// Circom tasks on `serve`: where packages are cached and the budgets they run under.
+#[derive(Args, Clone)]
+struct CircomServeArgs {
+	/// Also prove rollups' circom packages (`circom` tasks), fetched from their URLs,
+	/// checked against their hashes and cached in this directory.
+	#[arg(long, value_name = "DIR")]
+	circom_cache: Option<PathBuf>,
+	/// Largest package file (`circuit.wasm`, `circuit.zkey`) fetched, in MiB.
+	#[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=65536))]
+	circom_max_file_mib: u32,
+	/// Most memory a package's witness generator may use, in MiB.
+	#[arg(long, default_value_t = 2048, value_parser = clap::value_parser!(u32).range(1..=65536))]
+	circom_memory_mib: u32,
+	/// Fuel of one witness calculation (about one unit per WASM instruction).
+	#[arg(long, default_value_t = SandboxLimits::default().fuel)]
+	circom_fuel: u64,
+}
+
+impl CircomServeArgs {
+	/// The package store these options ask for, if any.
+	fn store(&self) -> Option<PackageStore> {
+		let limits = SandboxLimits {
+			memory_bytes: (self.circom_memory_mib as usize) << 20,
+			fuel: self.circom_fuel,
+			..SandboxLimits::default()
+		};
+		let max_file = (self.circom_max_file_mib as usize) << 20;
+		self.circom_cache.clone().map(|dir| PackageStore::new(dir, limits, max_file))
+	}
+}
+
 #[derive(Subcommand)]
 enum Command {
 	/// Run the HTTP proving service.
@@ -84,6 +116,8 @@ enum Command {
 		/// Accept tasks from anyone who reaches a non-loopback address (no token).
 		#[arg(long, conflicts_with = "auth_token")]
 		insecure_no_auth: bool,
+		#[command(flatten)]
+		circom: CircomServeArgs,
 	},
 	/// Generate (or load) the proving keys and print their sizes.
 	Setup {
@@ -264,13 +298,14 @@ fn serve(
 	listen: SocketAddr,
 	service: ServiceConfig,
 	kind: BackendKind,
+	circom: Option<PackageStore>,
 ) -> Result<(), CliError> {
 	let keys = Arc::new(load_keys(keys)?);
 	// `service.threads_per_worker` is the flag's value here (0: an even share of the
 	// cores); the service reports the resolved one.
 	let pools = WorkerPools::new(service.workers, service.threads_per_worker)?;
 	let service = ServiceConfig { threads_per_worker: pools.threads_per_worker(), ..service };
-	let backend = backend::select_with_pools(kind, keys, Some(pools), &log)?;
+	let backend = backend::select_with_pools(kind, keys, Some(pools), circom, &log)?;
 	async_runtime()?.block_on(async move {
 		let (workers, threads) = (service.workers, service.threads_per_worker);
 		let running = server::start(listen, backend.clone(), service)
@@ -302,6 +337,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
 			backend,
 			auth_token,
 			insecure_no_auth,
+			circom,
 		} => {
 			if auth_token.is_none() && !listen.ip().is_loopback() && !insecure_no_auth {
 				return Err(CliError::NoToken(listen));
@@ -314,7 +350,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
 				threads_per_worker: pools.threads_per_worker as usize,
 				..Default::default()
 			};
-			serve(&keys, listen, service, backend)
+			serve(&keys, listen, service, backend, circom.store())
 		},
 		Command::Setup { keys } => {
 			let set = load_keys(&keys)?;

@@ -7,11 +7,14 @@
 //! generator that never returns, one that takes memory without bound, one that calls
 //! what the sandbox does not offer, inputs the circuit rejects, and broken zkeys.
 //!
-//! Tests needing the fixture are skipped only when Node.js is not installed; the npm
-//! packages come from `npm ci --prefix prover/tests/circom`.
+//! The fixture needs Node.js and the npm packages of `npm ci --prefix prover/tests/circom`
+//! (`scripts/setup.sh` installs both); without them the tests fail, naming what is missing.
+//! `service` sends circom tasks through the host's HTTP service.
 
 #[path = "circom_backend/handmade.rs"]
 mod handmade;
+#[path = "circom_backend/service.rs"]
+mod service;
 
 use serde_json::Value;
 use std::{

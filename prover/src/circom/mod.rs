@@ -12,11 +12,15 @@
 //!   QAP reduction snarkjs keys are made for, so proofs verify against the circuit's
 //!   snarkjs `verification_key.json`;
 //! - [`proof_to_snarkjs`], [`public_to_snarkjs`]: `proof.json` and `public.json`;
+//! - [`host`]: circom tasks on the prover host: packages fetched from the rollup's URL,
+//!   checked against its registered hash, cached on disk, proven with the statement's
+//!   inputs filled in by the host;
 //! - [`cli`]: `zkpow-prover circom prove|hash`.
 
 mod binfile;
 pub mod cli;
 mod error;
+pub mod host;
 mod input;
 mod package;
 mod prove;
