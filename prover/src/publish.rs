@@ -4,7 +4,10 @@
 //! A rollup owner names the endpoint on chain with `set_data_url`; a miner requests
 //! `GET {url}/sequences/{sequence_index}` and gets the sequence file (see
 //! [`crate::sequencer`]), whose batch headers it checks against the chain before proving.
-//! `GET {url}/genesis` answers the rollup's genesis.
+//! `GET {url}/genesis` answers the rollup's genesis. A rollup with its own circom circuit
+//! can publish its prover package from the same directory: `GET {url}/package/circuit.wasm`
+//! and `GET {url}/package/circuit.zkey` serve `package/` (register `{url}/package` as the
+//! package URL).
 //!
 //! Files are read on every request, so sequences the sequencer tool adds later are served
 //! without a restart.
@@ -53,11 +56,31 @@ async fn genesis(State(dir): State<Arc<PathBuf>>) -> Response {
 	file(&dir, "genesis.json", "the genesis".into()).await
 }
 
+/// The files of a circom prover package under `package/`.
+const PACKAGE_FILES: [&str; 2] = ["circuit.wasm", "circuit.zkey"];
+
+async fn package(State(dir): State<Arc<PathBuf>>, Path(name): Path<String>) -> Response {
+	if !PACKAGE_FILES.contains(&name.as_str()) {
+		return error(
+			StatusCode::NOT_FOUND,
+			format!("`{name}` is not a package file (circuit.wasm, circuit.zkey)"),
+		);
+	}
+	match tokio::fs::read(dir.join("package").join(&name)).await {
+		Ok(bytes) => ([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response(),
+		Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+			error(StatusCode::NOT_FOUND, format!("the package's {name} is not published"))
+		},
+		Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot read {name}: {e}")),
+	}
+}
+
 /// The routes over a sequencer output directory.
 pub fn router(dir: PathBuf) -> Router {
 	Router::new()
 		.route("/sequences/{index}", get(sequence))
 		.route("/genesis", get(genesis))
+		.route("/package/{name}", get(package))
 		.with_state(Arc::new(dir))
 }
 

@@ -161,6 +161,17 @@ fn the_data_endpoint_serves_what_the_sequencer_wrote() {
 	sequencer::run(&SequencerOptions { sequences: 1, ..options(dir.clone()) }, &|_| {}).unwrap();
 	assert_eq!(client::get(addr, "/sequences/2").unwrap().status, 200);
 
+	// A circom prover package from the same directory: its two files only.
+	assert_eq!(client::get(addr, "/package/circuit.wasm").unwrap().status, 404);
+	std::fs::create_dir_all(dir.join("package")).unwrap();
+	std::fs::write(dir.join("package/circuit.wasm"), b"\0asm").unwrap();
+	let wasm = client::get(addr, "/package/circuit.wasm").unwrap();
+	assert_eq!((wasm.status, wasm.body.as_slice()), (200, &b"\0asm"[..]));
+	std::fs::write(dir.join("state-copy.json"), b"{}").unwrap();
+	for other in ["/package/state-copy.json", "/package/..", "/package/%2e%2e%2fstate.json"] {
+		assert_eq!(client::get(addr, other).unwrap().status, 404, "{other}");
+	}
+
 	stop.send(()).unwrap();
 	runtime.block_on(server).unwrap().unwrap();
 	std::fs::remove_dir_all(dir).unwrap();

@@ -53,6 +53,11 @@ impl CircomCircuit {
 		CircomCircuit { dir, proofs: AtomicU32::new(0) }
 	}
 
+	/// A file the setup wrote (`statement10_js/statement10.wasm`, `statement10.zkey`, …).
+	pub fn file(&self, name: &str) -> PathBuf {
+		self.dir.path().join(name)
+	}
+
 	/// snarkjs's `verification_key.json` of the setup.
 	pub fn verification_key(&self) -> PathBuf {
 		self.dir.path().join("verification_key.json")

@@ -71,6 +71,8 @@ pub struct ProverHost {
 	/// Seed of its development keys; `None`: the default keys, which the test rollups
 	/// register.
 	seed: Option<String>,
+	/// Whether it proves circom packages (`--circom-cache` in its directory).
+	circom: bool,
 }
 
 impl Default for ProverHost {
@@ -83,7 +85,7 @@ impl ProverHost {
 	/// A host on a free port, not started yet.
 	pub fn new() -> ProverHost {
 		let dir = tempfile::Builder::new().prefix("zkpow-prover-").tempdir().expect("tempdir");
-		ProverHost { child: None, port: free_port(), dir, seed: None }
+		ProverHost { child: None, port: free_port(), dir, seed: None, circom: false }
 	}
 
 	/// A started host whose keys come from another `seed` than the test rollups' keys:
@@ -91,6 +93,14 @@ impl ProverHost {
 	pub async fn spawn_with_seed(seed: &str) -> ProverHost {
 		let mut host = ProverHost::new();
 		host.seed = Some(seed.to_string());
+		host.start().await;
+		host
+	}
+
+	/// A started host that also proves circom packages (`--circom-cache`).
+	pub async fn spawn_with_circom() -> ProverHost {
+		let mut host = ProverHost::new();
+		host.circom = true;
 		host.start().await;
 		host
 	}
@@ -118,6 +128,10 @@ impl ProverHost {
 		args.extend(["--listen".to_string(), format!("127.0.0.1:{}", self.port)]);
 		if let Some(seed) = &self.seed {
 			args.extend(["--seed".to_string(), seed.clone()]);
+		}
+		if self.circom {
+			let cache = self.dir.path().join("circom-packages");
+			args.extend(["--circom-cache".to_string(), cache.display().to_string()]);
 		}
 		let child = Command::new(prover_binary())
 			.args(&args)

@@ -5,7 +5,7 @@ use super::{Pool, LOG_TARGET, MINER_KEY_TYPE};
 use crate::service::FullClient;
 use codec::{Decode, Encode};
 use frame_system_rpc_runtime_api::AccountNonceApi;
-use pallet_zkpow::{VerificationError, VerifierKind};
+use pallet_zkpow::{ProverPackageKind, ProverPackageSpec, VerificationError, VerifierKind};
 use pallet_zkpow_runtime_api::{MinerInfo, RollupSummary, SequenceStatus, TaskInfo, ZkpowApi};
 use sc_transaction_pool_api::{
 	error::{Error as PoolError, IntoPoolError},
@@ -19,6 +19,7 @@ use sp_runtime::{
 	transaction_validity::InvalidTransaction, AccountId32, MultiAddress, MultiSignature,
 };
 use std::sync::Arc;
+use zkpow_prover_api::{PackageKind, PackageRef};
 use zkpow_runtime::{
 	opaque::UncheckedExtrinsic as OpaqueExtrinsic, AccountId, Balance, BlockNumber, Nonce, Runtime,
 	RuntimeCall, UncheckedExtrinsic,
@@ -75,15 +76,55 @@ pub enum ChainError {
 	KeyGone,
 }
 
+/// How a rollup's sequences are proven, from its registration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HowProven {
+	/// The reference rollup's circuits: batch proofs, an aggregator proof, the final
+	/// artifact.
+	Reference,
+	/// One Groth16 proof per sequence from the rollup's circom package.
+	Circom(PackageRef),
+}
+
+impl HowProven {
+	/// The package kind a prover host must prove.
+	pub fn kind(&self) -> PackageKind {
+		match self {
+			HowProven::Reference => PackageKind::Reference,
+			HowProven::Circom(_) => PackageKind::Circom,
+		}
+	}
+}
+
+/// What the miner needs to prove a rollup's sequences.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Provable {
+	/// Where its sequences' data is published.
+	pub data_url: String,
+	/// How its proofs are made.
+	pub how: HowProven,
+}
+
 /// Why the miner cannot prove a rollup's sequences.
 #[derive(Debug, thiserror::Error)]
 pub enum NotProvable {
 	/// No such rollup.
 	#[error("not registered")]
 	NotRegistered,
-	/// Another verifier than the prover hosts' artifacts.
-	#[error("its verifier is {0:?}; the prover hosts make ReferenceArtifactV1 artifacts")]
-	Verifier(VerifierKind),
+	/// A verifier and prover package that no prover host makes proofs for.
+	#[error(
+		"its verifier is {verifier:?} with {package}; prover hosts prove ReferenceArtifactV1 \
+		 with the reference circuits and Groth16Bn254 with a Circom package"
+	)]
+	Verifier {
+		/// The rollup's verifier.
+		verifier: VerifierKind,
+		/// Its package kind (`no prover package` if none).
+		package: String,
+	},
+	/// A prover package URL that is not text.
+	#[error("its prover package URL is not UTF-8")]
+	PackageUrlNotUtf8,
 	/// No data URL to fetch witnesses from.
 	#[error("it has no data URL (`set_data_url`)")]
 	NoDataUrl,
@@ -93,6 +134,30 @@ pub enum NotProvable {
 	/// The registration could not be read.
 	#[error("its registration is unreadable: {0}")]
 	Unreadable(#[from] ChainError),
+}
+
+/// How a rollup with `verifier` and `package` is proven, if prover hosts can prove it.
+pub fn how_proven(
+	verifier: VerifierKind,
+	package: Option<ProverPackageSpec>,
+) -> Result<HowProven, NotProvable> {
+	match (verifier, package) {
+		(VerifierKind::ReferenceArtifactV1, None) => Ok(HowProven::Reference),
+		(VerifierKind::ReferenceArtifactV1, Some(p)) if p.kind == ProverPackageKind::Reference => {
+			Ok(HowProven::Reference)
+		},
+		(VerifierKind::Groth16Bn254, Some(p)) if p.kind == ProverPackageKind::Circom => {
+			let url = String::from_utf8(p.url).map_err(|_| NotProvable::PackageUrlNotUtf8)?;
+			Ok(HowProven::Circom(PackageRef { url, hash: p.hash }))
+		},
+		(verifier, package) => Err(NotProvable::Verifier {
+			verifier,
+			package: match package {
+				Some(p) => format!("a {:?} package", p.kind),
+				None => "no prover package".into(),
+			},
+		}),
+	}
 }
 
 /// Chain access of the miner.
@@ -179,14 +244,13 @@ impl Chain {
 		Ok(self.api().check_proof(at, rollup_id, sequence_index, who, proof.to_vec())?)
 	}
 
-	/// Whether the miner can prove the rollup's sequences; the reason if not.
-	pub fn provable(&self, at: H256, rollup_id: u32) -> Result<String, NotProvable> {
+	/// Whether the miner can prove the rollup's sequences, and how; the reason if not.
+	pub fn provable(&self, at: H256, rollup_id: u32) -> Result<Provable, NotProvable> {
 		let rollup = self.rollup_info(at, rollup_id)?.ok_or(NotProvable::NotRegistered)?;
-		if rollup.verifier != VerifierKind::ReferenceArtifactV1 {
-			return Err(NotProvable::Verifier(rollup.verifier));
-		}
+		let how = how_proven(rollup.verifier, rollup.prover_package)?;
 		let url = rollup.data_url.ok_or(NotProvable::NoDataUrl)?;
-		String::from_utf8(url).map_err(|_| NotProvable::DataUrlNotUtf8)
+		let data_url = String::from_utf8(url).map_err(|_| NotProvable::DataUrlNotUtf8)?;
+		Ok(Provable { data_url, how })
 	}
 
 	fn account_nonce(&self, at: H256, who: &AccountId) -> Result<Nonce, ChainError> {
@@ -278,5 +342,58 @@ impl Chain {
 				Err(other) => SubmitError::Other(other.to_string()),
 			}),
 		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn package(kind: ProverPackageKind, url: &[u8]) -> Option<ProverPackageSpec> {
+		Some(ProverPackageSpec { kind, url: url.to_vec(), hash: [5; 32] })
+	}
+
+	#[test]
+	fn prove_reference_rollups_with_the_circuits_and_groth16_rollups_with_their_package() {
+		assert_eq!(
+			how_proven(VerifierKind::ReferenceArtifactV1, None).unwrap(),
+			HowProven::Reference
+		);
+		assert_eq!(
+			how_proven(
+				VerifierKind::ReferenceArtifactV1,
+				package(ProverPackageKind::Reference, b"https://x")
+			)
+			.unwrap(),
+			HowProven::Reference
+		);
+		assert_eq!(
+			how_proven(
+				VerifierKind::Groth16Bn254,
+				package(ProverPackageKind::Circom, b"https://p/v1")
+			)
+			.unwrap(),
+			HowProven::Circom(PackageRef { url: "https://p/v1".into(), hash: [5; 32] })
+		);
+	}
+
+	/// Attack: a rollup registers a combination no host can make a proof for (a Groth16
+	/// key with the reference package, a reference verifier with a circom package, a
+	/// Groth16 key and no package): the miner leaves it alone, saying why, instead of
+	/// committing to sequences it cannot reveal.
+	#[test]
+	fn leave_alone_rollups_no_host_can_prove() {
+		for (verifier, package) in [
+			(VerifierKind::Groth16Bn254, None),
+			(VerifierKind::Groth16Bn254, package(ProverPackageKind::Reference, b"https://x")),
+			(VerifierKind::ReferenceArtifactV1, package(ProverPackageKind::Circom, b"https://x")),
+		] {
+			let err = how_proven(verifier, package).unwrap_err();
+			assert!(matches!(err, NotProvable::Verifier { .. }), "{err}");
+		}
+		let err =
+			how_proven(VerifierKind::Groth16Bn254, package(ProverPackageKind::Circom, &[0xff]))
+				.unwrap_err();
+		assert!(matches!(err, NotProvable::PackageUrlNotUtf8), "{err}");
 	}
 }

@@ -16,13 +16,14 @@
 //! its job).
 
 use super::{
-	chain::{Best, Chain},
+	chain::{Best, Chain, HowProven},
 	data::DataClient,
 	job::{FinalProof, Job, Stage},
 	metrics::Metrics,
 	prover::{short, HostError, Poll, ProverPool, Task},
 	Miner, LOG_TARGET,
 };
+use serde_json::Value;
 use sp_core::{offchain::OffchainStorage, sr25519};
 use std::{
 	collections::{BTreeMap, HashSet},
@@ -31,7 +32,11 @@ use std::{
 };
 use tokio::sync::mpsc;
 use zkpow_primitives::BatchHeader;
-use zkpow_prover_api::{Header, Hex, SubmitParams, TaskKind, TaskOutput};
+use zkpow_prover_api::{Header, Hex, PackageRef, SubmitParams, TaskKind, TaskOutput};
+use zkpow_runtime::{AccountId, Balance, BlockNumber};
+
+/// A sequence as the chain reports it.
+type Status = pallet_zkpow_runtime_api::SequenceStatus<AccountId, Balance, BlockNumber>;
 
 /// Failed prover tasks after which a sequence is given up.
 const MAX_FAILURES: u32 = 3;
@@ -246,44 +251,29 @@ async fn advance(
 		None
 	};
 	let Some(next) = next else { return };
-
-	// Every dispatch needs the sequence as the chain has it.
-	let status = match p.chain.sequence_status(best.hash, job.rollup_id, job.sequence_index) {
-		Ok(Some(status)) => status,
-		Ok(None) => return, // gone: the sender drops the job
-		Err(e) => {
-			log::warn!(target: LOG_TARGET, "{}: cannot read the sequence: {e}", job.name());
+	let provable = match p.chain.provable(best.hash, job.rollup_id) {
+		Ok(provable) => provable,
+		Err(reason) => {
+			p.say_once(format!("{}-{reason}", job.name()), || {
+				format!("{}: cannot prove it: {reason}", job.name())
+			});
 			return;
 		},
 	};
-	if !status.batches.is_empty() && status.batches.len() != job.batches.len() {
-		give_up(job, "the chain has another batch count than the task listed".into());
+	// A circom rollup's sequence is one proof, dispatched as the final one.
+	if let HowProven::Circom(package) = &provable.how {
+		if job.final_proof == Stage::Todo {
+			dispatch_circom(p, job, out, best, account, &provable.data_url, package).await;
+		}
 		return;
 	}
+
+	let Some(status) = sequence_status(p, job, best) else { return };
 	let prover: [u8; 32] = account.0;
 	let tasks: Vec<(Step, Task)> = match next {
 		Step::Batch(_) => {
-			let url = match p.chain.provable(best.hash, job.rollup_id) {
-				Ok(url) => url,
-				Err(reason) => {
-					p.say_once(format!("{}-{reason}", job.name()), || {
-						format!("{}: cannot prove it: {reason}", job.name())
-					});
-					return;
-				},
-			};
-			let witnesses = match p
-				.data
-				.fetch(&url, job.sequence_index, &status.prev_state_root, &status.batches)
-				.await
-			{
-				Ok(witnesses) => witnesses,
-				Err(e) => {
-					p.say_once(format!("{}-{e}", job.name()), || {
-						format!("{}: {e}; retrying", job.name())
-					});
-					return;
-				},
+			let Some(witnesses) = fetch(p, job, &provable.data_url, &status).await else {
+				return;
 			};
 			batches_todo
 				.iter()
@@ -317,6 +307,80 @@ async fn advance(
 			vec![(Step::Final, task)]
 		},
 	};
+	dispatch(p, job, out, tasks).await;
+}
+
+/// The sequence as the chain has it (every dispatch needs it); `None` if it is gone (the
+/// sender drops the job), unreadable, or not what the job listed (given up).
+fn sequence_status(p: &Proving, job: &mut Job, best: Best) -> Option<Status> {
+	let status = match p.chain.sequence_status(best.hash, job.rollup_id, job.sequence_index) {
+		Ok(Some(status)) => status,
+		Ok(None) => return None,
+		Err(e) => {
+			log::warn!(target: LOG_TARGET, "{}: cannot read the sequence: {e}", job.name());
+			return None;
+		},
+	};
+	if !status.batches.is_empty() && status.batches.len() != job.batches.len() {
+		give_up(job, "the chain has another batch count than the task listed".into());
+		return None;
+	}
+	Some(status)
+}
+
+/// The sequence's published data, checked against the chain: one witness (or circuit
+/// input) per batch; `None` (said once, retried later) if it cannot be had now.
+async fn fetch(p: &Proving, job: &Job, url: &str, status: &Status) -> Option<Vec<Value>> {
+	match p
+		.data
+		.fetch(url, job.sequence_index, &status.prev_state_root, &status.batches)
+		.await
+	{
+		Ok(witnesses) => Some(witnesses),
+		Err(e) => {
+			p.say_once(format!("{}-{e}", job.name()), || format!("{}: {e}; retrying", job.name()));
+			None
+		},
+	}
+}
+
+/// Dispatches a circom rollup's sequence: its published input for the one circuit, the
+/// statement filled in by the host, on a host that proves circom packages.
+async fn dispatch_circom(
+	p: &Proving,
+	job: &mut Job,
+	out: &mut StepOut,
+	best: Best,
+	account: sr25519::Public,
+	data_url: &str,
+	package: &PackageRef,
+) {
+	let Some(status) = sequence_status(p, job, best) else { return };
+	let Some(inputs) = fetch(p, job, data_url, &status).await else { return };
+	let [input] = inputs.as_slice() else {
+		give_up(
+			job,
+			format!(
+				"a circom rollup's sequence is one batch (one circuit input); this one has {}",
+				inputs.len()
+			),
+		);
+		return;
+	};
+	let task = Task::Circom {
+		rollup_id: job.rollup_id,
+		sequence_index: job.sequence_index,
+		prover: account.0,
+		prev_root: status.prev_state_root,
+		batches: headers(&status.batches),
+		package: package.clone(),
+		input: input.clone(),
+	};
+	dispatch(p, job, out, vec![(Step::Final, task)]).await;
+}
+
+/// Submits each task to a prover host and records where it went.
+async fn dispatch(p: &Proving, job: &mut Job, out: &mut StepOut, tasks: Vec<(Step, Task)>) {
 	let pinned = out.pinned.clone();
 	for (step, task) in tasks {
 		let position = match step {

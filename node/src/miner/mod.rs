@@ -60,6 +60,9 @@ pub const MINER_KEY_TYPE: KeyTypeId = KeyTypeId(*b"zkpw");
 /// Log target of every miner line.
 pub const LOG_TARGET: &str = "zkpow-miner";
 
+/// How often the miner asks its prover hosts what they prove.
+const CAPABILITIES_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// The transaction pool the miner submits to.
 pub type Pool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
 
@@ -238,6 +241,15 @@ pub async fn run<S: OffchainStorage + 'static>(config: MinerConfig, node: NodePa
 	if let Some(highest) = recorded.map(|sent| sent.nonce).max() {
 		miner.chain.reserve_nonces_below(highest + 1);
 	}
+	// What each prover host proves, asked now and then in a task of its own (the loop
+	// below never waits on a host).
+	let proving = miner.proving.clone();
+	miner.spawner.spawn("zkpow-miner-hosts", Some("zkpow-miner"), async move {
+		loop {
+			proving.provers.refresh_capabilities().await;
+			tokio::time::sleep(CAPABILITIES_EVERY).await;
+		}
+	});
 	let (results, mut stepped) = tokio::sync::mpsc::unbounded_channel();
 	let mut blocks = client
 		.import_notification_stream()
@@ -451,11 +463,25 @@ impl<S: OffchainStorage> Miner<S> {
 			if !self.config.policy.mines(task.rollup_id) {
 				continue;
 			}
-			if let Err(reason) = self.chain.provable(best.hash, task.rollup_id) {
-				self.say_once(format!("skip-{}", task.rollup_id), || {
-					format!("rollup {}: not mining it: {reason}", task.rollup_id)
-				});
-				continue;
+			match self.chain.provable(best.hash, task.rollup_id) {
+				Err(reason) => {
+					self.say_once(format!("skip-{}", task.rollup_id), || {
+						format!("rollup {}: not mining it: {reason}", task.rollup_id)
+					});
+					continue;
+				},
+				Ok(provable) if !self.proving.provers.any_proves(provable.how.kind()) => {
+					self.say_once(format!("no-host-{}", task.rollup_id), || {
+						format!(
+							"rollup {}: not mining it: none of the prover hosts proves {:?} \
+							 packages (a host proves circom packages with `serve --circom-cache`)",
+							task.rollup_id,
+							provable.how.kind()
+						)
+					});
+					continue;
+				},
+				Ok(_) => {},
 			}
 			let refusal = match self.chain.rollup_info(best.hash, task.rollup_id) {
 				Ok(Some(rollup)) => self.config.policy.refusal(&rollup, task.reward),

@@ -17,7 +17,9 @@ use std::{
 	sync::Mutex,
 	time::{Duration, Instant},
 };
-use zkpow_prover_api::{ClientError, Fetched, JobState, ProverClient, SubmitParams, TaskOutput};
+use zkpow_prover_api::{
+	ClientError, Fetched, JobState, PackageKind, ProverClient, SubmitParams, TaskOutput,
+};
 
 /// The task the miner sends: the rollup's witness passes through as JSON.
 pub type Task = zkpow_prover_api::Task<Value>;
@@ -76,6 +78,9 @@ struct Host {
 	dispatched: u64,
 	/// Final artifacts refused in a row.
 	refused: u32,
+	/// The package kinds it proves, from its `/health` (the reference circuits until it
+	/// has answered).
+	proves: Vec<PackageKind>,
 }
 
 impl Host {
@@ -122,6 +127,7 @@ impl ProverPool {
 					misses: 0,
 					dispatched: 0,
 					refused,
+					proves: vec![PackageKind::Reference],
 				}
 			})
 			.collect();
@@ -146,16 +152,17 @@ impl ProverPool {
 		self.with_host(url, |h| h.client.clone())
 	}
 
-	/// Hosts to try for a new task: hosts in good standing before demoted ones, least
-	/// used first, skipping those backing off (all of them if every host is backing
-	/// off, so a returning host is found).
-	fn candidates(&self) -> Vec<ProverClient> {
+	/// Hosts to try for a new task of `kind`: among those that prove it, hosts in good
+	/// standing before demoted ones, least used first, skipping those backing off (all of
+	/// them if every such host is backing off, so a returning host is found).
+	fn candidates(&self, kind: PackageKind) -> Vec<ProverClient> {
 		let hosts = self.hosts();
 		let now = Instant::now();
+		let able: Vec<&Host> = hosts.iter().filter(|h| h.proves.contains(&kind)).collect();
 		let mut up: Vec<&Host> =
-			hosts.iter().filter(|h| h.retry_at.is_none_or(|t| t <= now)).collect();
+			able.iter().copied().filter(|h| h.retry_at.is_none_or(|t| t <= now)).collect();
 		if up.is_empty() {
-			up = hosts.iter().collect();
+			up = able;
 		}
 		up.sort_by_key(|h| (h.refused >= DEMOTE_AFTER, h.dispatched));
 		up.into_iter().map(|h| h.client.clone()).collect()
@@ -204,6 +211,36 @@ impl ProverPool {
 		self.hosts().iter().map(|h| h.url().to_owned()).collect()
 	}
 
+	/// Whether any host is known to prove `kind` packages.
+	pub fn any_proves(&self, kind: PackageKind) -> bool {
+		self.hosts().iter().any(|h| h.proves.contains(&kind))
+	}
+
+	/// Asks every host what it proves (`/health`), keeping what each answers; a host that
+	/// does not answer keeps what it said before.
+	pub async fn refresh_capabilities(&self) {
+		let clients: Vec<ProverClient> = self.hosts().iter().map(|h| h.client.clone()).collect();
+		for client in clients {
+			if let Ok(health) = client.health().await {
+				// Hosts that do not say prove the reference circuits.
+				let proves = match health.proves {
+					kinds if kinds.is_empty() => vec![PackageKind::Reference],
+					kinds => kinds,
+				};
+				self.with_host(client.base(), |h| {
+					if h.proves != proves {
+						log::info!(
+							target: LOG_TARGET,
+							"prover host {} proves {proves:?} packages",
+							client.base()
+						);
+						h.proves = proves;
+					}
+				});
+			}
+		}
+	}
+
 	/// Whether the host at `url` is demoted.
 	pub fn is_demoted(&self, url: &str) -> bool {
 		self.hosts().iter().any(|h| h.url() == url && h.refused >= DEMOTE_AFTER)
@@ -217,10 +254,14 @@ impl ProverPool {
 		params: SubmitParams,
 		pinned: Option<&str>,
 	) -> Result<TaskRef, HostError> {
-		let mut last = HostError::Unreachable("no prover host configured".into());
+		let kind = match task {
+			Task::Circom { .. } => PackageKind::Circom,
+			_ => PackageKind::Reference,
+		};
+		let mut last = HostError::Unreachable(format!("no prover host proves {kind:?} packages"));
 		let candidates = match pinned {
 			Some(url) => self.client(url).into_iter().collect(),
-			None => self.candidates(),
+			None => self.candidates(kind),
 		};
 		for client in candidates {
 			let url = client.base().to_owned();
@@ -364,7 +405,10 @@ mod tests {
 	}
 
 	fn order(pool: &ProverPool) -> Vec<String> {
-		pool.candidates().iter().map(|c| c.base().to_owned()).collect()
+		pool.candidates(PackageKind::Reference)
+			.iter()
+			.map(|c| c.base().to_owned())
+			.collect()
 	}
 
 	/// Attack: a prover host (misconfigured, or run by someone who wants the miner
@@ -392,5 +436,45 @@ mod tests {
 		assert!(!restarted.is_demoted("http://a"));
 		assert_eq!(order(&restarted), ["http://a", "http://b"]);
 		assert_eq!(restarted.take_refusals(), Some(BTreeMap::new()), "cleared for the next start");
+	}
+
+	fn circom_task() -> Task {
+		Task::Circom {
+			rollup_id: 2,
+			sequence_index: 0,
+			prover: [1; 32],
+			prev_root: [0; 32],
+			batches: vec![],
+			package: zkpow_prover_api::PackageRef { url: "http://pkg".into(), hash: [2; 32] },
+			input: serde_json::json!({}),
+		}
+	}
+
+	/// A stranger's circom rollup is never sent to a host that cannot prove it (it would
+	/// refuse the task, or worse, be counted against); only hosts whose `/health` says
+	/// `circom` get such tasks, and with none the task waits.
+	#[test]
+	fn circom_tasks_go_only_to_hosts_that_prove_circom() {
+		let pool = pool(BTreeMap::new());
+		assert!(!pool.any_proves(PackageKind::Circom));
+		assert!(pool.candidates(PackageKind::Circom).is_empty());
+		let refused =
+			futures::executor::block_on(pool.submit(&circom_task(), SubmitParams::default(), None));
+		assert!(
+			matches!(&refused, Err(HostError::Unreachable(m)) if m.contains("Circom")),
+			"{refused:?}"
+		);
+
+		pool.with_host("http://b", |h| {
+			h.proves = vec![PackageKind::Reference, PackageKind::Circom]
+		});
+		assert!(pool.any_proves(PackageKind::Circom));
+		let able: Vec<String> = pool
+			.candidates(PackageKind::Circom)
+			.iter()
+			.map(|c| c.base().to_owned())
+			.collect();
+		assert_eq!(able, ["http://b"]);
+		assert_eq!(order(&pool), ["http://a", "http://b"], "both prove the reference circuits");
 	}
 }
