@@ -48,22 +48,7 @@ impl Rollup {
 			.try_into()
 			.unwrap();
 
-		let (tx, rx) = tokio::sync::oneshot::channel();
-		let served = dir.path().to_path_buf();
-		tokio::spawn(async move {
-			let bound = move |addr| {
-				let _ = tx.send(addr);
-			};
-			zkpow_prover::publish::serve(
-				"127.0.0.1:0".parse().unwrap(),
-				served,
-				bound,
-				std::future::pending(),
-			)
-			.await
-			.unwrap();
-		});
-		let data_url = format!("http://{}", rx.await.unwrap());
+		let data_url = publish(dir.path()).await;
 
 		let register = pallet_zkpow::Call::register_rollup {
 			name: b"reference-rollup".to_vec(),
@@ -156,6 +141,27 @@ impl Rollup {
 		.await;
 		(index, block)
 	}
+}
+
+/// Serves `dir` as a rollup's data endpoint (`zkpow-prover publish`: its sequence files,
+/// genesis and `package/`) until the test ends; its URL.
+pub async fn publish(dir: &Path) -> String {
+	let (tx, rx) = tokio::sync::oneshot::channel();
+	let served = dir.to_path_buf();
+	tokio::spawn(async move {
+		let bound = move |addr| {
+			let _ = tx.send(addr);
+		};
+		zkpow_prover::publish::serve(
+			"127.0.0.1:0".parse().unwrap(),
+			served,
+			bound,
+			std::future::pending(),
+		)
+		.await
+		.unwrap();
+	});
+	format!("http://{}", rx.await.unwrap())
 }
 
 /// Sequencer options writing `sequences` sequences of `batches` batches into `out`.

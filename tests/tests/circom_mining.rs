@@ -20,26 +20,6 @@ use zkpow_runtime::RuntimeEvent;
 
 const GENESIS_ROOT: Bytes32 = [0x11; 32];
 
-/// Serves `dir` (sequence files, `package/`) as a rollup's data endpoint; its URL.
-async fn publish(dir: &Path) -> String {
-	let (tx, rx) = tokio::sync::oneshot::channel();
-	let served = dir.to_path_buf();
-	tokio::spawn(async move {
-		let bound = move |addr| {
-			let _ = tx.send(addr);
-		};
-		zkpow_prover::publish::serve(
-			"127.0.0.1:0".parse().unwrap(),
-			served,
-			bound,
-			std::future::pending(),
-		)
-		.await
-		.unwrap();
-	});
-	format!("http://{}", rx.await.unwrap())
-}
-
 /// Registers a Groth16Bn254 rollup with the circuit's key and a Circom package pinned by
 /// `hash`, its data at `url`; funds it. Its id.
 async fn register(
