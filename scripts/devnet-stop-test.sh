@@ -10,7 +10,7 @@ cd "$ZKPOW_ROOT"
 
 work="$(mktemp -d /tmp/zkpow-devnet-stop.XXXXXX)"
 ports=(RPC_PORT=29944 P2P_PORT=32333 NODE_METRICS_PORT=29615 EVM_PORT=28545 PROVER_PORT=28547
-	DATA_PORT=28548 RELAYER_METRICS_PORT=29616)
+	DATA_PORT=28548 RELAYER_METRICS_PORT=29616 EVM2_PORT=28549 DATA2_PORT=28550)
 env "${ports[@]}" DEVNET_DIR="$work" scripts/devnet.sh >"$work/devnet.out" 2>&1 &
 devnet=$!
 

@@ -8,6 +8,9 @@ ZKPOW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export ZKPOW_ROOT
 # One target directory outside the checkout, shared by every checkout and CI run.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/zkpow-target}"
+# What is slow to make and the same every time (the example circom rollup's package and
+# its powers of tau), shared by every checkout.
+ZKPOW_CACHE="${ZKPOW_CACHE:-$HOME/.cache/zkpow}"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 
@@ -56,16 +59,41 @@ ensure_rust() {
 # EVM side (contracts/: solc, anvil), polkadot.js (tests/e2e/: the rollup-owner
 # examples and tests, the devnet's sequencer and status scripts) and the tools rollup
 # developers make Groth16 keys and proofs with (prover/tests/circom/: circom 2 as WASM,
-# snarkjs, circomlib), which the import tests run for real.
+# snarkjs, circomlib), which the import tests run for real, and the example circom rollup
+# (rollups/circom-balances/: the same tools, pinned by its own lock file).
 ensure_npm_packages() {
 	local dir stamp
-	for dir in "$ZKPOW_ROOT/contracts" "$ZKPOW_ROOT/tests/e2e" "$ZKPOW_ROOT/prover/tests/circom"; do
+	for dir in "$ZKPOW_ROOT/contracts" "$ZKPOW_ROOT/tests/e2e" "$ZKPOW_ROOT/prover/tests/circom" \
+		"$ZKPOW_ROOT/rollups/circom-balances"; do
 		stamp="$dir/node_modules/.package-lock.json"
 		if [ ! -f "$stamp" ] || [ "$dir/package-lock.json" -nt "$stamp" ]; then
 			log "installing npm packages of ${dir#"$ZKPOW_ROOT"/}"
 			npm ci --prefix "$dir" --no-audit --no-fund
 		fi
 	done
+}
+
+# The example circom rollup's prover package and verifying key (its setup.sh), built once
+# per version of its sources into $ZKPOW_CACHE/circom-balances/<digest>, with the local
+# powers of tau it needs kept in $ZKPOW_CACHE/ptau (preparing it the first time takes
+# 6-8 minutes on two cores; a build that finds it takes under a minute). With a
+# zkpow-prover binary as $1, the package hash is checked by it too. Prints the directory.
+circom_balances_build() {
+	local src="$ZKPOW_ROOT/rollups/circom-balances" digest out
+	digest="$(cat "$src/balances.circom" "$src/setup.sh" "$src/package-lock.json" | sha256sum | cut -c1-16)"
+	out="$ZKPOW_CACHE/circom-balances/$digest"
+	if [ ! -s "$out/package-hash.txt" ]; then
+		log "building the circom-balances package into $out (log: $out.log)"
+		rm -rf "$out.tmp"
+		mkdir -p "$ZKPOW_CACHE/circom-balances"
+		if ! PTAU_DIR="$ZKPOW_CACHE/ptau" ZKPOW_PROVER="${1:-}" bash "$src/setup.sh" "$out.tmp" >"$out.log" 2>&1; then
+			tail -20 "$out.log" >&2
+			echo "circom-balances setup failed; its log: $out.log" >&2
+			return 1
+		fi
+		mv "$out.tmp" "$out"
+	fi
+	echo "$out"
 }
 
 ensure_all() {

@@ -38,9 +38,13 @@ else
 	log "polkadot.js suite (tests/e2e) against the real node"
 	npm ci --prefix tests/e2e --no-audit --no-fund
 	npm test --prefix tests/e2e
+	log "the example circom rollup (rollups/circom-balances): proofs with snarkjs and zkpow-prover"
+	CIRCOM_BALANCES_BUILD="$(circom_balances_build "$CARGO_TARGET_DIR/debug/zkpow-prover")" \
+		ZKPOW_PROVER="$CARGO_TARGET_DIR/debug/zkpow-prover" npm test --prefix rollups/circom-balances
 	log "the whole local network: scripts/devnet.sh --check"
 	RPC_PORT=19944 P2P_PORT=31333 NODE_METRICS_PORT=19615 EVM_PORT=18545 PROVER_PORT=18547 \
-		DATA_PORT=18548 RELAYER_METRICS_PORT=19616 "$ZKPOW_ROOT/scripts/devnet.sh" --check
+		DATA_PORT=18548 RELAYER_METRICS_PORT=19616 EVM2_PORT=18549 DATA2_PORT=18550 \
+		"$ZKPOW_ROOT/scripts/devnet.sh" --check
 	log "devnet.sh stops everything it started on SIGTERM"
 	"$ZKPOW_ROOT/scripts/devnet-stop-test.sh"
 fi

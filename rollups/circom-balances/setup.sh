@@ -18,7 +18,8 @@
 # with contributions from independent parties.
 #
 # Preparing phase 2 of the local powers of tau is by far the slowest step (minutes for
-# 2^14 on two cores); its result is kept in OUT_DIR and reused when setup.sh runs again.
+# 2^14 on two cores); its result, pot<power>_final.ptau, is kept in PTAU_DIR (default
+# OUT_DIR) and reused when setup.sh runs again, for any output directory.
 # Needs `npm ci` in this directory first; runs offline. When ZKPOW_PROVER names a
 # zkpow-prover binary, the package hash is also checked with `zkpow-prover circom hash`.
 set -euo pipefail
@@ -35,6 +36,9 @@ public_ptau=""
 if [[ -n "${PTAU:-}" ]]; then
 	public_ptau="$(realpath "$PTAU")"
 fi
+ptau_dir="${PTAU_DIR:-$out}"
+mkdir -p "$ptau_dir"
+ptau_dir="$(realpath "$ptau_dir")"
 snarkjs() { "$bin/snarkjs" "$@"; }
 # The fixed beacon values (32 bytes of hex each) of the two contributions.
 ptau_beacon=636972636f6d2d62616c616e63657320646576656c6f706d656e742074617521
@@ -57,17 +61,17 @@ if [[ -n "$public_ptau" ]]; then
 	ptau="$public_ptau"
 	step "using the prepared powers of tau $ptau"
 else
-	ptau="pot${power}_final.ptau"
+	ptau="$ptau_dir/pot${power}_final.ptau"
 	if [[ ! -s "$ptau" ]]; then
 		step "local powers of tau 2^$power (preparing phase 2 takes a while)"
 		snarkjs powersoftau new bn128 "$power" "pot${power}_0000.ptau"
 		snarkjs powersoftau beacon "pot${power}_0000.ptau" "pot${power}_0001.ptau" \
 			"$ptau_beacon" 10 --name=circom-balances-dev
-		snarkjs powersoftau prepare phase2 "pot${power}_0001.ptau" "$ptau.tmp"
-		mv "$ptau.tmp" "$ptau"
+		snarkjs powersoftau prepare phase2 "pot${power}_0001.ptau" "$ptau.tmp.$$"
+		mv "$ptau.tmp.$$" "$ptau"
 		rm -f "pot${power}_0000.ptau" "pot${power}_0001.ptau"
 	else
-		step "reusing $out/$ptau"
+		step "reusing $ptau"
 	fi
 fi
 

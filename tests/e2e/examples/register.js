@@ -11,6 +11,11 @@
 // `--data-url` names where miners fetch the batch witnesses (`zkpow-prover publish`); it is
 // set right after registration (`set_data_url`).
 //
+// `--package-kind Circom --package-url URL --package-hash 0x<32 bytes>` states how the
+// rollup's proofs are made (its prover package: for `Circom`, `URL/circuit.wasm` and
+// `URL/circuit.zkey`, with `hash` = keccak256(keccak256(wasm) ++ keccak256(zkey)), as
+// `zkpow-prover circom hash` prints it); the three go together.
+//
 // `--verifier ReferenceArtifactV1` (default) takes the key set `vk_set.hex`;
 // `--verifier Groth16Bn254` takes a single ten-input key (`final_vk.hex`).
 // `--snarkjs-vk verification_key.json` takes a circom/snarkjs key instead of `--vk` (and
@@ -130,7 +135,24 @@ const USAGE = `usage: node examples/register.js [--url ws://127.0.0.1:9944] [--s
   --name NAME (--vk FILE [--verifier ReferenceArtifactV1|Groth16Bn254] | --snarkjs-vk FILE)
   [--sequencer ADDRESS]
   [--chain-id 31337] [--inbox 0x<20 bytes>] [--t1 BLOCKS] [--t2 BLOCKS] [--reward PLANCK]
-  [--min-bond PLANCK] [--genesis-root 0x<32 bytes>] [--last-batch N] [--data-url URL]`;
+  [--min-bond PLANCK] [--genesis-root 0x<32 bytes>] [--last-batch N] [--data-url URL]
+  [--package-kind Circom|Reference --package-url URL --package-hash 0x<32 bytes>]`;
+
+/** The prover package named by the `--package-*` flags, or null when none is given. */
+export function packageFromFlags(o) {
+  const given = ['package-kind', 'package-url', 'package-hash'].filter((f) => o[f] !== undefined);
+  if (given.length === 0) return null;
+  if (given.length < 3) {
+    throw new Error(`--package-kind, --package-url and --package-hash go together (got only ${given.map((f) => `--${f}`).join(', ')})`);
+  }
+  if (!['Circom', 'Reference'].includes(o['package-kind'])) {
+    throw new Error(`--package-kind is Circom or Reference, not \`${o['package-kind']}\``);
+  }
+  if (!isHex(o['package-hash'], 256)) {
+    throw new Error(`--package-hash must be 0x and 32 bytes of hex, not \`${o['package-hash']}\``);
+  }
+  return { kind: o['package-kind'], url: o['package-url'], hash: o['package-hash'] };
+}
 
 if (isMain(import.meta.url)) {
   run(async () => {
@@ -141,10 +163,12 @@ if (isMain(import.meta.url)) {
         sequencer: { type: 'string' }, 'chain-id': { type: 'string' }, inbox: { type: 'string' },
         t1: { type: 'string' }, t2: { type: 'string' }, reward: { type: 'string' },
         'min-bond': { type: 'string' }, 'genesis-root': { type: 'string' }, 'last-batch': { type: 'string' },
-        'data-url': { type: 'string' },
+        'data-url': { type: 'string' }, 'package-kind': { type: 'string' },
+        'package-url': { type: 'string' }, 'package-hash': { type: 'string' },
       },
       USAGE,
     );
+    const proverPackage = packageFromFlags(o);
     const pair = await signer(o.suri);
     const api = await connect(o.url);
     try {
@@ -164,6 +188,7 @@ if (isMain(import.meta.url)) {
         },
         genesisStateRoot: o['genesis-root'],
         lastBatch: big(o['last-batch']),
+        proverPackage,
       });
       if (o['data-url'] !== undefined) {
         await setDataUrl(api, pair, out.rollupId, o['data-url']);

@@ -141,16 +141,29 @@ describe('rollup owner on polkadot.js', () => {
     assert.equal((await api.query.zkpow.verifiers(otherId)).unwrap().key.toHex(), keys.final);
   });
 
-  test('registers a circom/snarkjs rollup from its verification_key.json (--snarkjs-vk)', async () => {
+  test('registers a circom/snarkjs rollup from its verification_key.json (--snarkjs-vk) with its package', async () => {
     const vectors = fileURLToPath(new URL('../../../primitives/test-vectors/snarkjs-statement10/', import.meta.url));
+    const hash = `0x${'5a'.repeat(32)}`;
     const { stdout } = await exec('node', [
       `${examples}register.js`, '--url', node.url, '--suri', '//Ferdie', '--name', 'circom-rollup',
       '--snarkjs-vk', `${vectors}verification_key.json`, '--min-bond', `${MIN_BOND}`, '--reward', `${REWARD}`,
+      '--package-kind', 'Circom', '--package-url', 'http://127.0.0.1:1/package', '--package-hash', hash,
     ]);
     const out = JSON.parse(stdout);
     assert.equal(out.verifier, 'Groth16Bn254');
     const expected = readFileSync(`${vectors}vk.hex`, 'utf8').trim();
     assert.equal((await api.query.zkpow.verifiers(out.rollupId)).unwrap().key.toHex(), expected);
+    const pkg = (await api.query.zkpow.proverPackages(out.rollupId)).unwrap();
+    assert.deepEqual(
+      [pkg.kind.toString(), pkg.url.toUtf8(), pkg.hash.toHex()],
+      ['Circom', 'http://127.0.0.1:1/package', hash],
+    );
+    // A package named by only some of its flags is refused before anything is sent.
+    await assert.rejects(
+      exec('node', [`${examples}register.js`, '--url', node.url, '--suri', '//Ferdie', '--name', 'x',
+        '--snarkjs-vk', `${vectors}verification_key.json`, '--package-kind', 'Circom']),
+      (e) => e.code === 1 && /go together \(got only --package-kind\)/.test(e.stderr),
+    );
     // A file that is not a verification key is refused, with the reason, before anything is sent.
     await assert.rejects(
       exec('node', [`${examples}register.js`, '--url', node.url, '--suri', '//Ferdie', '--name', 'x',
