@@ -13,6 +13,7 @@
 // it exits 0 once every rollup has N sequences in its inbox, printing for each the chain it
 // reached, or 1 after `--timeout` seconds (default 900).
 
+import { hexToString, isHex } from '@polkadot/util';
 import { keccakAsHex } from '@polkadot/util-crypto';
 import { connect } from '../lib/api.js';
 import { args, isMain, run } from '../lib/cli.js';
@@ -43,6 +44,11 @@ export async function evmChainId(evmUrl) {
   return Number(BigInt(await evmCall(evmUrl, 'eth_chainId', [])));
 }
 
+/** A rollup's name as text (the RPC's JSON gives it as text, or as 0x-hex when not UTF-8). */
+function nameText(name) {
+  return isHex(name) ? hexToString(name) : name;
+}
+
 /** The status of one rollup (`{ rollupId, evmUrl, inbox }`) at the best block. */
 async function rollupSnapshot(api, { rollupId, evmUrl, inbox }) {
   const tasks = (await api.rpc.zkpow.openTasks(rollupId)).map((t) => t.toJSON());
@@ -51,7 +57,7 @@ async function rollupSnapshot(api, { rollupId, evmUrl, inbox }) {
   const relayed = evmUrl && inbox ? await relayedCount(evmUrl, inbox).catch(() => null) : null;
   return {
     rollupId,
-    name: rollup ? Buffer.from(rollup.name.slice(2), 'hex').toString('utf8') : '?',
+    name: rollup ? nameText(rollup.name) : '?',
     baseChain: rollup ? rollup.base_chain.chain_id : null,
     pending,
     inWindow: tasks.length - pending,
