@@ -32,6 +32,14 @@ pub fn sequence_commitment(batches: &[BatchHeader]) -> Bytes32 {
 	keccak_256(&buf)
 }
 
+/// The hash that names a rollup's verifying key off chain (a prover host's command for
+/// it, the miner's choice of host): `keccak256` of the key's bytes exactly as registered
+/// (the `key` of the rollup's verifier spec; not SCALE-encoded, no length prefix).
+/// `sequence_status` reports it for the key a sequence in flight is verified with.
+pub fn verifying_key_hash(key: &[u8]) -> Bytes32 {
+	keccak_256(key)
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -57,6 +65,16 @@ mod tests {
 		let mut manual = keccak_256(&proof).to_vec();
 		manual.extend_from_slice(&miner);
 		assert_eq!(proof_hash(&proof, &miner), keccak_256(&manual));
+	}
+
+	/// The key's raw bytes, not their SCALE encoding (which would prefix a length).
+	#[test]
+	fn verifying_key_hash_covers_the_raw_key_bytes() {
+		let key = [5u8; 64];
+		assert_eq!(verifying_key_hash(&key), keccak_256(&key));
+		let mut encoded = alloc::vec![1u8]; // compact(64)
+		encoded.extend_from_slice(&key);
+		assert_ne!(verifying_key_hash(&key), keccak_256(&encoded));
 	}
 
 	#[test]

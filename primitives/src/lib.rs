@@ -31,7 +31,7 @@ pub mod statement;
 #[cfg(feature = "test-circuits")]
 pub mod testing;
 
-pub use hashing::{proof_hash, sequence_commitment};
+pub use hashing::{proof_hash, sequence_commitment, verifying_key_hash};
 pub use statement::{BatchHeader, SequenceStatement};
 
 /// Identifier of a registered rollup, assigned by the chain in registration order.

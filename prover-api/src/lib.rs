@@ -12,4 +12,4 @@ pub use client::{ClientError, Fetched, ProverClient, Submission};
 pub use hex::Hex;
 pub use sequence::{BatchData, SequenceData, SequenceMismatch};
 pub use status::{ErrorBody, Health, JobState, JobStatus, PackageKind, TaskOutput};
-pub use task::{Header, PackageRef, SubmitParams, Task, TaskId, TaskKind};
+pub use task::{key_hash, Header, PackageRef, SubmitParams, Task, TaskId, TaskKind};

@@ -1,7 +1,7 @@
 //! What a prover host answers: outputs, job status, health, errors.
 
 use crate::{
-	hex::{hex32, Hex},
+	hex::{hex32, hex32_vec, Hex},
 	task::{TaskId, TaskKind},
 };
 use serde::{Deserialize, Serialize};
@@ -59,6 +59,10 @@ pub enum PackageKind {
 	Reference,
 	/// A circom circuit's witness generator (WASM, run sandboxed) and `.zkey`.
 	Circom,
+	/// A native prover the host's operator installed and configured for some rollups'
+	/// verifying keys (`Task::Command`; the keys are in [`Health::commands`]). Not a
+	/// package kind a rollup declares on chain: what a host offers for a key.
+	Command,
 }
 
 /// Where a job is.
@@ -122,9 +126,14 @@ pub struct Health {
 	#[serde(default)]
 	pub threads_per_worker: usize,
 	/// The kinds of prover package it proves (the reference rollup's circuits always; a
-	/// host with a package cache also `circom`).
+	/// host with a package cache also `circom`; one with configured commands also
+	/// `command`).
 	#[serde(default)]
 	pub proves: Vec<PackageKind>,
+	/// The verifying-key hashes ([`crate::key_hash`]) it has a command for, so takes
+	/// `command` tasks of; empty (and absent from older hosts' answers) otherwise.
+	#[serde(default, with = "hex32_vec")]
+	pub commands: Vec<Bytes32>,
 	/// Jobs waiting.
 	pub queued: usize,
 	/// Jobs being proven.
@@ -140,4 +149,46 @@ pub struct Health {
 pub struct ErrorBody {
 	/// What went wrong, for a human.
 	pub error: String,
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use serde_json::json;
+
+	fn health(commands: Vec<Bytes32>) -> Health {
+		Health {
+			status: "ok".into(),
+			backend: "cpu".into(),
+			config: "test".into(),
+			workers: 1,
+			threads_per_worker: 2,
+			proves: vec![PackageKind::Reference, PackageKind::Command],
+			commands,
+			queued: 0,
+			running: 0,
+			queue_capacity: 8,
+			auth: true,
+		}
+	}
+
+	#[test]
+	fn health_lists_command_key_hashes_as_hex() {
+		let text = serde_json::to_value(health(vec![[0xab; 32]])).unwrap();
+		assert_eq!(text["proves"], json!(["reference", "command"]));
+		assert_eq!(text["commands"], json!([format!("0x{}", "ab".repeat(32))]));
+		assert_eq!(serde_json::from_value::<Health>(text).unwrap(), health(vec![[0xab; 32]]));
+	}
+
+	/// A host from before commands answers without `commands` (or `proves`): it reads as
+	/// a host with none.
+	#[test]
+	fn an_older_hosts_health_reads_as_one_without_commands() {
+		let mut text = serde_json::to_value(health(vec![[1; 32]])).unwrap();
+		let object = text.as_object_mut().unwrap();
+		object.remove("commands");
+		object.remove("proves");
+		let read: Health = serde_json::from_value(text).unwrap();
+		assert!(read.commands.is_empty() && read.proves.is_empty());
+	}
 }

@@ -117,6 +117,42 @@ pub enum Task<W> {
 		/// `input.json` object without the statement's signals), passed through.
 		input: serde_json::Value,
 	},
+	/// Prove a sequence with a native prover the host's operator installed (rapidsnark,
+	/// gnark, a zkEVM prover): one Groth16 proof of the sequence statement, made by the
+	/// command the host's configuration maps `key_hash` to. Nothing of the task is run;
+	/// the host refuses the task (before queuing it) when it has no command for the key.
+	Command {
+		/// Rollup id.
+		rollup_id: u32,
+		/// Sequence index.
+		sequence_index: u64,
+		/// Miner account.
+		#[serde(with = "hex32")]
+		prover: Bytes32,
+		/// Root before the first batch.
+		#[serde(with = "hex32")]
+		prev_root: Bytes32,
+		/// The sequence's batch headers (as on chain).
+		batches: Vec<Header>,
+		/// [`key_hash`] of the rollup's registered verifying key: selects the command.
+		#[serde(with = "hex32")]
+		key_hash: Bytes32,
+		/// The sequence's private input as the rollup publishes it at its data URL,
+		/// passed through to the command uninterpreted.
+		input: serde_json::Value,
+	},
+}
+
+/// The hash that names a rollup's verifying key to prover hosts (`Task::Command`'s
+/// `key_hash`, the `key_hash` of a host's command configuration, `/health`'s
+/// `commands`): `keccak256` of the key's bytes exactly as registered on chain (the
+/// `key` of the rollup's `VerifierSpec`, for `Groth16Bn254` the 1,152-byte key
+/// `zkpow-prover keys import` prints as hex; not SCALE-encoded, no length prefix):
+/// [`zkpow_primitives::verifying_key_hash`]. The chain's `sequence_status` reports it as
+/// `key_hash` for the key a sequence is verified with; `zkpow-prover keys hash` prints
+/// it for a key file.
+pub fn key_hash(key: &[u8]) -> Bytes32 {
+	zkpow_primitives::verifying_key_hash(key)
 }
 
 /// The identity of a task: `keccak256` of its canonical JSON (fields in declaration
@@ -132,6 +168,9 @@ pub enum TaskKind {
 	/// A whole sequence in one proof from the rollup's circom package (as close to being
 	/// revealed as a final proof).
 	Circom,
+	/// A whole sequence in one proof from an operator-configured native prover (as close
+	/// to being revealed as a circom task).
+	Command,
 	/// The aggregator stage.
 	Aggregator,
 	/// A batch proof.
@@ -139,13 +178,15 @@ pub enum TaskKind {
 }
 
 impl TaskKind {
-	/// `batch`, `aggregator` or `final`: the name on the wire, in logs and metrics.
+	/// `batch`, `aggregator`, `final`, `circom` or `command`: the name on the wire, in
+	/// logs and metrics.
 	pub fn as_str(&self) -> &'static str {
 		match self {
 			TaskKind::Batch => "batch",
 			TaskKind::Aggregator => "aggregator",
 			TaskKind::Final => "final",
 			TaskKind::Circom => "circom",
+			TaskKind::Command => "command",
 		}
 	}
 }
@@ -164,6 +205,7 @@ impl<W> Task<W> {
 			Task::Aggregator { .. } => TaskKind::Aggregator,
 			Task::Final { .. } => TaskKind::Final,
 			Task::Circom { .. } => TaskKind::Circom,
+			Task::Command { .. } => TaskKind::Command,
 		}
 	}
 
@@ -173,7 +215,8 @@ impl<W> Task<W> {
 			Task::Batch { prover, .. }
 			| Task::Aggregator { prover, .. }
 			| Task::Final { prover, .. }
-			| Task::Circom { prover, .. } => prover,
+			| Task::Circom { prover, .. }
+			| Task::Command { prover, .. } => prover,
 		}
 	}
 }
@@ -276,10 +319,75 @@ mod tests {
 
 	#[test]
 	fn kinds_order_final_first() {
-		let mut kinds = [TaskKind::Batch, TaskKind::Final, TaskKind::Aggregator];
+		let mut kinds = [
+			TaskKind::Batch,
+			TaskKind::Command,
+			TaskKind::Final,
+			TaskKind::Aggregator,
+			TaskKind::Circom,
+		];
 		kinds.sort();
-		assert_eq!(kinds, [TaskKind::Final, TaskKind::Aggregator, TaskKind::Batch]);
+		assert_eq!(
+			kinds,
+			[
+				TaskKind::Final,
+				TaskKind::Circom,
+				TaskKind::Command,
+				TaskKind::Aggregator,
+				TaskKind::Batch
+			]
+		);
 		assert_eq!(serde_json::to_value(TaskKind::Aggregator).unwrap(), "aggregator");
+		assert_eq!(serde_json::to_value(TaskKind::Command).unwrap(), "command");
+	}
+
+	fn command_task() -> Task<Value> {
+		Task::Command {
+			rollup_id: 3,
+			sequence_index: 9,
+			prover: [0x11; 32],
+			prev_root: [0x22; 32],
+			batches: vec![Header { state_root: [3; 32], data_hash: [4; 32] }],
+			key_hash: key_hash(b"a verifying key"),
+			input: json!({"witness": [1, 2]}),
+		}
+	}
+
+	#[test]
+	fn a_command_task_names_its_key_by_hash_on_the_wire() {
+		let task = command_task();
+		let text = serde_json::to_value(&task).unwrap();
+		assert_eq!(text["kind"], "command");
+		assert_eq!(
+			text["key_hash"],
+			format!("0x{}", ::hex::encode(keccak_256(b"a verifying key")))
+		);
+		assert_eq!(text["input"], json!({"witness": [1, 2]}));
+		assert_eq!(serde_json::from_value::<Task<Value>>(text.clone()).unwrap(), task);
+		assert_eq!(task.kind(), TaskKind::Command);
+		assert_eq!(task.prover(), &[0x11; 32]);
+		// A key hash that is not 32 bytes is refused.
+		let mut short = text;
+		short["key_hash"] = json!("0x1234");
+		let e = serde_json::from_value::<Task<Value>>(short).unwrap_err();
+		assert!(e.to_string().contains("expected 32 bytes"), "{e}");
+	}
+
+	/// The variants that existed before `command` keep their wire format: the same JSON
+	/// (and so the same task ids) as miners already send.
+	#[test]
+	fn older_kinds_keep_their_wire_format() {
+		let text = serde_json::to_string(&final_task()).unwrap();
+		let expected = format!(
+			"{{\"kind\":\"final\",\"rollup_id\":1,\"sequence_index\":2,\"prover\":\"0x{}\",\
+			 \"prev_root\":\"0x{}\",\"batches\":[{{\"state_root\":\"0x{}\",\"data_hash\":\"0x{}\"}}],\
+			 \"batch_proofs\":[\"0x05050505\"],\"aggregator_proof\":null}}",
+			"11".repeat(32),
+			"22".repeat(32),
+			"03".repeat(32),
+			"04".repeat(32)
+		);
+		assert_eq!(text, expected);
 	}
 
 	#[test]

@@ -65,6 +65,14 @@ pub enum InvalidTask {
 	/// A circom task whose input or package reference is unusable.
 	#[error(transparent)]
 	Circom(#[from] crate::circom::host::TaskInputError),
+	/// A command task whose verifying-key hash this host has no command for (nothing is
+	/// run for it).
+	#[error(
+		"this prover host has no command for verifying-key hash 0x{} (see its /health \
+		 `commands`)",
+		hex::encode(.0)
+	)]
+	NoCommand(zkpow_primitives::Bytes32),
 }
 
 /// Cheap checks done before a task is queued, so that a malformed task gets a 4xx at
@@ -95,7 +103,24 @@ pub fn validate(task: &Task, config: &CircuitConfig) -> Result<(), InvalidTask> 
 		Task::Circom { input, batches, package, .. } => {
 			Ok(crate::circom::host::validate(input, batches, package)?)
 		},
+		Task::Command { .. } => validate_command(task, None),
 	}
+}
+
+/// The checks of a command task: a command is configured for its key hash in `commands`
+/// (refused without any), and it has batches. Other kinds pass.
+pub fn validate_command(
+	task: &Task,
+	commands: Option<&crate::command::CommandSet>,
+) -> Result<(), InvalidTask> {
+	let Task::Command { key_hash, batches, .. } = task else { return Ok(()) };
+	if commands.and_then(|set| set.get(key_hash)).is_none() {
+		return Err(InvalidTask::NoCommand(*key_hash));
+	}
+	if batches.is_empty() {
+		return Err(InvalidTask::NoBatches);
+	}
+	Ok(())
 }
 
 fn check_proofs(

@@ -14,6 +14,7 @@ use crate::{
 		self,
 		host::{CircomTaskError, PackageStore},
 	},
+	command::{self, CommandSet, CommandTaskError},
 };
 use std::sync::{
 	atomic::{AtomicUsize, Ordering},
@@ -22,7 +23,7 @@ use std::sync::{
 use zkpow_circuits::{
 	AggregatorStage, BatchStage, CircuitConfig, FinalStage, Groth16Bundle, KeySet, ProofBackend,
 };
-use zkpow_primitives::proof_hash;
+use zkpow_primitives::{proof_hash, Bytes32};
 use zkpow_prover_api::PackageKind;
 
 /// Something that proves tasks. Implementations must be thread safe: workers call
@@ -46,6 +47,10 @@ pub trait Backend: Send + Sync + 'static {
 	/// The kinds of prover package whose tasks it proves (reported by `/health`).
 	fn proves(&self) -> Vec<PackageKind> {
 		vec![PackageKind::Reference]
+	}
+	/// The verifying-key hashes it has commands for (reported by `/health`).
+	fn commands(&self) -> Vec<Bytes32> {
+		Vec::new()
 	}
 }
 
@@ -150,6 +155,10 @@ pub enum ProveError {
 	/// A circom task reached a host that has no package store.
 	#[error("this prover host does not prove circom packages")]
 	NoCircom,
+	/// A command task failed: no command for its key, the command failed, or its
+	/// output is not a proof.
+	#[error(transparent)]
+	Command(#[from] CommandTaskError),
 }
 
 /// The CPU backend: the non-recursive Groth16 pipeline of `zkpow-circuits`, whose
@@ -159,13 +168,14 @@ pub struct CpuBackend {
 	pipeline: Groth16Bundle,
 	pools: Option<WorkerPools>,
 	circom: Option<PackageStore>,
+	commands: Option<CommandSet>,
 }
 
 impl CpuBackend {
 	/// A CPU backend over `keys` whose proofs run on the caller's rayon pool (the
 	/// process-wide one, unless the caller installed another).
 	pub fn new(keys: Arc<KeySet>) -> Result<Self, zkpow_circuits::Error> {
-		Ok(Self { pipeline: Groth16Bundle::new(keys)?, pools: None, circom: None })
+		Ok(Self { pipeline: Groth16Bundle::new(keys)?, pools: None, circom: None, commands: None })
 	}
 
 	/// A CPU backend over `keys` whose every proof runs in a pool of its own from
@@ -174,12 +184,30 @@ impl CpuBackend {
 		keys: Arc<KeySet>,
 		pools: WorkerPools,
 	) -> Result<Self, zkpow_circuits::Error> {
-		Ok(Self { pipeline: Groth16Bundle::new(keys)?, pools: Some(pools), circom: None })
+		Ok(Self {
+			pipeline: Groth16Bundle::new(keys)?,
+			pools: Some(pools),
+			circom: None,
+			commands: None,
+		})
 	}
 
 	/// Also proves rollups' circom packages, kept in `store`.
 	pub fn with_circom(self, store: PackageStore) -> Self {
 		Self { circom: Some(store), ..self }
+	}
+
+	/// Also proves command tasks of the key hashes `commands` has commands for.
+	pub fn with_commands(self, commands: CommandSet) -> Self {
+		Self { commands: Some(commands), ..self }
+	}
+
+	/// Proves a command task with its key's command (which runs outside the thread
+	/// pools: it is a process of its own).
+	fn prove_command(&self, task: &Task) -> Result<TaskOutput, ProveError> {
+		let request = command::request(task).expect("called for command tasks");
+		let set = self.commands.as_ref().ok_or(CommandTaskError::NoCommand(request.key_hash))?;
+		Ok(set.prove(&request)?)
 	}
 
 	/// Proves a circom task with the package store, in a pool of its own when there are
@@ -243,6 +271,7 @@ impl CpuBackend {
 				})
 			},
 			Task::Circom { .. } => self.prove_circom(task),
+			Task::Command { .. } => self.prove_command(task),
 		}
 	}
 }
@@ -259,6 +288,7 @@ impl Backend for CpuBackend {
 	fn validate(&self, task: &Task) -> Result<(), InvalidTask> {
 		match task {
 			Task::Circom { .. } if self.circom.is_none() => Err(InvalidTask::NoCircom),
+			Task::Command { .. } => api::validate_command(task, self.commands.as_ref()),
 			_ => api::validate(task, self.config()),
 		}
 	}
@@ -267,6 +297,8 @@ impl Backend for CpuBackend {
 		match (task, &self.pools) {
 			// Fetches its package first, outside the pool.
 			(Task::Circom { .. }, _) => self.prove_circom(task),
+			// A process of its own: no thread pool to hold while it runs.
+			(Task::Command { .. }, _) => self.prove_command(task),
 			(_, Some(pools)) => pools.install(|| self.prove_here(task)),
 			(_, None) => self.prove_here(task),
 		}
@@ -279,7 +311,12 @@ impl Backend for CpuBackend {
 	fn proves(&self) -> Vec<PackageKind> {
 		let mut kinds = vec![PackageKind::Reference];
 		kinds.extend(self.circom.as_ref().map(|_| PackageKind::Circom));
+		kinds.extend(self.commands.as_ref().map(|_| PackageKind::Command));
 		kinds
+	}
+
+	fn commands(&self) -> Vec<Bytes32> {
+		self.commands.as_ref().map(CommandSet::key_hashes).unwrap_or_default()
 	}
 }
 
@@ -314,16 +351,26 @@ pub fn select(
 	keys: Arc<KeySet>,
 	log: &dyn Fn(&str),
 ) -> Result<Arc<dyn Backend>, SelectError> {
-	select_with_pools(kind, keys, None, None, log)
+	select_with_pools(kind, keys, None, Extras::default(), log)
 }
 
-/// [`select`], the CPU backend's proofs in `pools` when given, and its constraint
-/// matrices synthesized before it is returned (so the first task is not slower).
+/// What a backend proves besides the reference rollup's circuits.
+#[derive(Default)]
+pub struct Extras {
+	/// Rollups' circom packages, kept in this store.
+	pub circom: Option<PackageStore>,
+	/// Operator-configured commands, by verifying-key hash.
+	pub commands: Option<CommandSet>,
+}
+
+/// [`select`], the CPU backend's proofs in `pools` when given, proving `extras` too, and
+/// its constraint matrices synthesized before it is returned (so the first task is not
+/// slower).
 pub fn select_with_pools(
 	kind: BackendKind,
 	keys: Arc<KeySet>,
 	pools: Option<WorkerPools>,
-	circom: Option<PackageStore>,
+	extras: Extras,
 	log: &dyn Fn(&str),
 ) -> Result<Arc<dyn Backend>, SelectError> {
 	match kind {
@@ -335,8 +382,12 @@ pub fn select_with_pools(
 		Some(pools) => CpuBackend::with_pools(keys, pools)?,
 		None => CpuBackend::new(keys)?,
 	};
-	let backend = match circom {
+	let backend = match extras.circom {
 		Some(store) => backend.with_circom(store),
+		None => backend,
+	};
+	let backend = match extras.commands {
+		Some(commands) => backend.with_commands(commands),
 		None => backend,
 	};
 	let started = std::time::Instant::now();

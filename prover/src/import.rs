@@ -52,6 +52,13 @@ pub enum KeysCommand {
 		#[arg(long)]
 		out: Option<PathBuf>,
 	},
+	/// Print a chain verifying key's hash (keccak256 of its bytes as registered), the
+	/// `key_hash` of command tasks and of `serve --commands` entries.
+	Hash {
+		/// File with the chain key's hex (as `keys import` writes it).
+		#[arg(long)]
+		vk: PathBuf,
+	},
 }
 
 /// `zkpow-prover proofs …`.
@@ -209,6 +216,10 @@ pub fn keys(command: KeysCommand) -> Result<(), ImportCommandError> {
 			}
 			.map_err(named(&vk))?;
 			emit(out.as_deref(), &text)
+		},
+		KeysCommand::Hash { vk } => {
+			let chain = read_hex(&vk)?;
+			emit(None, &hex_line(&zkpow_prover_api::key_hash(&chain)))
 		},
 	}
 }

@@ -5,8 +5,8 @@
 //! - At most `queue_capacity` jobs wait; a submission beyond that is refused (the HTTP
 //!   layer answers 429, and asks [`JobStore::room`] before it spends time validating), and
 //!   after [`JobStore::close`] every submission is refused (503).
-//! - Waiting jobs are served by priority: final proofs first, then circom tasks, then aggregator proofs,
-//!   then batch proofs, so that a sequence whose batches are proven is not held back by
+//! - Waiting jobs are served by priority: final proofs first, then circom tasks, then
+//!   command tasks, then aggregator proofs, then batch proofs, so that a sequence whose batches are proven is not held back by
 //!   other sequences' batches. Within a kind, the lower start batch
 //!   ([`SubmitParams::start_batch`]) goes first, so earlier sequences finish first; then
 //!   first come, first served (tasks without a start batch after those with one).

@@ -12,7 +12,9 @@
 //! - [`publish`]: the rollup's data endpoint miners fetch witnesses from;
 //! - [`bench`](mod@bench): the benchmark behind the README table;
 //! - [`circom`]: the circom backend (prover packages: witness WASM in a sandbox, zkey,
-//!   Groth16 proofs snarkjs verifies).
+//!   Groth16 proofs snarkjs verifies);
+//! - [`command`]: the command backend (native provers the operator configured by
+//!   verifying-key hash, run as processes under limits).
 
 #![cfg_attr(not(test), warn(unreachable_pub))]
 
@@ -20,6 +22,7 @@ pub mod api;
 pub mod backend;
 pub mod bench;
 pub mod circom;
+pub mod command;
 pub mod jobs;
 pub mod metrics;
 pub mod publish;

@@ -1,15 +1,17 @@
 //! `zkpow-prover`: the prover host service and its tools.
 
 mod import;
+mod serve_args;
 
 use clap::{Args, Parser, Subcommand};
+use serve_args::{CircomServeArgs, CommandServeArgs};
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
 use zkpow_circuits::{config, export::export_keys, CircuitConfig, KeySet};
 use zkpow_prover::{
-	backend::{self, BackendKind, WorkerPools},
+	backend::{self, BackendKind, Extras, WorkerPools},
 	bench::{self, BenchOptions},
 	circom::cli::{self as circom, CircomCommand},
-	circom::{host::PackageStore, SandboxLimits},
+	command::{CommandSet, ConfigError},
 	sequencer::{self, SequencerOptions},
 	server::{self, AuthToken, ServiceConfig},
 };
@@ -53,37 +55,6 @@ struct PoolArgs {
 	threads_per_worker: u32,
 }
 
-/// Circom tasks on `serve`: where packages are cached and the budgets they run under.
-#[derive(Args, Clone)]
-struct CircomServeArgs {
-	/// Also prove rollups' circom packages (`circom` tasks), fetched from their URLs,
-	/// checked against their hashes and cached in this directory.
-	#[arg(long, value_name = "DIR")]
-	circom_cache: Option<PathBuf>,
-	/// Largest package file (`circuit.wasm`, `circuit.zkey`) fetched, in MiB.
-	#[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=65536))]
-	circom_max_file_mib: u32,
-	/// Most memory a package's witness generator may use, in MiB.
-	#[arg(long, default_value_t = 2048, value_parser = clap::value_parser!(u32).range(1..=65536))]
-	circom_memory_mib: u32,
-	/// Fuel of one witness calculation (about one unit per WASM instruction).
-	#[arg(long, default_value_t = SandboxLimits::default().fuel)]
-	circom_fuel: u64,
-}
-
-impl CircomServeArgs {
-	/// The package store these options ask for, if any.
-	fn store(&self) -> Option<PackageStore> {
-		let limits = SandboxLimits {
-			memory_bytes: (self.circom_memory_mib as usize) << 20,
-			fuel: self.circom_fuel,
-			..SandboxLimits::default()
-		};
-		let max_file = (self.circom_max_file_mib as usize) << 20;
-		self.circom_cache.clone().map(|dir| PackageStore::new(dir, limits, max_file))
-	}
-}
-
 #[derive(Subcommand)]
 enum Command {
 	/// Run the HTTP proving service.
@@ -118,6 +89,8 @@ enum Command {
 		insecure_no_auth: bool,
 		#[command(flatten)]
 		circom: CircomServeArgs,
+		#[command(flatten)]
+		commands: CommandServeArgs,
 	},
 	/// Generate (or load) the proving keys and print their sizes.
 	Setup {
@@ -261,6 +234,9 @@ enum CliError {
 	/// A `keys` or `proofs` command failed.
 	#[error(transparent)]
 	Import(#[from] import::ImportCommandError),
+	/// `serve --commands`: the configuration is unusable.
+	#[error(transparent)]
+	Commands(#[from] ConfigError),
 	/// A `circom` command failed.
 	#[error(transparent)]
 	Circom(#[from] circom::CircomCliError),
@@ -298,14 +274,14 @@ fn serve(
 	listen: SocketAddr,
 	service: ServiceConfig,
 	kind: BackendKind,
-	circom: Option<PackageStore>,
+	extras: Extras,
 ) -> Result<(), CliError> {
 	let keys = Arc::new(load_keys(keys)?);
 	// `service.threads_per_worker` is the flag's value here (0: an even share of the
 	// cores); the service reports the resolved one.
 	let pools = WorkerPools::new(service.workers, service.threads_per_worker)?;
 	let service = ServiceConfig { threads_per_worker: pools.threads_per_worker(), ..service };
-	let backend = backend::select_with_pools(kind, keys, Some(pools), circom, &log)?;
+	let backend = backend::select_with_pools(kind, keys, Some(pools), extras, &log)?;
 	async_runtime()?.block_on(async move {
 		let (workers, threads) = (service.workers, service.threads_per_worker);
 		let running = server::start(listen, backend.clone(), service)
@@ -338,10 +314,14 @@ fn run(cli: Cli) -> Result<(), CliError> {
 			auth_token,
 			insecure_no_auth,
 			circom,
+			commands,
 		} => {
 			if auth_token.is_none() && !listen.ip().is_loopback() && !insecure_no_auth {
 				return Err(CliError::NoToken(listen));
 			}
+			// Checked before the keys are loaded: a bad entry stops the host at once.
+			let commands = commands.load()?.map(CommandSet::new);
+			serve_args::log_commands(commands.as_ref(), &log);
 			let service = ServiceConfig {
 				workers: workers as usize,
 				queue_capacity: queue_capacity as usize,
@@ -350,7 +330,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
 				threads_per_worker: pools.threads_per_worker as usize,
 				..Default::default()
 			};
-			serve(&keys, listen, service, backend, circom.store())
+			let extras = Extras { circom: circom.store(), commands };
+			serve(&keys, listen, service, backend, extras)
 		},
 		Command::Setup { keys } => {
 			let set = load_keys(&keys)?;
@@ -519,6 +500,27 @@ mod tests {
 			text.contains("ZKPOW_PROVER_TOKEN") && text.contains("--insecure-no-auth"),
 			"{text}"
 		);
+	}
+
+	/// A bad `--commands` file stops `serve` before any key is loaded or generated.
+	#[test]
+	fn serve_with_a_bad_command_file_fails_before_loading_keys() {
+		let dir = tempfile::tempdir().unwrap();
+		let file = dir.path().join("commands.toml");
+		std::fs::write(&file, "[[command]]\nkey_hash = \"0x12\"\nprogram = \"/bin/sh\"\n").unwrap();
+		let keys = dir.path().join("keys");
+		let cli = parse(&[
+			"serve",
+			"--commands",
+			file.to_str().unwrap(),
+			"--keys-dir",
+			keys.to_str().unwrap(),
+		])
+		.unwrap();
+		let err = run(cli).unwrap_err();
+		assert!(matches!(err, CliError::Commands(_)), "{err}");
+		assert!(err.to_string().contains("command 1: `key_hash`"), "{err}");
+		assert!(!keys.exists(), "no keys generated");
 	}
 
 	#[test]

@@ -6,14 +6,14 @@
 //! | `GET /tasks/{id}` | `200` + job status, `404` unknown |
 //! | `GET /tasks/{id}/result` | `200` + output, `409` + status while queued/running or after failure/cancellation, `404` unknown |
 //! | `DELETE /tasks/{id}` (token) | `200` + status after cancelling, `404` unknown |
-//! | `GET /health` | `200` + backend, configuration, workers, the package kinds it proves, queue load |
+//! | `GET /health` | `200` + backend, configuration, workers, the package kinds it proves, the key hashes it has commands for, queue load |
 //! | `GET /metrics` | Prometheus text exposition |
 //!
 //! With an [`AuthToken`] configured, the routes marked (token) need the header
 //! `Authorization: Bearer <token>` and answer `401` (with `WWW-Authenticate: Bearer`)
 //! without it, before reading the body; reading tasks, results, `/health` and `/metrics`
 //! stays open. Every error body is `{"error": "..."}`. Waiting jobs are served final proofs first,
-//! then circom (single-proof) tasks, then aggregator proofs, then batch proofs, lower start
+//! then circom and command (single-proof) tasks, then aggregator proofs, then batch proofs, lower start
 //! batch first (see [`crate::jobs`]).
 //!
 //! Every request is bounded (`tower` layers): at most
@@ -323,6 +323,7 @@ async fn health(State(app): State<Shared>) -> Response {
 		workers: app.config.workers,
 		threads_per_worker: app.config.threads_per_worker,
 		proves: app.backend.proves(),
+		commands: app.backend.commands(),
 		queued,
 		running,
 		queue_capacity: app.store.queue_capacity(),

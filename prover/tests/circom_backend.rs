@@ -9,8 +9,12 @@
 //!
 //! The fixture needs Node.js and the npm packages of `npm ci --prefix prover/tests/circom`
 //! (`scripts/setup.sh` installs both); without them the tests fail, naming what is missing.
-//! `service` sends circom tasks through the host's HTTP service.
+//! `service` sends circom tasks through the host's HTTP service; `command` proves the
+//! example with the repository's own native prover (`zkpow-prover circom prove`) behind
+//! the command backend's contract.
 
+#[path = "circom_backend/command.rs"]
+mod command;
 #[path = "circom_backend/handmade.rs"]
 mod handmade;
 #[path = "circom_backend/service.rs"]

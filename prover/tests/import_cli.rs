@@ -164,3 +164,16 @@ fn help_lists_the_new_commands_next_to_export_keys() {
 		assert!(help.lines().any(|l| l.trim_start().starts_with(command)), "{help}");
 	}
 }
+
+/// `keys hash`: the key hash command tasks and `serve --commands` entries name a
+/// rollup's key by, keccak256 of the key's bytes as registered.
+#[test]
+fn keys_hash_prints_the_key_hash_of_the_registered_bytes() {
+	let vk = vector("vk.hex");
+	let out = ok(&["keys", "hash", "--vk", s(&vk)]);
+	let key = hex::decode(read(&vk).trim().trim_start_matches("0x")).unwrap();
+	assert_eq!(out, format!("0x{}\n", hex::encode(zkpow_prover_api::key_hash(&key))));
+	assert_eq!(zkpow_prover_api::key_hash(&key), sp_crypto_hashing::keccak_256(&key));
+	let err = fails(&["keys", "hash", "--vk", s(&vector("proof.json"))]);
+	assert!(err.contains("not 0x-hex"), "{err}");
+}

@@ -193,7 +193,7 @@ impl_runtime_apis! {
 		}
 	}
 
-	#[api_version(2)]
+	#[api_version(3)]
 	impl pallet_zkpow_runtime_api::ZkpowApi<Block, AccountId, Balance, BlockNumber> for Runtime {
 		fn open_tasks(
 			rollup_id: Option<RollupId>,

@@ -88,11 +88,11 @@ macro_rules! declare_version {
 }
 
 #[cfg(not(feature = "next-spec-version"))]
-declare_version!(103);
+declare_version!(104);
 // The same runtime one version later, for rehearsing a live upgrade
 // (`scripts/upgrade-test.sh`); never a release.
 #[cfg(feature = "next-spec-version")]
-declare_version!(104);
+declare_version!(105);
 
 /// Target block time. The chain uses 2-second slots everywhere, so that the commit and
 /// reveal windows (counted in blocks) pass quickly on a development machine; a

@@ -73,6 +73,8 @@ pub struct ProverHost {
 	seed: Option<String>,
 	/// Whether it proves circom packages (`--circom-cache` in its directory).
 	circom: bool,
+	/// Its native commands' configuration (`--commands`), if any.
+	commands: Option<std::path::PathBuf>,
 }
 
 impl Default for ProverHost {
@@ -85,7 +87,14 @@ impl ProverHost {
 	/// A host on a free port, not started yet.
 	pub fn new() -> ProverHost {
 		let dir = tempfile::Builder::new().prefix("zkpow-prover-").tempdir().expect("tempdir");
-		ProverHost { child: None, port: free_port(), dir, seed: None, circom: false }
+		ProverHost {
+			child: None,
+			port: free_port(),
+			dir,
+			seed: None,
+			circom: false,
+			commands: None,
+		}
 	}
 
 	/// A started host whose keys come from another `seed` than the test rollups' keys:
@@ -101,6 +110,17 @@ impl ProverHost {
 	pub async fn spawn_with_circom() -> ProverHost {
 		let mut host = ProverHost::new();
 		host.circom = true;
+		host.start().await;
+		host
+	}
+
+	/// A started host that runs the native commands configured in `toml` (`--commands`,
+	/// the file written in its directory).
+	pub async fn spawn_with_commands(toml: &str) -> ProverHost {
+		let mut host = ProverHost::new();
+		let file = host.dir.path().join("commands.toml");
+		std::fs::write(&file, toml).expect("write the command configuration");
+		host.commands = Some(file);
 		host.start().await;
 		host
 	}
@@ -132,6 +152,9 @@ impl ProverHost {
 		if self.circom {
 			let cache = self.dir.path().join("circom-packages");
 			args.extend(["--circom-cache".to_string(), cache.display().to_string()]);
+		}
+		if let Some(file) = &self.commands {
+			args.extend(["--commands".to_string(), file.display().to_string()]);
 		}
 		let child = Command::new(prover_binary())
 			.args(&args)

@@ -4,7 +4,9 @@
 //! (`zkpow-prover publish`), the miner sends the sequence to the one prover host that
 //! proves circom packages, the host fetches the package, checks its hash, fills in the
 //! statement and proves; the miner commits, reveals, and the chain verifies the proof
-//! with the key the rollup registered (imported from snarkjs).
+//! with the key the rollup registered (imported from snarkjs). A rollup that declares no
+//! package is proven the same way by a host whose operator configured a native prover
+//! for its key (the command backend).
 
 use pallet_zkpow::{
 	BaseChain, Event as ZkpowEvent, ProverPackageKind, ProverPackageSpec, RollupGenesis,
@@ -20,17 +22,22 @@ use zkpow_runtime::RuntimeEvent;
 
 const GENESIS_ROOT: Bytes32 = [0x11; 32];
 
+/// The circuit's verifying key in the chain's encoding (imported from snarkjs).
+fn chain_key(circuit: &CircomCircuit) -> Vec<u8> {
+	let vk = std::fs::read_to_string(circuit.verification_key()).unwrap();
+	zkpow_primitives::import::vk_from_snarkjs(&vk).expect("the snarkjs key imports")
+}
+
 /// Registers a Groth16Bn254 rollup with the circuit's key and a Circom package pinned by
-/// `hash`, its data at `url`; funds it. Its id.
+/// `hash` (none if `None`), its data at `url`; funds it. Its id.
 async fn register(
 	rpc: &Rpc,
 	node: &Node,
 	circuit: &CircomCircuit,
 	url: &str,
-	hash: Bytes32,
+	hash: Option<Bytes32>,
 ) -> u32 {
-	let vk = std::fs::read_to_string(circuit.verification_key()).unwrap();
-	let key = zkpow_primitives::import::vk_from_snarkjs(&vk).expect("the snarkjs key imports");
+	let key = chain_key(circuit);
 	let register = pallet_zkpow::Call::register_rollup {
 		name: b"circom-rollup".to_vec(),
 		base_chain: BaseChain { chain_id: 31338, inbox: [0x33; 20] },
@@ -45,7 +52,7 @@ async fn register(
 			invalid_proof_penalty: None,
 		},
 		genesis: RollupGenesis { state_root: GENESIS_ROOT, last_batch: 0 },
-		prover_package: Some(ProverPackageSpec {
+		prover_package: hash.map(|hash| ProverPackageSpec {
 			kind: ProverPackageKind::Circom,
 			url: format!("{url}/package").into_bytes(),
 			hash,
@@ -125,12 +132,12 @@ async fn a_circom_rollup_is_mined_through_the_circom_backend_and_a_mispinned_one
 	let good_dir = tempfile::tempdir().unwrap();
 	let hash = publish_package(good_dir.path(), &circuit);
 	let good_url = publish(good_dir.path()).await;
-	let good = register(&rpc, &node, &circuit, &good_url, hash).await;
+	let good = register(&rpc, &node, &circuit, &good_url, Some(hash)).await;
 
 	let bad_dir = tempfile::tempdir().unwrap();
 	publish_package(bad_dir.path(), &circuit);
 	let bad_url = publish(bad_dir.path()).await;
-	let bad = register(&rpc, &node, &circuit, &bad_url, [0xaa; 32]).await;
+	let bad = register(&rpc, &node, &circuit, &bad_url, Some([0xaa; 32])).await;
 
 	let index = post(&rpc, &node, good_dir.path(), good).await;
 	let trap = post(&rpc, &node, bad_dir.path(), bad).await;
@@ -170,4 +177,66 @@ async fn a_circom_rollup_is_mined_through_the_circom_backend_and_a_mispinned_one
 		"{about_trap:?}"
 	);
 	assert_eq!(miner_totals(&rpc, Charlie).await.1, 0, "nothing slashed");
+}
+
+/// The host's command configuration: `prove-command.sh` (the repository's own native
+/// circom prover behind the command contract) for the circuit's key, every proof checked
+/// against the key before it is answered.
+fn command_config(circuit: &CircomCircuit, dir: &Path) -> String {
+	let key = chain_key(circuit);
+	let key_file = dir.join("vk.hex");
+	std::fs::write(&key_file, format!("0x{}", hex::encode(&key))).unwrap();
+	let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+		.join("../prover/tests/circom_backend/prove-command.sh");
+	let args = [
+		script.display().to_string(),
+		zkpow_integration_tests::prover_binary().display().to_string(),
+		circuit.file("statement10_js/statement10.wasm").display().to_string(),
+		circuit.file("statement10.zkey").display().to_string(),
+		"hex".into(),
+	];
+	format!(
+		"[[command]]\nname = \"statement10\"\nkey_hash = \"0x{}\"\nprogram = \"/bin/sh\"\n\
+		 args = {args:?}\ntimeout_secs = 300\nverifying_key = {:?}\n",
+		hex::encode(zkpow_primitives::verifying_key_hash(&key)),
+		key_file.display().to_string(),
+	)
+}
+
+/// A rollup that declares no prover package is mined through a host whose operator
+/// configured a native prover for the rollup's verifying key (matched by the key hash
+/// `zkpow_sequenceStatus` reports): the miner sends its one task there and to no other
+/// host, the proof verifies on chain, the miner is rewarded. A host that proves circom
+/// packages cannot take it (there is no package), nor can one without the key's command.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rollup_without_a_package_is_mined_through_a_hosts_native_command() {
+	let circuit = CircomCircuit::setup();
+	let config_dir = tempfile::tempdir().unwrap();
+	let plain = ProverHost::spawn().await;
+	let circom = ProverHost::spawn_with_circom().await;
+	let native =
+		ProverHost::spawn_with_commands(&command_config(&circuit, config_dir.path())).await;
+	let hosts = format!("{},{},{}", plain.url(), circom.url(), native.url());
+	let (node, rpc, _reference) = solo_miner(&hosts, &[], 3, 4).await;
+
+	let dir = tempfile::tempdir().unwrap();
+	let url = publish(dir.path()).await;
+	let rollup = register(&rpc, &node, &circuit, &url, None).await;
+	let index = post(&rpc, &node, dir.path(), rollup).await;
+	let status = status(&rpc, rollup, index).await;
+	let key_hash =
+		format!("0x{}", hex::encode(zkpow_primitives::verifying_key_hash(&chain_key(&circuit))));
+	assert_eq!(status["key_hash"], key_hash.as_str(), "{status}");
+
+	let status = finalized(&rpc, &node, rollup, index, Duration::from_secs(300)).await;
+	assert_eq!(status["prover"], Charlie.to_account_id().to_string(), "{status}");
+	assert_eq!(status["key_hash"], serde_json::Value::Null, "none once finalized: {status}");
+	assert_eq!(miner_totals(&rpc, Charlie).await, (REWARD, 0), "rewarded, nothing slashed");
+	let dispatched = sequence_log(&node, rollup, index, "dispatched to");
+	assert!(
+		!dispatched.is_empty() && dispatched.iter().all(|l| l.contains(&native.url())),
+		"only the host with the key's command gets the task: {dispatched:?}\n{}",
+		native.log()
+	);
+	assert_eq!(lines(&node, rollup, index, "reveal sent"), 1, "{}", node.log());
 }

@@ -19,7 +19,7 @@ use sp_runtime::{
 	transaction_validity::InvalidTransaction, AccountId32, MultiAddress, MultiSignature,
 };
 use std::sync::Arc;
-use zkpow_prover_api::{PackageKind, PackageRef};
+use zkpow_prover_api::PackageRef;
 use zkpow_runtime::{
 	opaque::UncheckedExtrinsic as OpaqueExtrinsic, AccountId, Balance, BlockNumber, Nonce, Runtime,
 	RuntimeCall, UncheckedExtrinsic,
@@ -82,18 +82,13 @@ pub enum HowProven {
 	/// The reference rollup's circuits: batch proofs, an aggregator proof, the final
 	/// artifact.
 	Reference,
-	/// One Groth16 proof per sequence from the rollup's circom package.
-	Circom(PackageRef),
-}
-
-impl HowProven {
-	/// The package kind a prover host must prove.
-	pub fn kind(&self) -> PackageKind {
-		match self {
-			HowProven::Reference => PackageKind::Reference,
-			HowProven::Circom(_) => PackageKind::Circom,
-		}
-	}
+	/// One Groth16 proof per sequence: by a prover host's native command configured for
+	/// the sequence's verifying key, or from the rollup's circom package if it has one
+	/// (see [`super::route`]).
+	SingleProof {
+		/// The rollup's circom package, if it declares one.
+		circom: Option<PackageRef>,
+	},
 }
 
 /// What the miner needs to prove a rollup's sequences.
@@ -114,7 +109,8 @@ pub enum NotProvable {
 	/// A verifier and prover package that no prover host makes proofs for.
 	#[error(
 		"its verifier is {verifier:?} with {package}; prover hosts prove ReferenceArtifactV1 \
-		 with the reference circuits and Groth16Bn254 with a Circom package"
+		 with the reference circuits and Groth16Bn254 with a Circom package or a native \
+		 command"
 	)]
 	Verifier {
 		/// The rollup's verifier.
@@ -146,9 +142,10 @@ pub fn how_proven(
 		(VerifierKind::ReferenceArtifactV1, Some(p)) if p.kind == ProverPackageKind::Reference => {
 			Ok(HowProven::Reference)
 		},
+		(VerifierKind::Groth16Bn254, None) => Ok(HowProven::SingleProof { circom: None }),
 		(VerifierKind::Groth16Bn254, Some(p)) if p.kind == ProverPackageKind::Circom => {
 			let url = String::from_utf8(p.url).map_err(|_| NotProvable::PackageUrlNotUtf8)?;
-			Ok(HowProven::Circom(PackageRef { url, hash: p.hash }))
+			Ok(HowProven::SingleProof { circom: Some(PackageRef { url, hash: p.hash }) })
 		},
 		(verifier, package) => Err(NotProvable::Verifier {
 			verifier,
@@ -373,18 +370,24 @@ mod tests {
 				package(ProverPackageKind::Circom, b"https://p/v1")
 			)
 			.unwrap(),
-			HowProven::Circom(PackageRef { url: "https://p/v1".into(), hash: [5; 32] })
+			HowProven::SingleProof {
+				circom: Some(PackageRef { url: "https://p/v1".into(), hash: [5; 32] })
+			}
+		);
+		// Without a package only a host's native command for its key can prove it.
+		assert_eq!(
+			how_proven(VerifierKind::Groth16Bn254, None).unwrap(),
+			HowProven::SingleProof { circom: None }
 		);
 	}
 
 	/// Attack: a rollup registers a combination no host can make a proof for (a Groth16
-	/// key with the reference package, a reference verifier with a circom package, a
-	/// Groth16 key and no package): the miner leaves it alone, saying why, instead of
-	/// committing to sequences it cannot reveal.
+	/// key with the reference package, a reference verifier with a circom package): the
+	/// miner leaves it alone, saying why, instead of committing to sequences it cannot
+	/// reveal.
 	#[test]
 	fn leave_alone_rollups_no_host_can_prove() {
 		for (verifier, package) in [
-			(VerifierKind::Groth16Bn254, None),
 			(VerifierKind::Groth16Bn254, package(ProverPackageKind::Reference, b"https://x")),
 			(VerifierKind::ReferenceArtifactV1, package(ProverPackageKind::Circom, b"https://x")),
 		] {

@@ -16,11 +16,12 @@
 //! its job).
 
 use super::{
-	chain::{Best, Chain, HowProven},
+	chain::{Best, Chain, HowProven, Provable},
 	data::DataClient,
 	job::{FinalProof, Job, Stage},
 	metrics::Metrics,
 	prover::{short, HostError, Poll, ProverPool, Task},
+	route::{self, Route},
 	Miner, LOG_TARGET,
 };
 use serde_json::Value;
@@ -32,7 +33,7 @@ use std::{
 };
 use tokio::sync::mpsc;
 use zkpow_primitives::BatchHeader;
-use zkpow_prover_api::{Header, Hex, PackageRef, SubmitParams, TaskKind, TaskOutput};
+use zkpow_prover_api::{Header, Hex, SubmitParams, TaskKind, TaskOutput};
 use zkpow_runtime::{AccountId, Balance, BlockNumber};
 
 /// A sequence as the chain reports it.
@@ -260,10 +261,10 @@ async fn advance(
 			return;
 		},
 	};
-	// A circom rollup's sequence is one proof, dispatched as the final one.
-	if let HowProven::Circom(package) = &provable.how {
+	// A single-proof rollup's sequence is one proof, dispatched as the final one.
+	if let HowProven::SingleProof { .. } = &provable.how {
 		if job.final_proof == Stage::Todo {
-			dispatch_circom(p, job, out, best, account, &provable.data_url, package).await;
+			dispatch_single(p, job, out, best, account, &provable).await;
 		}
 		return;
 	}
@@ -344,37 +345,52 @@ async fn fetch(p: &Proving, job: &Job, url: &str, status: &Status) -> Option<Vec
 	}
 }
 
-/// Dispatches a circom rollup's sequence: its published input for the one circuit, the
-/// statement filled in by the host, on a host that proves circom packages.
-async fn dispatch_circom(
+/// Dispatches a single-proof rollup's sequence as one task on the route the hosts offer
+/// ([`route`]): the sequence's published input and headers, the statement filled in by
+/// the host. A circom circuit takes one input, so a circom sequence has one batch; a
+/// native command gets the batch's input, or an array of them for several batches.
+async fn dispatch_single(
 	p: &Proving,
 	job: &mut Job,
 	out: &mut StepOut,
 	best: Best,
 	account: sr25519::Public,
-	data_url: &str,
-	package: &PackageRef,
+	provable: &Provable,
 ) {
 	let Some(status) = sequence_status(p, job, best) else { return };
-	let Some(inputs) = fetch(p, job, data_url, &status).await else { return };
-	let [input] = inputs.as_slice() else {
-		give_up(
-			job,
-			format!(
-				"a circom rollup's sequence is one batch (one circuit input); this one has {}",
-				inputs.len()
-			),
-		);
-		return;
+	let HowProven::SingleProof { circom } = &provable.how else { return };
+	let route = match route::single_proof(&p.provers, circom.as_ref(), status.key_hash) {
+		Ok(route) => route,
+		Err(why) => {
+			p.say_once(format!("{}-{why}", job.name()), || {
+				format!("{}: waiting for a prover host: {why}", job.name())
+			});
+			return;
+		},
 	};
-	let task = Task::Circom {
-		rollup_id: job.rollup_id,
-		sequence_index: job.sequence_index,
-		prover: account.0,
-		prev_root: status.prev_state_root,
-		batches: headers(&status.batches),
-		package: package.clone(),
-		input: input.clone(),
+	let Some(mut inputs) = fetch(p, job, &provable.data_url, &status).await else { return };
+	let (rollup_id, sequence_index, prover) = (job.rollup_id, job.sequence_index, account.0);
+	let (prev_root, batches) = (status.prev_state_root, headers(&status.batches));
+	let task = match route {
+		Route::Command(key_hash) => {
+			let input = if inputs.len() == 1 { inputs.remove(0) } else { Value::Array(inputs) };
+			Task::Command { rollup_id, sequence_index, prover, prev_root, batches, key_hash, input }
+		},
+		Route::Circom(package) => {
+			if inputs.len() != 1 {
+				give_up(
+					job,
+					format!(
+						"a circom rollup's sequence is one batch (one circuit input); this one \
+						 has {}",
+						inputs.len()
+					),
+				);
+				return;
+			}
+			let input = inputs.remove(0);
+			Task::Circom { rollup_id, sequence_index, prover, prev_root, batches, package, input }
+		},
 	};
 	dispatch(p, job, out, vec![(Step::Final, task)]).await;
 }

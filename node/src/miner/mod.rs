@@ -8,7 +8,9 @@
 //!   the batch witnesses from the rollup's data URL, dispatches the batch proofs to the
 //!   prover hosts in parallel, then the aggregator proof (more than one batch) and the
 //!   final proof bound to the miner account; each step of a sequence runs in its own task
-//!   with a deadline and reports back over a channel;
+//!   with a deadline and reports back over a channel. A single-proof rollup's sequence
+//!   is one task ([`route`]: a host's native command for its verifying key, else its
+//!   circom package), sent only to hosts whose `/health` says they can prove it;
 //! - [`sender`] (Proof Sender): commits a final proof's hash while the commit window
 //!   allows, waits for the reveal window, reveals; de-duplicated and ordered by start
 //!   batch, and never sends an extrinsic that could land twice;
@@ -38,10 +40,11 @@ mod job;
 mod metrics;
 mod policy;
 mod prover;
+mod route;
 mod sender;
 
 use crate::service::FullClient;
-use chain::Chain;
+use chain::{Chain, HowProven};
 use futures::StreamExt;
 use job::{Job, JobStore};
 use sc_client_api::BlockchainEvents;
@@ -470,18 +473,23 @@ impl<S: OffchainStorage> Miner<S> {
 					});
 					continue;
 				},
-				Ok(provable) if !self.proving.provers.any_proves(provable.how.kind()) => {
-					self.say_once(format!("no-host-{}", task.rollup_id), || {
-						format!(
-							"rollup {}: not mining it: none of the prover hosts proves {:?} \
-							 packages (a host proves circom packages with `serve --circom-cache`)",
-							task.rollup_id,
-							provable.how.kind()
-						)
-					});
-					continue;
+				Ok(provable) => {
+					let key_hash = match provable.how {
+						HowProven::Reference => None,
+						HowProven::SingleProof { .. } => self
+							.chain
+							.sequence_status(best.hash, task.rollup_id, task.sequence_index)
+							.ok()
+							.flatten()
+							.and_then(|s| s.key_hash),
+					};
+					if let Err(why) = route::check(&self.proving.provers, &provable.how, key_hash) {
+						self.say_once(format!("no-host-{}-{why}", task.rollup_id), || {
+							format!("rollup {}: not mining it: {why}", task.rollup_id)
+						});
+						continue;
+					}
 				},
-				Ok(_) => {},
 			}
 			let refusal = match self.chain.rollup_info(best.hash, task.rollup_id) {
 				Ok(Some(rollup)) => self.config.policy.refusal(&rollup, task.reward),

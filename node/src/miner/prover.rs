@@ -17,12 +17,52 @@ use std::{
 	sync::Mutex,
 	time::{Duration, Instant},
 };
+use zkpow_primitives::Bytes32;
 use zkpow_prover_api::{
 	ClientError, Fetched, JobState, PackageKind, ProverClient, SubmitParams, TaskOutput,
 };
 
 /// The task the miner sends: the rollup's witness passes through as JSON.
 pub type Task = zkpow_prover_api::Task<Value>;
+
+/// What a host must be able to do to take a task (from its `/health`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Need {
+	/// Prove packages of this kind: the reference circuits, or circom packages.
+	Kind(PackageKind),
+	/// Run a native command its operator configured for this verifying-key hash.
+	Command(Bytes32),
+}
+
+impl Need {
+	/// What `task` needs.
+	pub fn of(task: &Task) -> Need {
+		match task {
+			Task::Circom { .. } => Need::Kind(PackageKind::Circom),
+			Task::Command { key_hash, .. } => Need::Command(*key_hash),
+			Task::Batch { .. } | Task::Aggregator { .. } | Task::Final { .. } => {
+				Need::Kind(PackageKind::Reference)
+			},
+		}
+	}
+}
+
+impl std::fmt::Display for Need {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		match self {
+			Need::Kind(PackageKind::Reference) => f.write_str("proves the reference circuits"),
+			Need::Kind(PackageKind::Circom) => {
+				f.write_str("proves circom packages (`serve --circom-cache`)")
+			},
+			Need::Kind(kind) => write!(f, "proves {kind:?} packages"),
+			Need::Command(hash) => write!(
+				f,
+				"has a command for verifying-key hash 0x{} (`serve --commands`)",
+				hex::encode(hash)
+			),
+		}
+	}
+}
 
 /// How long a host that did not answer is skipped; doubled at each failure in a row, up
 /// to [`MAX_BACKOFF`].
@@ -81,11 +121,20 @@ struct Host {
 	/// The package kinds it proves, from its `/health` (the reference circuits until it
 	/// has answered).
 	proves: Vec<PackageKind>,
+	/// The verifying-key hashes it has native commands for, from its `/health`.
+	commands: Vec<Bytes32>,
 }
 
 impl Host {
 	fn url(&self) -> &str {
 		self.client.base()
+	}
+
+	fn can(&self, need: &Need) -> bool {
+		match need {
+			Need::Kind(kind) => self.proves.contains(kind),
+			Need::Command(hash) => self.commands.contains(hash),
+		}
 	}
 }
 
@@ -128,6 +177,7 @@ impl ProverPool {
 					dispatched: 0,
 					refused,
 					proves: vec![PackageKind::Reference],
+					commands: Vec::new(),
 				}
 			})
 			.collect();
@@ -152,13 +202,13 @@ impl ProverPool {
 		self.with_host(url, |h| h.client.clone())
 	}
 
-	/// Hosts to try for a new task of `kind`: among those that prove it, hosts in good
+	/// Hosts to try for a new task that needs `need`: among those that can, hosts in good
 	/// standing before demoted ones, least used first, skipping those backing off (all of
 	/// them if every such host is backing off, so a returning host is found).
-	fn candidates(&self, kind: PackageKind) -> Vec<ProverClient> {
+	fn candidates(&self, need: &Need) -> Vec<ProverClient> {
 		let hosts = self.hosts();
 		let now = Instant::now();
-		let able: Vec<&Host> = hosts.iter().filter(|h| h.proves.contains(&kind)).collect();
+		let able: Vec<&Host> = hosts.iter().filter(|h| h.can(need)).collect();
 		let mut up: Vec<&Host> =
 			able.iter().copied().filter(|h| h.retry_at.is_none_or(|t| t <= now)).collect();
 		if up.is_empty() {
@@ -211,13 +261,13 @@ impl ProverPool {
 		self.hosts().iter().map(|h| h.url().to_owned()).collect()
 	}
 
-	/// Whether any host is known to prove `kind` packages.
-	pub fn any_proves(&self, kind: PackageKind) -> bool {
-		self.hosts().iter().any(|h| h.proves.contains(&kind))
+	/// Whether any host is known to be able to take tasks that need `need`.
+	pub fn any_can(&self, need: &Need) -> bool {
+		self.hosts().iter().any(|h| h.can(need))
 	}
 
-	/// Asks every host what it proves (`/health`), keeping what each answers; a host that
-	/// does not answer keeps what it said before.
+	/// Asks every host what it proves (`/health`: package kinds and command key hashes),
+	/// keeping what each answers; a host that does not answer keeps what it said before.
 	pub async fn refresh_capabilities(&self) {
 		let clients: Vec<ProverClient> = self.hosts().iter().map(|h| h.client.clone()).collect();
 		for client in clients {
@@ -227,18 +277,32 @@ impl ProverPool {
 					kinds if kinds.is_empty() => vec![PackageKind::Reference],
 					kinds => kinds,
 				};
+				let commands = health.commands;
 				self.with_host(client.base(), |h| {
-					if h.proves != proves {
+					if h.proves != proves || h.commands != commands {
+						let keys: Vec<String> =
+							commands.iter().map(|k| format!("0x{}", hex::encode(k))).collect();
 						log::info!(
 							target: LOG_TARGET,
-							"prover host {} proves {proves:?} packages",
+							"prover host {} proves {proves:?} packages, with commands for \
+							 verifying-key hashes {keys:?}",
 							client.base()
 						);
 						h.proves = proves;
+						h.commands = commands;
 					}
 				});
 			}
 		}
+	}
+
+	/// Sets what the host at `url` proves, as its `/health` would.
+	#[cfg(test)]
+	pub fn set_capabilities(&self, url: &str, proves: Vec<PackageKind>, commands: Vec<Bytes32>) {
+		self.with_host(url, |h| {
+			h.proves = proves;
+			h.commands = commands;
+		});
 	}
 
 	/// Whether the host at `url` is demoted.
@@ -254,14 +318,11 @@ impl ProverPool {
 		params: SubmitParams,
 		pinned: Option<&str>,
 	) -> Result<TaskRef, HostError> {
-		let kind = match task {
-			Task::Circom { .. } => PackageKind::Circom,
-			_ => PackageKind::Reference,
-		};
-		let mut last = HostError::Unreachable(format!("no prover host proves {kind:?} packages"));
+		let need = Need::of(task);
+		let mut last = HostError::Unreachable(format!("no prover host {need}"));
 		let candidates = match pinned {
 			Some(url) => self.client(url).into_iter().collect(),
-			None => self.candidates(kind),
+			None => self.candidates(&need),
 		};
 		for client in candidates {
 			let url = client.base().to_owned();
@@ -405,7 +466,7 @@ mod tests {
 	}
 
 	fn order(pool: &ProverPool) -> Vec<String> {
-		pool.candidates(PackageKind::Reference)
+		pool.candidates(&Need::Kind(PackageKind::Reference))
 			.iter()
 			.map(|c| c.base().to_owned())
 			.collect()
@@ -456,25 +517,76 @@ mod tests {
 	#[test]
 	fn circom_tasks_go_only_to_hosts_that_prove_circom() {
 		let pool = pool(BTreeMap::new());
-		assert!(!pool.any_proves(PackageKind::Circom));
-		assert!(pool.candidates(PackageKind::Circom).is_empty());
+		let circom = Need::Kind(PackageKind::Circom);
+		assert!(!pool.any_can(&circom));
+		assert!(pool.candidates(&circom).is_empty());
 		let refused =
 			futures::executor::block_on(pool.submit(&circom_task(), SubmitParams::default(), None));
 		assert!(
-			matches!(&refused, Err(HostError::Unreachable(m)) if m.contains("Circom")),
+			matches!(&refused, Err(HostError::Unreachable(m)) if m.contains("circom")),
 			"{refused:?}"
 		);
 
 		pool.with_host("http://b", |h| {
 			h.proves = vec![PackageKind::Reference, PackageKind::Circom]
 		});
-		assert!(pool.any_proves(PackageKind::Circom));
-		let able: Vec<String> = pool
-			.candidates(PackageKind::Circom)
+		assert!(pool.any_can(&circom));
+		let able: Vec<String> =
+			pool.candidates(&circom).iter().map(|c| c.base().to_owned()).collect();
+		assert_eq!(able, ["http://b"]);
+		assert_eq!(order(&pool), ["http://a", "http://b"], "both prove the reference circuits");
+	}
+
+	fn command_task(key_hash: Bytes32) -> Task {
+		Task::Command {
+			rollup_id: 3,
+			sequence_index: 0,
+			prover: [1; 32],
+			prev_root: [0; 32],
+			batches: vec![],
+			key_hash,
+			input: serde_json::json!({}),
+		}
+	}
+
+	/// A command task goes only to a host that lists the task's key hash: a host with a
+	/// native prover for another rollup's key (or with circom packages) would refuse it,
+	/// and one that ran another key's prover would make a proof the chain refuses.
+	#[test]
+	fn command_tasks_go_only_to_hosts_with_a_command_for_the_key() {
+		let pool = pool(BTreeMap::new());
+		pool.with_host("http://a", |h| {
+			h.proves = vec![PackageKind::Reference, PackageKind::Circom, PackageKind::Command];
+			h.commands = vec![[7; 32]];
+		});
+		let mine = Need::Command([9; 32]);
+		assert_eq!(Need::of(&command_task([9; 32])), mine);
+		assert!(!pool.any_can(&mine), "a host with another key's command cannot take it");
+		let refused = futures::executor::block_on(pool.submit(
+			&command_task([9; 32]),
+			SubmitParams::default(),
+			None,
+		));
+		let expected =
+			format!("no prover host has a command for verifying-key hash 0x{}", "09".repeat(32));
+		assert!(
+			matches!(&refused, Err(HostError::Unreachable(m)) if m.starts_with(&expected)),
+			"{refused:?}"
+		);
+
+		pool.with_host("http://b", |h| {
+			h.proves = vec![PackageKind::Reference, PackageKind::Command];
+			h.commands = vec![[9; 32]];
+		});
+		assert!(pool.any_can(&mine));
+		let able: Vec<String> =
+			pool.candidates(&mine).iter().map(|c| c.base().to_owned()).collect();
+		assert_eq!(able, ["http://b"]);
+		let other: Vec<String> = pool
+			.candidates(&Need::Command([7; 32]))
 			.iter()
 			.map(|c| c.base().to_owned())
 			.collect();
-		assert_eq!(able, ["http://b"]);
-		assert_eq!(order(&pool), ["http://a", "http://b"], "both prove the reference circuits");
+		assert_eq!(other, ["http://a"]);
 	}
 }

@@ -42,7 +42,9 @@ pub trait ZkpowApi<BlockHash, AccountId, Balance, BlockNumber> {
 	) -> RpcResult<Vec<TaskInfo<Balance, BlockNumber>>>;
 
 	/// Status of a sequence: window phase and the blocks where each phase ends,
-	/// committers and reveals, accepted proof; `null` if unknown.
+	/// committers and reveals, accepted proof, and while in flight the `key_hash` of the
+	/// verifying key it is checked with (what prover hosts' native commands are
+	/// configured by); `null` if unknown.
 	#[method(name = "zkpow_sequenceStatus")]
 	fn sequence_status(
 		&self,

@@ -139,6 +139,10 @@ pub struct SequenceStatus<AccountId, Balance, BlockNumber> {
 	pub prover: Option<AccountId>,
 	/// The accepted proof, if any.
 	pub proof: Option<Vec<u8>>,
+	/// [`zkpow_primitives::verifying_key_hash`] of the verifying key the sequence's proofs
+	/// are checked with (the key in force, or the retired key it was submitted under):
+	/// prover hosts' native commands are configured by it. `None` once finalized.
+	pub key_hash: Option<Bytes32>,
 }
 
 /// A miner's bond and activity.
@@ -320,6 +324,8 @@ impl<T: Config> Pallet<T> {
 					.unwrap_or_default(),
 				prover: window.and_then(|w| w.accepted.as_ref().map(|a| a.prover.clone())),
 				proof: window.and_then(|w| w.accepted.as_ref().map(|a| a.proof.to_vec())),
+				key_hash: Self::verifier_for(rollup_id, sequence_index)
+					.map(|v| zkpow_primitives::verifying_key_hash(&v.key)),
 			});
 		}
 		let f = FinalizedSequences::<T>::get(rollup_id, sequence_index)?;
@@ -339,6 +345,7 @@ impl<T: Config> Pallet<T> {
 			committers: Vec::new(),
 			prover: Some(f.accepted.prover),
 			proof: Some(f.accepted.proof.into_inner()),
+			key_hash: None,
 		})
 	}
 

@@ -18,7 +18,7 @@ use zkpow_prover_api::{
 };
 
 /// The reference keys (the host always has them), made once.
-fn keys() -> Arc<KeySet> {
+pub(super) fn keys() -> Arc<KeySet> {
 	static KEYS: std::sync::OnceLock<Arc<KeySet>> = std::sync::OnceLock::new();
 	KEYS.get_or_init(|| Arc::new(KeySet::generate(TEST, DEV_SEED, &|_| {}).expect("setup")))
 		.clone()

@@ -48,8 +48,10 @@ sp_api::decl_runtime_apis! {
 	/// Phases are those of the queried block: an extrinsic included in the next block is
 	/// checked against block number `at + 1`.
 	///
-	/// Version 2 added `check_proof`.
-	#[api_version(2)]
+	/// Version 2 added `check_proof`; version 3 `data_url` and `prover_package` in
+	/// `RollupSummary` and `key_hash` in `SequenceStatus` (the node and its runtime are
+	/// released together; a node reading an older runtime's answers refuses them).
+	#[api_version(3)]
 	pub trait ZkpowApi<AccountId, Balance, BlockNumber>
 	where
 		AccountId: Codec,
@@ -86,8 +88,7 @@ sp_api::decl_runtime_apis! {
 
 		/// Checks `proof` for a sequence in flight exactly as a reveal by `prover` would be
 		/// checked, without changing state: the verdict, or `None` if the sequence is not in
-		/// flight. Miners call it before committing to a proof.
-		#[api_version(2)]
+		/// flight. Miners call it before committing to a proof (since version 2).
 		fn check_proof(
 			rollup_id: RollupId,
 			sequence_index: SequenceIndex,
