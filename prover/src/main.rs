@@ -477,6 +477,8 @@ mod tests {
 			&["serve", "--queue-capacity", "0"],
 			&["bench", "--workers", "1,0,4"],
 			&["bench", "--tasks", "0"],
+			&["circom", "bench", "--wasm", "w", "--zkey", "z", "--input", "i", "--runs", "0"],
+			&["circom", "bench", "--wasm", "w", "--zkey", "z", "--input", "i", "--runs", "101"],
 		] {
 			let err = parse(args).err().unwrap_or_else(|| panic!("{args:?} parsed"));
 			assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation, "{args:?}: {err}");
@@ -487,6 +489,11 @@ mod tests {
 				assert_eq!(tasks, 8);
 			},
 			_ => unreachable!("a bench command line"),
+		}
+		let cli = parse(&["circom", "bench", "--wasm", "w", "--zkey", "z", "--input", "i"]);
+		match cli.unwrap().command {
+			Command::Circom { command: CircomCommand::Bench { runs, .. } } => assert_eq!(runs, 7),
+			_ => unreachable!("a circom bench command line"),
 		}
 	}
 

@@ -7,6 +7,7 @@
 #![cfg_attr(not(test), warn(unreachable_pub))]
 
 pub mod circom;
+pub mod circom_rollup;
 pub mod mining;
 pub mod old_state;
 

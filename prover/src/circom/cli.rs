@@ -1,6 +1,7 @@
-//! `zkpow-prover circom prove|hash`.
+//! `zkpow-prover circom prove|hash|bench`.
 
 use super::{
+	bench::{self, CircomBenchError},
 	error::{CircomError, InputError, PackageError},
 	input::CircomInputs,
 	package::{package_hash, CircomPackage},
@@ -71,6 +72,22 @@ pub enum CircomCommand {
 		#[command(flatten)]
 		limits: LimitArgs,
 	},
+	/// Time each stage of proving an input in process (load, witness, proof), `--runs`
+	/// times each, and print their medians as a table.
+	Bench {
+		/// The package's files.
+		#[command(flatten)]
+		package: PackageArgs,
+		/// The input (snarkjs `input.json`).
+		#[arg(long)]
+		input: PathBuf,
+		/// Runs of each stage.
+		#[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u16).range(1..=100))]
+		runs: u16,
+		/// The sandbox budgets.
+		#[command(flatten)]
+		limits: LimitArgs,
+	},
 	/// Print the package's content hash: keccak256(keccak256(wasm) ++ keccak256(zkey)).
 	Hash {
 		/// The package's files.
@@ -117,6 +134,9 @@ pub enum CircomCliError {
 	/// The witness could not be computed or proven.
 	#[error(transparent)]
 	Prove(#[from] CircomError),
+	/// The benchmark failed.
+	#[error(transparent)]
+	Bench(#[from] CircomBenchError),
 	/// The proof or its public signals could not be written as snarkjs JSON.
 	#[error("cannot write snarkjs JSON: {0}")]
 	Json(#[from] ImportError),
@@ -128,6 +148,16 @@ fn read(path: &Path) -> Result<Vec<u8>, CircomCliError> {
 		path: path.into(),
 		source,
 	})
+}
+
+fn read_inputs(path: &Path) -> Result<CircomInputs, CircomCliError> {
+	let text = fs::read_to_string(path).map_err(|source| CircomCliError::Io {
+		action: "read",
+		path: path.into(),
+		source,
+	})?;
+	CircomInputs::from_json(&text)
+		.map_err(|source| CircomCliError::Input { path: path.into(), source })
 }
 
 fn write_json(path: &Path, json: &str) -> Result<(), CircomCliError> {
@@ -149,14 +179,14 @@ pub fn run(command: CircomCommand) -> Result<(), CircomCliError> {
 			println!("0x{}", hex::encode(hash));
 			Ok(())
 		},
+		CircomCommand::Bench { package, input, runs, limits } => {
+			let inputs = read_inputs(&input)?;
+			let (wasm, zkey) = (read(&package.wasm)?, read(&package.zkey)?);
+			print!("{}", bench::run(&wasm, &zkey, &inputs, limits.limits(), runs.into())?);
+			Ok(())
+		},
 		CircomCommand::Prove { package, input, expect_hash, out, public, limits } => {
-			let text = fs::read_to_string(&input).map_err(|source| CircomCliError::Io {
-				action: "read",
-				path: input.clone(),
-				source,
-			})?;
-			let inputs = CircomInputs::from_json(&text)
-				.map_err(|source| CircomCliError::Input { path: input.clone(), source })?;
+			let inputs = read_inputs(&input)?;
 			let wasm = read(&package.wasm)?;
 			let zkey = read(&package.zkey)?;
 			let package = CircomPackage::from_bytes(&wasm, &zkey, expect_hash, limits.limits())?;

@@ -2,7 +2,8 @@
 //!
 //! - coordination overhead: per sequence, blocks from submission to finalization minus
 //!   T1 + T2 and minus the pure proving time (the prover hosts' own measure), for 1 and 4
-//!   batches;
+//!   batches of the reference rollup, and for a single-proof rollup proven through the
+//!   circom backend (the example circuit `prover/tests/circom/statement10.circom`);
 //! - load: S sequences of N batches posted at once, proven by M miners on P prover hosts;
 //!   sequences finalized per hour and seconds per proof, for each P.
 //!
@@ -12,7 +13,13 @@
 
 use sp_keyring::Sr25519Keyring::{self, Charlie, Dave, Eve, Ferdie};
 use std::time::{Duration, Instant};
-use zkpow_integration_tests::{http_get, mining::*, Node, ProverHost, Rpc};
+use zkpow_integration_tests::{
+	circom::CircomCircuit,
+	circom_rollup::{CircomRollup, Package},
+	http_get,
+	mining::*,
+	Node, ProverHost, Rpc,
+};
 
 /// Block time of the chain, in seconds.
 const BLOCK_SECONDS: f64 = 2.0;
@@ -108,12 +115,36 @@ async fn overhead(batches: usize, repeat: usize) -> String {
 		let status =
 			finalized(&net.rpc, &net.validator, net.rollup.id, index, Duration::from_secs(600))
 				.await;
-		let finalized_at = status["phase"]["Finalized"]["finalized_at"].as_u64().unwrap() as f64;
 		let proving = proving_seconds(&net.hosts) - proving_before;
-		let latency = finalized_at - f64::from(submitted);
-		let overhead = latency - f64::from(T1 + T2) - proving / BLOCK_SECONDS;
-		rows +=
-			&format!("| {batches} | {latency:.0} | {proving:.1} | {} | {overhead:.1} |\n", T1 + T2);
+		rows += &overhead_row(&format!("reference, {batches}"), submitted, &status, proving);
+	}
+	rows
+}
+
+/// The blocks a sequence took from submission to settlement beyond T1 + T2 and beyond
+/// `proving` seconds of proving: one table row.
+fn overhead_row(what: &str, submitted: u32, status: &serde_json::Value, proving: f64) -> String {
+	let finalized_at = status["phase"]["Finalized"]["finalized_at"].as_u64().unwrap() as f64;
+	let latency = finalized_at - f64::from(submitted);
+	let overhead = latency - f64::from(T1 + T2) - proving / BLOCK_SECONDS;
+	format!("| {what} | {latency:.0} | {proving:.1} | {} | {overhead:.1} |\n", T1 + T2)
+}
+
+/// The same for a single-proof rollup: the circom example rollup on a host that proves
+/// circom packages. Its first sequence also fetches and loads the package.
+async fn single_proof_overhead(repeat: usize) -> String {
+	let circuit = CircomCircuit::setup();
+	let hosts = [ProverHost::spawn_with_circom().await];
+	let (node, rpc, _reference) = solo_miner(&hosts[0].url(), &[], T1, T2).await;
+	let mut rollup = CircomRollup::register(&rpc, &node, &circuit, Package::Pinned, (T1, T2)).await;
+	let mut rows = String::new();
+	for run in 0..repeat {
+		let proving_before = proving_seconds(&hosts);
+		let (index, submitted) = rollup.post(&rpc, &node).await;
+		let status = finalized(&rpc, &node, rollup.id, index, Duration::from_secs(600)).await;
+		let proving = proving_seconds(&hosts) - proving_before;
+		let what = if run == 0 { "circom, 1 (package fetched)" } else { "circom, 1" };
+		rows += &overhead_row(what, submitted, &status, proving);
 	}
 	rows
 }
@@ -151,11 +182,12 @@ async fn main() {
 		},
 	};
 	println!("Coordination overhead (T1 = {T1}, T2 = {T2} blocks of {BLOCK_SECONDS} s, one prover host):\n");
-	println!("| batches | blocks submit→final | proving s | T1+T2 | overhead blocks |");
-	println!("|---:|---:|---:|---:|---:|");
+	println!("| rollup, batches | blocks submit→final | proving s | T1+T2 | overhead blocks |");
+	println!("|---|---:|---:|---:|---:|");
 	for batches in [1, 4] {
 		print!("{}", overhead(batches, o.repeat).await);
 	}
+	print!("{}", single_proof_overhead(o.repeat).await);
 	println!(
 		"\nLoad ({} sequences of {} batches, {} miner(s)):\n",
 		o.sequences, o.batches, o.miners
