@@ -8,7 +8,7 @@ use pallet_zkpow::{
 	BaseChain, Event as ZkpowEvent, ProverPackageKind, ProverPackageSpec, RollupGenesis,
 	RollupParams, VerifierKind, VerifierSpec,
 };
-use sp_keyring::Sr25519Keyring::{Alice, Bob};
+use sp_keyring::Sr25519Keyring::Bob;
 use std::path::Path;
 use zkpow_primitives::{BatchHeader, Bytes32};
 use zkpow_runtime::RuntimeEvent;
@@ -101,33 +101,8 @@ impl CircomRollup {
 				hash,
 			}),
 		};
-		let (_, id) =
-			submit_and_find(rpc, node, Alice, zkpow(register), "registration", |e| match e {
-				RuntimeEvent::Zkpow(ZkpowEvent::RollupRegistered { rollup_id, .. }) => {
-					Some(*rollup_id)
-				},
-				_ => None,
-			})
-			.await;
-		let rollup = CircomRollup { id, url, dir, posted: 0 };
-		rollup.set_data_url(rpc, node).await;
-		let fund = pallet_zkpow::Call::fund_rollup { rollup_id: id, amount: 20 * REWARD };
-		submit_and_find(rpc, node, Alice, zkpow(fund), "funding", |e| {
-			matches!(e, RuntimeEvent::Zkpow(ZkpowEvent::RollupFunded { .. })).then_some(())
-		})
-		.await;
-		rollup
-	}
-
-	async fn set_data_url(&self, rpc: &Rpc, node: &Node) {
-		let call = pallet_zkpow::Call::set_data_url {
-			rollup_id: self.id,
-			url: Some(self.url.clone().into_bytes()),
-		};
-		submit_and_find(rpc, node, Alice, zkpow(call), "data URL", |e| {
-			matches!(e, RuntimeEvent::Zkpow(ZkpowEvent::DataUrlSet { .. })).then_some(())
-		})
-		.await;
+		let id = register_and_fund(rpc, node, register, &url).await;
+		CircomRollup { id, url, dir, posted: 0 }
 	}
 
 	/// Publishes the next sequence (one batch with the circuit's private input, chained

@@ -69,38 +69,13 @@ impl Rollup {
 			genesis: RollupGenesis { state_root: root, last_batch: 0 },
 			prover_package: None,
 		};
-		let (_, id) =
-			submit_and_find(rpc, node, Alice, zkpow(register), "registration", |e| match e {
-				RuntimeEvent::Zkpow(ZkpowEvent::RollupRegistered { rollup_id, .. }) => {
-					Some(*rollup_id)
-				},
-				_ => None,
-			})
-			.await;
-		let set_url =
-			pallet_zkpow::Call::set_data_url { rollup_id: id, url: Some(data_url.into_bytes()) };
-		submit_and_find(rpc, node, Alice, zkpow(set_url), "data URL", |e| {
-			matches!(e, RuntimeEvent::Zkpow(ZkpowEvent::DataUrlSet { .. })).then_some(())
-		})
-		.await;
-		let fund = pallet_zkpow::Call::fund_rollup { rollup_id: id, amount: 20 * REWARD };
-		submit_and_find(rpc, node, Alice, zkpow(fund), "funding", |e| {
-			matches!(e, RuntimeEvent::Zkpow(ZkpowEvent::RollupFunded { .. })).then_some(())
-		})
-		.await;
+		let id = register_and_fund(rpc, node, register, &data_url).await;
 		Rollup { id, dir }
 	}
 
 	/// Alice points the rollup's data URL at `url`.
 	pub async fn set_data_url(&self, rpc: &Rpc, node: &Node, url: &str) {
-		let set = pallet_zkpow::Call::set_data_url {
-			rollup_id: self.id,
-			url: Some(url.as_bytes().to_vec()),
-		};
-		submit_and_find(rpc, node, Alice, zkpow(set), "data URL", |e| {
-			matches!(e, RuntimeEvent::Zkpow(ZkpowEvent::DataUrlSet { .. })).then_some(())
-		})
-		.await;
+		set_data_url(rpc, node, self.id, url).await
 	}
 
 	/// The sequencer makes one sequence of `batches` batches and Bob posts it; returns its
@@ -141,6 +116,37 @@ impl Rollup {
 		.await;
 		(index, block)
 	}
+}
+
+/// Alice submits `register` (a `register_rollup` call), points the new rollup's data URL
+/// at `data_url` and funds it for 20 rewards; its id.
+pub async fn register_and_fund(
+	rpc: &Rpc,
+	node: &Node,
+	register: pallet_zkpow::Call<zkpow_runtime::Runtime>,
+	data_url: &str,
+) -> u32 {
+	let (_, id) = submit_and_find(rpc, node, Alice, zkpow(register), "registration", |e| match e {
+		RuntimeEvent::Zkpow(ZkpowEvent::RollupRegistered { rollup_id, .. }) => Some(*rollup_id),
+		_ => None,
+	})
+	.await;
+	set_data_url(rpc, node, id, data_url).await;
+	let fund = pallet_zkpow::Call::fund_rollup { rollup_id: id, amount: 20 * REWARD };
+	submit_and_find(rpc, node, Alice, zkpow(fund), "funding", |e| {
+		matches!(e, RuntimeEvent::Zkpow(ZkpowEvent::RollupFunded { .. })).then_some(())
+	})
+	.await;
+	id
+}
+
+/// Alice points rollup `rollup_id`'s data URL at `url`.
+pub async fn set_data_url(rpc: &Rpc, node: &Node, rollup_id: u32, url: &str) {
+	let set = pallet_zkpow::Call::set_data_url { rollup_id, url: Some(url.as_bytes().to_vec()) };
+	submit_and_find(rpc, node, Alice, zkpow(set), "data URL", |e| {
+		matches!(e, RuntimeEvent::Zkpow(ZkpowEvent::DataUrlSet { .. })).then_some(())
+	})
+	.await;
 }
 
 /// Serves `dir` as a rollup's data endpoint (`zkpow-prover publish`: its sequence files,

@@ -10,7 +10,8 @@ use super::{
 	input::CircomInputs,
 	package::CircomPackage,
 	prove,
-	witness::SandboxLimits,
+	witness::{SandboxLimits, WitnessCalculator},
+	zkey::Zkey,
 };
 use std::{
 	fmt,
@@ -30,6 +31,10 @@ pub struct CircomBench {
 	pub domain_size: usize,
 	/// Hash, parse the zkey, compile the WASM.
 	pub load: Duration,
+	/// Of which parsing the zkey.
+	pub parse_zkey: Duration,
+	/// Of which compiling the WASM.
+	pub compile_wasm: Duration,
 	/// The witness in the sandbox.
 	pub witness: Duration,
 	/// The proof and its self-check.
@@ -71,6 +76,9 @@ pub fn run(
 	runs: usize,
 ) -> Result<CircomBench, CircomBenchError> {
 	let (load, package) = median(runs, || CircomPackage::from_bytes(wasm, zkey, None, limits))?;
+	let (parse_zkey, _) = median(runs, || Zkey::parse(zkey)).map_err(PackageError::from)?;
+	let (compile_wasm, _) =
+		median(runs, || WitnessCalculator::new(wasm, limits)).map_err(PackageError::from)?;
 	let (witness, values) = median(runs, || package.witness(inputs))?;
 	let (prove, _) =
 		median(runs, || prove::prove(package.zkey(), &values)).map_err(CircomError::from)?;
@@ -81,6 +89,8 @@ pub fn run(
 		variables: key.n_vars,
 		domain_size: key.domain_size,
 		load,
+		parse_zkey,
+		compile_wasm,
 		witness,
 		prove,
 	})
@@ -101,6 +111,8 @@ impl fmt::Display for CircomBench {
 			"| load the package (hash, parse zkey, compile WASM) | {:.1} |",
 			ms(self.load)
 		)?;
+		writeln!(f, "| of which parsing the zkey | {:.1} |", ms(self.parse_zkey))?;
+		writeln!(f, "| of which compiling the WASM | {:.1} |", ms(self.compile_wasm))?;
 		writeln!(f, "| witness in the sandbox | {:.1} |", ms(self.witness))?;
 		writeln!(f, "| Groth16 proof + self-check | {:.1} |", ms(self.prove))?;
 		writeln!(f, "| witness + proof | {:.1} |", ms(self.witness + self.prove))

@@ -9,7 +9,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { u8aToString } from '@polkadot/util';
+import { hexToU8a, u8aToString } from '@polkadot/util';
+import { keccakAsU8a } from '@polkadot/util-crypto';
 import { connect, signer, submit, findEvent, DispatchFailed } from '../lib/api.js';
 import { startDevNode } from '../lib/node.js';
 import { exportKeys } from '../lib/keys.js';
@@ -238,6 +239,9 @@ describe('rollup owner on polkadot.js', () => {
     const status = (await api.rpc.zkpow.sequenceStatus(rollupId, 0)).unwrap().toJSON();
     assert.equal(status.phase, 'Pending');
     assert.equal(status.new_state_root.length, 32);
+    // The verifying key that will check its proof, by hash: what a prover host's command is
+    // configured for (keccak256 of the key's bytes as registered).
+    assert.deepEqual(status.key_hash, Array.from(keccakAsU8a(hexToU8a(keys.vkSet))));
     assert.ok((await api.rpc.zkpow.sequenceStatus(rollupId, 1)).isNone);
     const check = (await api.rpc.zkpow.checkProof(rollupId, 0, eve.address, '0x01020304')).unwrap().toJSON();
     assert.deepEqual(check, { valid: false, reason: { Artifact: 'MalformedArtifact' } });

@@ -8,7 +8,8 @@
 //!   sequences finalized per hour and seconds per proof, for each P.
 //!
 //! `cargo run -p zkpow-integration-tests --bin miner-bench -- [--sequences S] [--batches N]
-//! [--miners M] [--hosts 1,2,4] [--repeat R]` (build the node and the prover first:
+//! [--miners M] [--hosts 1,2,4] [--repeat R] [--parts reference,single-proof,load]` (build
+//! the node and the prover first:
 //! `cargo build -p zkpow-node -p zkpow-prover`). Prints Markdown tables.
 
 use sp_keyring::Sr25519Keyring::{self, Charlie, Dave, Eve, Ferdie};
@@ -26,16 +27,28 @@ const BLOCK_SECONDS: f64 = 2.0;
 const T1: u32 = 3;
 const T2: u32 = 3;
 
+/// What `--parts` can pick: the reference rollup's overhead, the single-proof rollup's,
+/// the load table.
+const PARTS: [&str; 3] = ["reference", "single-proof", "load"];
+
 struct Options {
 	sequences: usize,
 	batches: usize,
 	miners: usize,
 	hosts: Vec<usize>,
 	repeat: usize,
+	parts: Vec<String>,
 }
 
 fn parse() -> Result<Options, String> {
-	let mut o = Options { sequences: 6, batches: 2, miners: 1, hosts: vec![1, 2, 4], repeat: 3 };
+	let mut o = Options {
+		sequences: 6,
+		batches: 2,
+		miners: 1,
+		hosts: vec![1, 2, 4],
+		repeat: 3,
+		parts: PARTS.iter().map(|p| p.to_string()).collect(),
+	};
 	let mut args = std::env::args().skip(1);
 	while let Some(flag) = args.next() {
 		let value = args.next().ok_or(format!("{flag} needs a value"))?;
@@ -46,12 +59,16 @@ fn parse() -> Result<Options, String> {
 			"--batches" => o.batches = number(&value)?,
 			"--miners" => o.miners = number(&value)?,
 			"--repeat" => o.repeat = number(&value)?,
+			"--parts" => o.parts = value.split(',').map(str::to_string).collect(),
 			"--hosts" => o.hosts = value.split(',').map(number).collect::<Result<_, _>>()?,
 			other => return Err(format!("unknown option {other}")),
 		}
 	}
 	if o.sequences == 0 || o.repeat == 0 || o.hosts.contains(&0) || !(1..=4).contains(&o.batches) {
 		return Err("--sequences, --repeat and hosts must be at least 1, --batches 1..=4".into());
+	}
+	if let Some(part) = o.parts.iter().find(|p| !PARTS.contains(&p.as_str())) {
+		return Err(format!("--parts: no part `{part}` (parts: {})", PARTS.join(", ")));
 	}
 	if !(1..=4).contains(&o.miners) {
 		return Err("--miners must be 1..=4 (Charlie, Dave, Eve, Ferdie)".into());
@@ -184,10 +201,18 @@ async fn main() {
 	println!("Coordination overhead (T1 = {T1}, T2 = {T2} blocks of {BLOCK_SECONDS} s, one prover host):\n");
 	println!("| rollup, batches | blocks submit→final | proving s | T1+T2 | overhead blocks |");
 	println!("|---|---:|---:|---:|---:|");
-	for batches in [1, 4] {
-		print!("{}", overhead(batches, o.repeat).await);
+	let part = |name: &str| o.parts.iter().any(|p| p == name);
+	if part("reference") {
+		for batches in [1, 4] {
+			print!("{}", overhead(batches, o.repeat).await);
+		}
 	}
-	print!("{}", single_proof_overhead(o.repeat).await);
+	if part("single-proof") {
+		print!("{}", single_proof_overhead(o.repeat).await);
+	}
+	if !part("load") {
+		return;
+	}
 	println!(
 		"\nLoad ({} sequences of {} batches, {} miner(s)):\n",
 		o.sequences, o.batches, o.miners
