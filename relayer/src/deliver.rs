@@ -6,8 +6,8 @@
 //! 1. reads the inbox's `nextSequenceIndex` and marks everything below it delivered
 //!    (sequences someone else delivered are skipped: nothing is sent);
 //! 2. for the sequence the inbox expects next: simulates `finalizeSequence`; a permanent
-//!    inbox error marks it rejected (reported, the rollup waits for an operator, other
-//!    rollups go on); otherwise signs the transaction, **records it before broadcasting**,
+//!    inbox error marks it rejected (reported, the rollup waits for an operator's
+//!    `rejected retry` or `rejected skip`, other rollups go on); otherwise signs the transaction, **records it before broadcasting**,
 //!    broadcasts and waits for the receipt;
 //! 3. goes on with the next index until one is missing (not finalized yet) or unresolved.
 //!
@@ -161,7 +161,7 @@ impl ChainWorker {
 		let mut index = on_chain;
 		loop {
 			let Some(status) = self.store.status(id, index)? else {
-				if self.store.statuses(id, index)?.iter().any(|(_, s)| !is_delivered(&s.state)) {
+				if self.store.statuses(id, index)?.iter().any(|(_, s)| !s.state.is_settled()) {
 					// Later sequences are recorded but this one is not: look it up.
 					self.missing.lock().await.insert((id, index));
 				}
@@ -175,7 +175,7 @@ impl ChainWorker {
 					self.store.set_state(id, index, DeliveryState::Pending)?;
 					Step::Next
 				},
-				DeliveryState::Rejected { .. } => Step::Stop,
+				DeliveryState::Rejected { .. } | DeliveryState::Skipped { .. } => Step::Stop,
 				DeliveryState::Sent { tx_hash, raw, nonce } => {
 					self.resume_sent(
 						inbox,
@@ -355,8 +355,4 @@ impl ChainWorker {
 			},
 		}
 	}
-}
-
-fn is_delivered(state: &DeliveryState) -> bool {
-	matches!(state, DeliveryState::Delivered { .. })
 }

@@ -66,6 +66,40 @@ enum Command {
 	},
 	/// Print the cursor and every rollup's undelivered sequences from the database.
 	Status,
+	/// Sequences the relayer stopped at (rejected by their inbox): list them, retry one
+	/// or give one up. Run with the relayer stopped (it holds the database).
+	Rejected {
+		/// What to do.
+		#[command(subcommand)]
+		action: RejectedAction,
+	},
+}
+
+/// `zkpow-relayer rejected …`.
+#[derive(Subcommand, Debug, PartialEq, Eq)]
+enum RejectedAction {
+	/// Every rejected or skipped sequence, with its destination and reason.
+	List,
+	/// Make a rejected sequence pending again: the next pass simulates it again (after the
+	/// cause, an inbox or its chain, was fixed).
+	Retry {
+		/// The rollup.
+		#[arg(long)]
+		rollup_id: u32,
+		/// The sequence index.
+		#[arg(long)]
+		sequence: u64,
+	},
+	/// Give a rejected sequence up for good: it is never sent again and its payload is
+	/// dropped; the rollup's later sequences still wait until the inbox moves past it.
+	Skip {
+		/// The rollup.
+		#[arg(long)]
+		rollup_id: u32,
+		/// The sequence index.
+		#[arg(long)]
+		sequence: u64,
+	},
 }
 
 fn config(cli: &Cli) -> Result<Config, String> {
@@ -105,7 +139,7 @@ fn config(cli: &Cli) -> Result<Config, String> {
 }
 
 fn status(config: &Config) -> Result<(), String> {
-	let store = Store::open(&config.db_path).map_err(|e| e.to_string())?;
+	let store = operator_store(config)?;
 	match store.cursor().map_err(|e| e.to_string())? {
 		Some(c) => println!("cursor: block #{} 0x{}", c.number, hex::encode(c.hash)),
 		None => println!("cursor: none (nothing processed yet)"),
@@ -124,10 +158,57 @@ fn status(config: &Config) -> Result<(), String> {
 				DeliveryState::Pending => "pending".to_string(),
 				DeliveryState::Sent { tx_hash, .. } => format!("sent 0x{}", hex::encode(tx_hash)),
 				DeliveryState::Delivered { .. } => continue,
-				DeliveryState::Rejected { reason } => format!("REJECTED: {reason}"),
+				DeliveryState::Rejected { reason } => format!(
+					"REJECTED: {reason} (`zkpow-relayer rejected retry|skip --rollup-id {} --sequence {index}`)",
+					open.rollup_id
+				),
+				DeliveryState::Skipped { reason } => format!("skipped by an operator: {reason}"),
 			};
 			println!("  sequence {index}: {state} ({} attempts)", status.attempts);
 		}
+	}
+	Ok(())
+}
+
+/// Opens the database for an operator command, naming the way out when a running relayer
+/// holds it.
+fn operator_store(config: &Config) -> Result<Store, String> {
+	Store::open(&config.db_path).map_err(|e| {
+		format!("{e} (a running relayer holds its database: stop it first, then run the command)")
+	})
+}
+
+fn rejected(config: &Config, action: &RejectedAction) -> Result<(), String> {
+	let store = operator_store(config)?;
+	match *action {
+		RejectedAction::List => {
+			let stopped = store.stopped().map_err(|e| e.to_string())?;
+			if stopped.is_empty() {
+				println!("no rejected sequences");
+			}
+			for (rollup, index, status) in stopped {
+				let (what, reason) = match &status.state {
+					DeliveryState::Rejected { reason } => ("rejected", reason),
+					DeliveryState::Skipped { reason } => ("skipped", reason),
+					_ => unreachable!("`stopped` lists rejected and skipped sequences"),
+				};
+				println!(
+					"rollup {rollup} sequence {index} -> chain {} inbox 0x{}: {what}: {reason}",
+					status.destination.chain_id,
+					hex::encode(status.destination.inbox)
+				);
+			}
+		},
+		RejectedAction::Retry { rollup_id, sequence } => {
+			store.retry(rollup_id, sequence).map_err(|e| e.to_string())?;
+			println!("rollup {rollup_id} sequence {sequence}: pending again; the next pass simulates it again");
+		},
+		RejectedAction::Skip { rollup_id, sequence } => {
+			let reason = store.skip(rollup_id, sequence).map_err(|e| e.to_string())?;
+			println!(
+				"rollup {rollup_id} sequence {sequence}: skipped (it was rejected: {reason}); later sequences wait until the inbox moves past it"
+			);
+		},
 	}
 	Ok(())
 }
@@ -145,7 +226,7 @@ async fn main() -> ExitCode {
 	let result = async {
 		let config = config(&cli)?;
 		let command = cli.command.as_ref().unwrap_or(&Command::Run);
-		if !matches!(command, Command::Status) {
+		if !matches!(command, Command::Status | Command::Rejected { .. }) {
 			config.validate().map_err(|e| e.to_string())?;
 		}
 		match command {
@@ -178,6 +259,7 @@ async fn main() -> ExitCode {
 				Ok(())
 			},
 			Command::Status => status(&config),
+			Command::Rejected { action } => rejected(&config, action),
 		}
 	}
 	.await;
@@ -187,5 +269,39 @@ async fn main() -> ExitCode {
 			eprintln!("error: {e}");
 			ExitCode::FAILURE
 		},
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+		Cli::try_parse_from(std::iter::once("zkpow-relayer").chain(args.iter().copied()))
+	}
+
+	#[test]
+	fn rejected_commands_name_one_sequence() {
+		let action = |args: &[&str]| match parse(args).unwrap().command {
+			Some(Command::Rejected { action }) => action,
+			other => panic!("{other:?}"),
+		};
+		assert_eq!(action(&["rejected", "list"]), RejectedAction::List);
+		assert_eq!(
+			action(&["rejected", "retry", "--rollup-id", "3", "--sequence", "7"]),
+			RejectedAction::Retry { rollup_id: 3, sequence: 7 }
+		);
+		assert_eq!(
+			action(&["--db", "x.db", "rejected", "skip", "--rollup-id", "0", "--sequence", "0"]),
+			RejectedAction::Skip { rollup_id: 0, sequence: 0 }
+		);
+		for bad in [
+			&["rejected", "retry", "--rollup-id", "3"][..],
+			&["rejected", "skip", "--sequence", "1"],
+			&["rejected", "retry", "--rollup-id", "-1", "--sequence", "1"],
+			&["rejected"],
+		] {
+			assert!(parse(bad).is_err(), "{bad:?} parsed");
+		}
 	}
 }

@@ -80,11 +80,53 @@ pub enum DeliveryState {
 		/// Our transaction that delivered it; `None` when the inbox already had it.
 		tx_hash: Option<[u8; 32]>,
 	},
-	/// The inbox will never accept the sequence as it stands; the reason says why.
+	/// The inbox will never accept the sequence as it stands; the reason says why. The
+	/// rollup's later sequences wait; an operator retries it ([`Store::retry`]) or gives it
+	/// up ([`Store::skip`]).
 	Rejected {
 		/// The inbox's error, in words.
 		reason: String,
 	},
+	/// An operator gave the rejected sequence up: its payload is dropped, it is never sent
+	/// again, and the rollup's later sequences still wait until the inbox moves past it
+	/// by other means (another relayer, a redeployed inbox).
+	Skipped {
+		/// The rejection it was skipped at.
+		reason: String,
+	},
+}
+
+impl DeliveryState {
+	/// Whether nothing is left to do for the sequence: delivered, or skipped.
+	pub fn is_settled(&self) -> bool {
+		matches!(self, DeliveryState::Delivered { .. } | DeliveryState::Skipped { .. })
+	}
+}
+
+/// Why an operator's change to a delivery record was refused (nothing was changed).
+#[derive(Debug, thiserror::Error)]
+pub enum OperatorError {
+	/// The database has no such sequence.
+	#[error("no record of sequence {index} of rollup {rollup} (see `rejected list`)")]
+	Unknown {
+		/// The rollup.
+		rollup: RollupId,
+		/// The sequence.
+		index: SequenceIndex,
+	},
+	/// Only a rejected sequence can be retried or skipped.
+	#[error("sequence {index} of rollup {rollup} is {state}, not rejected: only a rejected sequence can be retried or skipped")]
+	NotRejected {
+		/// The rollup.
+		rollup: RollupId,
+		/// The sequence.
+		index: SequenceIndex,
+		/// What it is instead.
+		state: &'static str,
+	},
+	/// The database failed.
+	#[error(transparent)]
+	Store(#[from] StoreError),
 }
 
 /// The delivery record of one finalized sequence.
@@ -230,8 +272,57 @@ impl Store {
 		value.map(|v| decode(v.value())).transpose()
 	}
 
-	/// Updates a sequence's delivery state. `Delivered` drops the payload and moves the
-	/// rollup's lowest undelivered index past it; `Sent` counts an attempt.
+	/// Every sequence the relayer stopped at: rejected by its inbox or skipped by an
+	/// operator, in (rollup, index) order.
+	pub fn stopped(&self) -> Result<Vec<(RollupId, SequenceIndex, Status)>, StoreError> {
+		let txn = self.db.begin_read().map_err(db_err)?;
+		let table = txn.open_table(STATUS).map_err(db_err)?;
+		let mut out = Vec::new();
+		for entry in table.iter().map_err(db_err)? {
+			let (key, value) = entry.map_err(db_err)?;
+			let status: Status = decode(value.value())?;
+			if matches!(
+				status.state,
+				DeliveryState::Rejected { .. } | DeliveryState::Skipped { .. }
+			) {
+				let (rollup, index) = key.value();
+				out.push((rollup, index, status));
+			}
+		}
+		Ok(out)
+	}
+
+	/// The rejection reason of a sequence an operator acts on.
+	fn rejection(&self, rollup: RollupId, index: SequenceIndex) -> Result<String, OperatorError> {
+		let status = self.status(rollup, index)?.ok_or(OperatorError::Unknown { rollup, index })?;
+		let state = match status.state {
+			DeliveryState::Rejected { reason } => return Ok(reason),
+			DeliveryState::Pending => "pending",
+			DeliveryState::Sent { .. } => "sent",
+			DeliveryState::Delivered { .. } => "delivered",
+			DeliveryState::Skipped { .. } => "skipped",
+		};
+		Err(OperatorError::NotRejected { rollup, index, state })
+	}
+
+	/// An operator's retry of a rejected sequence (after fixing what the reason names):
+	/// it is pending again, and the next pass simulates it again before sending anything.
+	pub fn retry(&self, rollup: RollupId, index: SequenceIndex) -> Result<(), OperatorError> {
+		self.rejection(rollup, index)?;
+		Ok(self.set_state(rollup, index, DeliveryState::Pending)?)
+	}
+
+	/// An operator gives a rejected sequence up ([`DeliveryState::Skipped`]); returns the
+	/// reason it was rejected for.
+	pub fn skip(&self, rollup: RollupId, index: SequenceIndex) -> Result<String, OperatorError> {
+		let reason = self.rejection(rollup, index)?;
+		self.set_state(rollup, index, DeliveryState::Skipped { reason: reason.clone() })?;
+		Ok(reason)
+	}
+
+	/// Updates a sequence's delivery state. A settled state (`Delivered`, `Skipped`)
+	/// drops the payload and moves the rollup's lowest undelivered index past it; `Sent`
+	/// counts an attempt.
 	pub fn set_state(
 		&self,
 		rollup: RollupId,
@@ -239,7 +330,7 @@ impl Store {
 		state: DeliveryState,
 	) -> Result<(), StoreError> {
 		let txn = self.db.begin_write().map_err(db_err)?;
-		let delivered = matches!(state, DeliveryState::Delivered { .. });
+		let settled = state.is_settled();
 		let destination = {
 			let mut status_table = txn.open_table(STATUS).map_err(db_err)?;
 			let current =
@@ -261,7 +352,7 @@ impl Store {
 				.map_err(db_err)?;
 			status.destination
 		};
-		if delivered {
+		if settled {
 			txn.open_table(PAYLOADS)
 				.map_err(db_err)?
 				.remove((rollup, index))
@@ -342,7 +433,7 @@ fn refresh_open(
 	for entry in status_table.range((rollup, from)..=(rollup, u64::MAX)).map_err(db_err)? {
 		let (key, value) = entry.map_err(db_err)?;
 		let status: Status = decode(value.value())?;
-		if !matches!(status.state, DeliveryState::Delivered { .. }) {
+		if !status.state.is_settled() {
 			lowest = Some(key.value().1);
 			break;
 		}
@@ -436,5 +527,51 @@ mod tests {
 		assert_eq!(history.len(), 3);
 		assert_eq!(history[0].1.state, DeliveryState::Delivered { tx_hash: Some([3; 32]) });
 		assert!(store.set_state(6, 0, DeliveryState::Pending).is_err());
+	}
+
+	/// The operator's way out of a stalled rollup: only a rejected sequence can be retried
+	/// (pending again, payload kept) or skipped (settled, payload dropped, never retried);
+	/// every other request is refused naming the state, and changes nothing.
+	#[test]
+	fn an_operator_retries_or_skips_only_a_rejected_sequence() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = Store::open(&dir.path().join("db")).unwrap();
+		for index in [0, 1] {
+			store.insert_finalized(DEST, &sequence(4, index)).unwrap();
+		}
+		assert!(store.stopped().unwrap().is_empty());
+		let refused = |e: OperatorError| match e {
+			OperatorError::NotRejected { state, .. } => state,
+			other => panic!("{other}"),
+		};
+		assert_eq!(refused(store.retry(4, 0).unwrap_err()), "pending");
+		assert!(matches!(store.skip(4, 9), Err(OperatorError::Unknown { rollup: 4, index: 9 })));
+
+		let rejected = DeliveryState::Rejected { reason: "WrongPrevStateRoot".into() };
+		store.set_state(4, 0, rejected.clone()).unwrap();
+		let stopped = store.stopped().unwrap();
+		assert_eq!(stopped.len(), 1);
+		assert_eq!((stopped[0].0, stopped[0].1, &stopped[0].2.state), (4, 0, &rejected));
+		store.retry(4, 0).unwrap();
+		assert_eq!(store.status(4, 0).unwrap().unwrap().state, DeliveryState::Pending);
+		assert_eq!(store.payload(4, 0).unwrap(), Some(sequence(4, 0)), "a retry keeps the payload");
+
+		store.set_state(4, 0, rejected).unwrap();
+		assert_eq!(store.skip(4, 0).unwrap(), "WrongPrevStateRoot");
+		let skipped = DeliveryState::Skipped { reason: "WrongPrevStateRoot".into() };
+		assert_eq!(store.status(4, 0).unwrap().unwrap().state, skipped);
+		assert_eq!(store.payload(4, 0).unwrap(), None);
+		assert_eq!(
+			store.open_rollups().unwrap(),
+			vec![OpenRollup { rollup_id: 4, destination: DEST, lowest: 1 }],
+			"the rollup's work moves past the skipped sequence"
+		);
+		assert_eq!(refused(store.retry(4, 0).unwrap_err()), "skipped");
+		assert_eq!(refused(store.skip(4, 0).unwrap_err()), "skipped");
+		assert_eq!(store.stopped().unwrap().len(), 1, "a skipped sequence is still listed");
+		// Reopened, the records are as they were (the new state decodes).
+		drop(store);
+		let store = Store::open(&dir.path().join("db")).unwrap();
+		assert_eq!(store.status(4, 0).unwrap().unwrap().state, skipped);
 	}
 }

@@ -244,3 +244,37 @@ async fn a_permanent_rejection_is_recorded_and_other_rollups_go_on() {
 	assert!(again.rejected.is_empty(), "reported once");
 	assert!(worker.chain().sender != alloy::primitives::Address::ZERO);
 }
+
+/// The attack on the operator's way out: a sequence whose proof the inbox refuses is not
+/// sent blindly when an operator retries it (it is simulated again, rejected again, and
+/// costs no transaction); skipping it settles it for good without unblocking anything the
+/// inbox would refuse (its successor is never sent while the inbox expects it).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_operator_retry_simulates_again_and_a_skip_sends_nothing() {
+	let chain = anvil(31337);
+	let mut rollup = ProvingRollup::new(9, 19);
+	let mut bad = prove(&mut rollup, &[1, 1]);
+	bad[0].prover = [0x22; 32];
+	let inbox = deploy_inbox(&chain.url(), &rollup).await;
+	let dir = tempfile::tempdir().unwrap();
+	let store: Arc<Store> = open_store(&dir.path().join("db"));
+	let worker = worker(31337, &chain.url(), store.clone(), MissingSequences::default());
+	for sequence in &bad {
+		store.insert_finalized(destination(31337, inbox), sequence).unwrap();
+	}
+	assert_eq!(worker.run_once().await.unwrap().rejected.len(), 1);
+
+	store.retry(9, 0).unwrap();
+	let retried = worker.run_once().await.unwrap();
+	assert_eq!(retried.rejected.len(), 1, "simulated again and rejected again");
+	assert_eq!(retried.broadcasts, 0);
+	assert_eq!(relayer_tx_count(&chain.url()).await, 0);
+
+	store.skip(9, 0).unwrap();
+	assert!(matches!(store.status(9, 0).unwrap().unwrap().state, DeliveryState::Skipped { .. }));
+	let after = worker.run_once().await.unwrap();
+	assert_eq!((after.broadcasts, after.rejected.len()), (0, 0));
+	assert_eq!(store.status(9, 1).unwrap().unwrap().state, DeliveryState::Pending);
+	assert_eq!(relayer_tx_count(&chain.url()).await, 0);
+	assert_eq!(inbox_state(&chain.url(), inbox).await.0, 0, "the inbox still expects sequence 0");
+}

@@ -15,7 +15,7 @@
 //! - [`host`]: circom tasks on the prover host: packages fetched from the rollup's URL,
 //!   checked against its registered hash, cached on disk, proven with the statement's
 //!   inputs filled in by the host;
-//! - [`cli`]: `zkpow-prover circom prove|hash|bench`; [`bench`]: where a proof's time
+//! - [`cli`]: `zkpow-prover circom prove|hash|bench`; [`mod@bench`]: where a proof's time
 //!   goes, stage by stage.
 
 pub mod bench;

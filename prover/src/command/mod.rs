@@ -1,7 +1,6 @@
 //! The command backend: native provers the host's operator installed (rapidsnark, gnark,
-//! a zkEVM prover) proving `command` tasks
-//! ([`Task::Command`](zkpow_prover_api::Task::Command)) of the verifying keys the
-//! operator configured them for.
+//! a zkEVM prover) proving `command` tasks ([`Task::Command`]) of the verifying keys the operator
+//! configured them for.
 //!
 //! - [`config`]: the operator's TOML file (`serve --commands FILE`), checked at start-up;
 //! - [`run`](mod@run): one run of a command under its limits (cleared environment,
