@@ -13,7 +13,7 @@
 // it exits 0 once every rollup has N sequences in its inbox, printing for each the chain it
 // reached, or 1 after `--timeout` seconds (default 900).
 
-import { hexToString, isHex } from '@polkadot/util';
+import { hexToString, isHex, u8aToString } from '@polkadot/util';
 import { keccakAsHex } from '@polkadot/util-crypto';
 import { connect } from '../lib/api.js';
 import { args, isMain, run } from '../lib/cli.js';
@@ -44,9 +44,13 @@ export async function evmChainId(evmUrl) {
   return Number(BigInt(await evmCall(evmUrl, 'eth_chainId', [])));
 }
 
-/** A rollup's name as text (the RPC's JSON gives it as text, or as 0x-hex when not UTF-8). */
-function nameText(name) {
-  return isHex(name) ? hexToString(name) : name;
+/**
+ * A rollup's name as text: the RPC's JSON gives the bytes as an array of numbers (as it
+ * does every byte string); 0x-hex and text are taken too.
+ */
+export function nameText(name) {
+  if (Array.isArray(name)) return u8aToString(Uint8Array.from(name));
+  return isHex(name) ? hexToString(name) : String(name);
 }
 
 /** The status of one rollup (`{ rollupId, evmUrl, inbox }`) at the best block. */
