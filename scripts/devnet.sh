@@ -69,7 +69,10 @@ cleanup() {
 	trap - EXIT INT TERM
 	if [ "${#PIDS[@]}" -gt 0 ]; then
 		log "stopping ${#PIDS[@]} processes"
-		kill "${PIDS[@]}" 2>/dev/null || true
+		# Each process leads a group of its own (`start`): killing the groups also stops
+		# what they started (the sequencers' in-flight `sequencer.mjs` runs).
+		local pid
+		for pid in "${PIDS[@]}"; do kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; done
 		wait "${PIDS[@]}" 2>/dev/null || true
 	fi
 }
@@ -77,11 +80,12 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Starts `name` in the background with its output in $WORK/name.log.
+# Starts `name` in the background, in a process group of its own, with its output in
+# $WORK/name.log.
 start() {
 	local name="$1"
 	shift
-	"$@" >"$WORK/$name.log" 2>&1 &
+	setsid "$@" >"$WORK/$name.log" 2>&1 &
 	PIDS+=("$!")
 }
 
