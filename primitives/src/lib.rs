@@ -9,7 +9,9 @@
 //!   verification ([`groth16`]);
 //! - the final-proof artifact of a sequence, its verifying-key set and its batched
 //!   verification ([`artifact`]);
-//! - the host function that lets the WASM runtime verify proofs natively ([`host`]).
+//! - the host function that lets the WASM runtime verify proofs natively ([`host`]);
+//! - the record of a finalized sequence the validators sign for the EVM, and the Merkle
+//!   tree of a block's records ([`record`]).
 //!
 //! The crate is `no_std` so that the runtime can use it; the pallet, node, prover and
 //! relayer all link the same code.
@@ -27,6 +29,7 @@ pub mod hex;
 pub mod host;
 #[cfg(feature = "std")]
 pub mod import;
+pub mod record;
 pub mod statement;
 #[cfg(feature = "test-circuits")]
 pub mod testing;

@@ -337,6 +337,19 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
+	/// The [`zkpow_primitives::record::FinalizedRecord::hash`]es of the sequences finalized
+	/// in each block, in the order of their `SequenceFinalized` events. The bridge signs
+	/// their [`Pallet::records_root`] for the EVM (a block's BEEFY MMR leaf is made in the
+	/// next block); each entry is removed two blocks after its own.
+	#[pallet::storage]
+	pub type BlockRecords<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<Bytes32, T::MaxSettlementsPerBlock>,
+		ValueQuery,
+	>;
+
 	/// The earliest block whose agenda may still hold unsettled windows (settlement catches
 	/// up from here when a block had more due windows than it could settle).
 	#[pallet::storage]
@@ -830,7 +843,9 @@ pub mod pallet {
 		/// Settles the windows due at this block (and any carried over), at most
 		/// `MaxSettlementsPerBlock`.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			Self::settle_due(now).saturating_add(Self::prune_finalized(now))
+			Self::settle_due(now)
+				.saturating_add(Self::prune_finalized(now))
+				.saturating_add(Self::prune_block_records(now))
 		}
 
 		fn integrity_test() {

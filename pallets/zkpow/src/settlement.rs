@@ -10,6 +10,10 @@
 //!
 //! Finalized records are pruned `FinalizedRetention` blocks after finalization, through a
 //! second agenda (`FinalizedExpiry`), as bounded as the first.
+//!
+//! Each finalization also appends the sequence's record hash to its block's
+//! `BlockRecords`, whose root the bridge's BEEFY MMR leaf carries; those are removed two
+//! blocks later.
 
 use crate::{
 	pallet::*, weights::WeightInfo, AgendaEntry, BalanceOf, FinalizedSequence, RevealOutcome,
@@ -17,6 +21,7 @@ use crate::{
 };
 use frame_support::{pallet_prelude::*, BoundedVec};
 use frame_system::pallet_prelude::BlockNumberFor;
+use zkpow_primitives::{record::FinalizedRecord, Bytes32};
 use sp_runtime::{
 	helpers_128bit::multiply_by_rational_with_rounding,
 	traits::{SaturatedConversion, Saturating, Zero},
@@ -34,11 +39,13 @@ impl<T: Config> Pallet<T> {
 	/// revealed no valid proof: the payouts, the record and, for each slash, the penalty.
 	pub fn finalization_weight(committers: u32, slashed: u32) -> Weight {
 		let paid = T::WeightInfo::settle_finalized(committers);
-		if slashed == 0 {
+		let paid = if slashed == 0 {
 			paid
 		} else {
 			paid.max(T::WeightInfo::settle_finalized_slashing(committers))
-		}
+		};
+		// The block's record hashes (`record_finalized`).
+		paid.saturating_add(T::DbWeight::get().reads_writes(1, 1))
 	}
 
 	/// Upper bound of `on_initialize`: every allowed settlement with the maximum number of
@@ -49,6 +56,7 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(Self::settlement_weight(T::MaxCommitters::get()).saturating_mul(n))
 			.saturating_add(T::DbWeight::get().reads_writes(1, 1).saturating_mul(n))
 			.saturating_add(Self::pruning_weight(T::MaxSettlementsPerBlock::get()))
+			.saturating_add(Self::block_records_pruning_weight())
 	}
 
 	/// Weight of pruning `records` finalized records (one agenda read and write, one
@@ -64,6 +72,33 @@ impl<T: Config> Pallet<T> {
 			FinalizedSequences::<T>::remove(rollup_id, sequence_index);
 		}
 		Self::pruning_weight(expired.len() as u32)
+	}
+
+	/// Removes the record hashes of block `now - 2`: the MMR leaf of block `now - 2` was
+	/// made in block `now - 1`.
+	pub(crate) fn prune_block_records(now: BlockNumberFor<T>) -> Weight {
+		if now >= 2u32.into() {
+			BlockRecords::<T>::remove(now - 2u32.into());
+		}
+		Self::block_records_pruning_weight()
+	}
+
+	/// Weight of [`Self::prune_block_records`]: one removal, every block.
+	pub fn block_records_pruning_weight() -> Weight {
+		T::DbWeight::get().writes(1)
+	}
+
+	/// Appends a finalized sequence's record hash to block `now`'s records.
+	fn record_finalized(now: BlockNumberFor<T>, record: &FinalizedRecord) {
+		// At most `MaxSettlementsPerBlock` sequences finalize in a block, so this fits.
+		let _ = BlockRecords::<T>::try_append(now, record.hash());
+	}
+
+	/// The Merkle root over the records of the sequences finalized in `block`
+	/// ([`zkpow_primitives::record::records_root`]; 32 zero bytes when none, or when the
+	/// block's records were pruned): the extra data of that block's BEEFY MMR leaf.
+	pub fn records_root(block: BlockNumberFor<T>) -> Bytes32 {
+		zkpow_primitives::record::records_root(&BlockRecords::<T>::get(block))
 	}
 
 	/// Settles the windows due at or before `now`, oldest first, within the per-block bound.
@@ -219,6 +254,21 @@ impl<T: Config> Pallet<T> {
 				data_commitment: sequence.data_commitment,
 				finalized_at: now,
 				accepted: accepted.clone(),
+			},
+		);
+		Self::record_finalized(
+			now,
+			&FinalizedRecord {
+				rollup_id,
+				sequence_index,
+				start_batch: sequence.start_batch,
+				batch_count: sequence.batch_count,
+				prev_state_root: sequence.prev_state_root,
+				new_state_root: sequence.new_state_root,
+				data_commitment: sequence.data_commitment,
+				proof: &accepted.proof,
+				prover: *accepted.prover.as_ref(),
+				provers: &provers.iter().map(|p| *p.as_ref()).collect::<alloc::vec::Vec<_>>(),
 			},
 		);
 		Self::deposit_event(Event::SequenceFinalized {

@@ -5,6 +5,7 @@
 //! host function the runtime uses.
 
 mod attacks_should;
+mod block_records_should;
 mod bonding_should;
 mod commit_should;
 mod docs_should;

@@ -210,7 +210,9 @@ fn not_touch_pending_sequences() {
 		let weight = Zkpow::on_initialize(next);
 		assert_eq!(
 			weight,
-			<() as WeightInfo>::on_initialize_idle().saturating_add(Zkpow::pruning_weight(0))
+			<() as WeightInfo>::on_initialize_idle()
+				.saturating_add(Zkpow::pruning_weight(0))
+				.saturating_add(Zkpow::block_records_pruning_weight())
 		);
 		assert!(rollups.iter().all(|id| rollup(*id).in_flight == MAX_IN_FLIGHT));
 	});
@@ -239,7 +241,12 @@ fn charge_a_finalization_for_the_slashes_it_makes() {
 		let slashing = <() as WeightInfo>::settle_finalized_slashing(3);
 		assert!(slashing.any_gt(<() as WeightInfo>::settle_finalized(3)));
 		assert!(charged.all_gte(slashing), "{charged:?} does not cover {slashing:?}");
-		// A finalization where everyone proved is charged for payouts only.
-		assert_eq!(Zkpow::finalization_weight(3, 0), <() as WeightInfo>::settle_finalized(3));
+		// A finalization where everyone proved is charged for payouts (and the block's
+		// record hashes) only.
+		assert_eq!(
+			Zkpow::finalization_weight(3, 0),
+			<() as WeightInfo>::settle_finalized(3)
+				.saturating_add(<Test as frame_system::Config>::DbWeight::get().reads_writes(1, 1))
+		);
 	});
 }
