@@ -64,7 +64,9 @@ pub fn run() -> sc_cli::Result<()> {
 		},
 		Some(Subcommand::CheckBlock(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
-			runner.async_run(|config| {
+			runner.async_run(|mut config| {
+				// Imported blocks index their MMR nodes as the running node's do.
+				config.offchain_worker.indexing_enabled = true;
 				let PartialComponents { client, task_manager, import_queue, .. } =
 					service::new_partial(&config)?;
 				Ok((cmd.run(client, import_queue), task_manager))
@@ -86,7 +88,9 @@ pub fn run() -> sc_cli::Result<()> {
 		},
 		Some(Subcommand::ImportBlocks(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
-			runner.async_run(|config| {
+			runner.async_run(|mut config| {
+				// Imported blocks index their MMR nodes as the running node's do.
+				config.offchain_worker.indexing_enabled = true;
 				let PartialComponents { client, task_manager, import_queue, .. } =
 					service::new_partial(&config)?;
 				Ok((cmd.run(client, import_queue), task_manager))

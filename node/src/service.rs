@@ -1,5 +1,6 @@
 //! Assembles the node: client, import queue, networking, Aura authoring, GRANDPA
-//! finality, off-chain workers and RPC.
+//! finality, BEEFY (validators sign MMR roots for the EVM light clients) with the MMR
+//! gadget, off-chain workers and RPC.
 
 use futures::FutureExt;
 use sc_client_api::{Backend, BlockBackend};
@@ -10,7 +11,7 @@ use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_consensus_aura::sr25519::{AuthorityId as AuraId, AuthorityPair as AuraPair};
 use std::{sync::Arc, time::Duration};
-use zkpow_runtime::{apis::RuntimeApi, opaque::Block};
+use zkpow_runtime::{apis::RuntimeApi, configs::BeefyId, opaque::Block};
 
 /// Host functions beyond `sp_io`'s that the runtime imports: native Groth16/BN254
 /// verification. Registered in the executor and in `benchmark pallet`.
@@ -38,6 +39,39 @@ type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
 /// Blocks between GRANDPA justifications that are stored (and served to syncing peers).
 const GRANDPA_JUSTIFICATION_PERIOD: u32 = 512;
 
+/// BEEFY votes on at least every this many finalized blocks (8 seconds of 2-second
+/// blocks): how long a finalized sequence waits, at most, for a commitment an EVM light
+/// client accepts.
+const BEEFY_MIN_BLOCK_DELTA: u32 = 4;
+
+/// GRANDPA's block import, which the BEEFY import wraps.
+type GrandpaBlockImport =
+	sc_consensus_grandpa::GrandpaBlockImport<FullBackend, Block, FullClient, FullSelectChain>;
+
+/// The block import of every imported block: BEEFY (which takes BEEFY justifications to the
+/// voter) around GRANDPA around the client.
+pub type FullBlockImport = sc_consensus_beefy::import::BeefyBlockImport<
+	Block,
+	FullBackend,
+	FullClient,
+	GrandpaBlockImport,
+	BeefyId,
+>;
+
+/// What `new_full` takes from `new_partial` besides the standard parts.
+pub struct ConsensusParts {
+	/// Aura's block import (BEEFY around GRANDPA).
+	pub block_import: FullBlockImport,
+	/// GRANDPA's half of the link to the voter.
+	pub grandpa_link: sc_consensus_grandpa::LinkHalf<Block, FullClient, FullSelectChain>,
+	/// The BEEFY voter's links to the block import and the RPC.
+	pub beefy_voter_links: sc_consensus_beefy::BeefyVoterLinks<Block, BeefyId>,
+	/// The BEEFY RPC's streams of justifications and best BEEFY blocks.
+	pub beefy_rpc_links: sc_consensus_beefy::BeefyRPCLinks<Block, BeefyId>,
+	/// Telemetry, when configured.
+	pub telemetry: Option<Telemetry>,
+}
+
 /// The parts of a node that subcommands (import, export, revert, ...) need too.
 pub type Service = sc_service::PartialComponents<
 	FullClient,
@@ -45,11 +79,7 @@ pub type Service = sc_service::PartialComponents<
 	FullSelectChain,
 	sc_consensus::DefaultImportQueue<Block>,
 	sc_transaction_pool::TransactionPoolHandle<Block, FullClient>,
-	(
-		sc_consensus_grandpa::GrandpaBlockImport<FullBackend, Block, FullClient, FullSelectChain>,
-		sc_consensus_grandpa::LinkHalf<Block, FullClient, FullSelectChain>,
-		Option<Telemetry>,
-	),
+	ConsensusParts,
 >;
 
 /// Builds the client, backend, transaction pool and import queue.
@@ -101,10 +131,18 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		telemetry.as_ref().map(|x| x.handle()),
 	)?;
 
+	let (block_import, beefy_voter_links, beefy_rpc_links) =
+		sc_consensus_beefy::beefy_block_import_and_links(
+			grandpa_block_import.clone(),
+			backend.clone(),
+			client.clone(),
+			config.prometheus_registry().cloned(),
+		);
+
 	let cidp_client = client.clone();
 	let import_queue =
 		sc_consensus_aura::import_queue::<AuraPair, _, _, _, _, _>(ImportQueueParams {
-			block_import: grandpa_block_import.clone(),
+			block_import: block_import.clone(),
 			justification_import: Some(Box::new(grandpa_block_import.clone())),
 			client: client.clone(),
 			create_inherent_data_providers: move |parent_hash, _| {
@@ -138,7 +176,13 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		keystore_container,
 		select_chain,
 		transaction_pool,
-		other: (grandpa_block_import, grandpa_link, telemetry),
+		other: ConsensusParts {
+			block_import,
+			grandpa_link,
+			beefy_voter_links,
+			beefy_rpc_links,
+			telemetry,
+		},
 	})
 }
 
@@ -146,9 +190,12 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
-	config: Configuration,
+	mut config: Configuration,
 	miner: Option<crate::miner::MinerConfig>,
 ) -> Result<TaskManager, ServiceError> {
+	// The MMR's nodes go to the off-chain database as blocks are imported: the MMR RPC
+	// (`mmr_generateProof`, what relayers prove sequences with) reads them there.
+	config.offchain_worker.indexing_enabled = true;
 	let sc_service::PartialComponents {
 		client,
 		backend,
@@ -157,7 +204,14 @@ pub fn new_full<
 		keystore_container,
 		select_chain,
 		transaction_pool,
-		other: (block_import, grandpa_link, mut telemetry),
+		other:
+			ConsensusParts {
+				block_import,
+				grandpa_link,
+				beefy_voter_links,
+				beefy_rpc_links,
+				mut telemetry,
+			},
 	} = new_partial(&config)?;
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
@@ -179,6 +233,27 @@ pub fn new_full<
 			peer_store_handle,
 		);
 	net_config.add_notification_protocol(grandpa_protocol_config);
+
+	let genesis_hash = client.block_hash(0).ok().flatten().expect("Genesis block exists; qed");
+	let beefy_gossip_protocol_name =
+		sc_consensus_beefy::gossip_protocol_name(genesis_hash, config.chain_spec.fork_id());
+	let (beefy_gossip_config, beefy_notification_service) =
+		sc_consensus_beefy::communication::beefy_peers_set_config::<_, N>(
+			beefy_gossip_protocol_name.clone(),
+			metrics.clone(),
+			net_config.peer_store_handle(),
+		);
+	net_config.add_notification_protocol(beefy_gossip_config);
+	// Peers ask for the BEEFY justifications they missed with this request-response protocol.
+	let (beefy_justifications_handler, beefy_justifications_config) =
+		sc_consensus_beefy::communication::request_response::BeefyJustifsRequestHandler::new::<_, N>(
+			genesis_hash,
+			config.chain_spec.fork_id(),
+			client.clone(),
+			config.prometheus_registry().cloned(),
+		);
+	let beefy_justifications_protocol_name = beefy_justifications_handler.protocol_name();
+	net_config.add_request_response_protocol(beefy_justifications_config);
 
 	let warp_sync = Arc::new(sc_consensus_grandpa::warp_proof::NetworkProvider::new(
 		backend.clone(),
@@ -233,8 +308,23 @@ pub fn new_full<
 	let rpc_extensions_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
-		Box::new(move |_| {
-			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone() };
+		let offchain_db = backend.offchain_storage().ok_or_else(|| {
+			ServiceError::Other(
+				"the MMR RPC needs the off-chain database, which this backend lacks".into(),
+			)
+		})?;
+		let beefy = beefy_rpc_links;
+		Box::new(move |subscription_executor| {
+			let deps = crate::rpc::FullDeps {
+				client: client.clone(),
+				pool: pool.clone(),
+				offchain_db: offchain_db.clone(),
+				beefy: crate::rpc::BeefyDeps {
+					justification_stream: beefy.from_voter_justif_stream.clone(),
+					best_block_stream: beefy.from_voter_best_beefy_stream.clone(),
+					subscription_executor,
+				},
+			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
 	};
@@ -263,6 +353,18 @@ pub fn new_full<
 		);
 	}
 
+	// Prunes the MMR nodes of finalized blocks from the off-chain database's fork-aware
+	// part (they stay readable under their canonical keys).
+	task_manager.spawn_essential_handle().spawn_blocking(
+		"mmr-gadget",
+		None,
+		mmr_gadget::MmrGadget::start(
+			client.clone(),
+			backend.clone(),
+			zkpow_runtime::configs::mmr::INDEXING_PREFIX.to_vec(),
+		),
+	);
+
 	let _rpc_handlers = sc_service::spawn_tasks(sc_service::SpawnTasksParams {
 		network: Arc::new(network.clone()),
 		client: client.clone(),
@@ -270,7 +372,7 @@ pub fn new_full<
 		task_manager: &mut task_manager,
 		transaction_pool: transaction_pool.clone(),
 		rpc_builder: rpc_extensions_builder,
-		backend,
+		backend: backend.clone(),
 		system_rpc_tx,
 		tx_handler_controller,
 		sync_service: sync_service.clone(),
@@ -278,6 +380,35 @@ pub fn new_full<
 		telemetry: telemetry.as_mut(),
 		tracing_execute_block: None,
 	})?;
+
+	// BEEFY: an authority signs MMR roots of GRANDPA-finalized blocks; every node follows
+	// the signed commitments (served by `beefy_subscribeJustifications`).
+	let beefy_params = sc_consensus_beefy::BeefyParams {
+		client: client.clone(),
+		backend,
+		payload_provider: sp_consensus_beefy::mmr::MmrRootProvider::new(client.clone()),
+		runtime: client.clone(),
+		key_store: role.is_authority().then(|| keystore_container.keystore()),
+		network_params: sc_consensus_beefy::BeefyNetworkParams {
+			network: Arc::new(network.clone()),
+			sync: Arc::new(sync_service.clone()),
+			notification_service: beefy_notification_service,
+			gossip_protocol_name: beefy_gossip_protocol_name,
+			justifications_protocol_name: beefy_justifications_protocol_name,
+			_phantom: core::marker::PhantomData::<Block>,
+		},
+		min_block_delta: BEEFY_MIN_BLOCK_DELTA,
+		prometheus_registry: prometheus_registry.clone(),
+		links: beefy_voter_links,
+		on_demand_justifications_handler: beefy_justifications_handler,
+		is_authority: role.is_authority(),
+	};
+	// Essential: without it the validators sign nothing and no sequence reaches an inbox.
+	task_manager.spawn_essential_handle().spawn_blocking(
+		"beefy-gadget",
+		None,
+		sc_consensus_beefy::start_beefy_gadget::<_, _, _, _, _, _, _, BeefyId>(beefy_params),
+	);
 
 	if role.is_authority() {
 		let proposer_factory = sc_basic_authorship::ProposerFactory::new(

@@ -1,9 +1,9 @@
 //! Configuration of every pallet in the runtime.
 
 use crate::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	System, EXISTENTIAL_DEPOSIT, MILLI_UNIT, SLOT_DURATION, UNIT, VERSION,
+	AccountId, Aura, Balance, Balances, BeefyMmrLeaf, Block, BlockNumber, Hash, Nonce, PalletInfo,
+	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
+	RuntimeTask, System, EXISTENTIAL_DEPOSIT, MILLI_UNIT, SLOT_DURATION, UNIT, VERSION,
 };
 use frame_support::{
 	derive_impl,
@@ -173,4 +173,80 @@ impl pallet_zkpow::Config for Runtime {
 	type MaxUnbondingChunks = ConstU32<16>;
 	type MaxSettlementsPerBlock = ConstU32<32>;
 	type WeightInfo = pallet_zkpow::weights::SubstrateWeight<Runtime>;
+}
+
+/// BEEFY's authority key: secp256k1 ECDSA, so that the EVM checks signatures with
+/// `ecrecover`.
+pub type BeefyId = sp_consensus_beefy::ecdsa_crypto::AuthorityId;
+
+impl pallet_beefy::Config for Runtime {
+	type BeefyId = BeefyId;
+	type MaxAuthorities = ConstU32<32>;
+	type MaxNominators = ConstU32<0>;
+	type MaxSetIdSessionEntries = ConstU64<0>;
+	/// The MMR leaf carries the next validator set, for the light client's hand-over.
+	type OnNewValidatorSet = BeefyMmrLeaf;
+	type AncestryHelper = BeefyMmrLeaf;
+	type WeightInfo = ();
+	/// No session pallet: equivocations are not reported on chain (as for GRANDPA).
+	type KeyOwnerProof = sp_core::Void;
+	type EquivocationReportSystem = ();
+}
+
+impl pallet_mmr::Config for Runtime {
+	/// Prefix of the MMR nodes in the node's off-chain database (offchain indexing), from
+	/// which `mmr_generateProof` builds proofs; the node's MMR gadget prunes them.
+	const INDEXING_PREFIX: &'static [u8] = mmr::INDEXING_PREFIX;
+	/// keccak-256, so that EVM contracts check MMR proofs cheaply.
+	type Hashing = sp_runtime::traits::Keccak256;
+	type LeafData = BeefyMmrLeaf;
+	/// Puts each new root into the block's digest, where the BEEFY voters read it.
+	type OnNewRoot = pallet_beefy_mmr::DepositBeefyDigest<Runtime>;
+	type BlockHashProvider = pallet_mmr::DefaultBlockHashProvider<Runtime>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ();
+}
+
+/// MMR types the runtime APIs use.
+pub mod mmr {
+	use super::Runtime;
+	pub use pallet_mmr::primitives::*;
+
+	/// Prefix of the MMR nodes in the off-chain database (the node's MMR gadget uses it).
+	pub const INDEXING_PREFIX: &[u8] = b"mmr";
+	/// An MMR leaf: pallet-beefy-mmr's `MmrLeaf`.
+	pub type Leaf = <<Runtime as pallet_mmr::Config>::LeafData as LeafDataProvider>::LeafData;
+	/// The MMR's hashing (keccak-256).
+	pub type Hashing = <Runtime as pallet_mmr::Config>::Hashing;
+	/// An MMR hash.
+	pub type Hash = <Hashing as sp_runtime::traits::Hash>::Output;
+}
+
+parameter_types! {
+	/// Version of the MMR leaf format (major 0, minor 0): `MmrLeaf` with the records root
+	/// as its extra data.
+	pub LeafVersion: sp_consensus_beefy::mmr::MmrLeafVersion =
+		sp_consensus_beefy::mmr::MmrLeafVersion::new(0, 0);
+}
+
+/// The extra data of a block's MMR leaf: the root over the records of the sequences
+/// finalized in that block (`pallet_zkpow::Pallet::records_root`). The leaf of a block is
+/// made at the start of the next, so this is the parent's root.
+pub struct FinalizedRecordsRoot;
+
+impl sp_consensus_beefy::mmr::BeefyDataProvider<Hash> for FinalizedRecordsRoot {
+	fn extra_data() -> Hash {
+		let parent = System::block_number().saturating_sub(1);
+		Hash::from(crate::Zkpow::records_root(parent))
+	}
+}
+
+impl pallet_beefy_mmr::Config for Runtime {
+	type LeafVersion = LeafVersion;
+	/// Validator keys enter the set's Merkle root as Ethereum addresses.
+	type BeefyAuthorityToMerkleLeaf = pallet_beefy_mmr::BeefyEcdsaToEthereum;
+	type LeafExtra = Hash;
+	type BeefyDataProvider = FinalizedRecordsRoot;
+	type WeightInfo = ();
 }

@@ -1,7 +1,9 @@
 //! # ZKPoW runtime
 //!
 //! The FRAME runtime of the ZKPoW appchain: Aura block production, GRANDPA finality,
-//! balances with transaction fees, sudo, and `pallet-zkpow`, the proving market.
+//! BEEFY with its Merkle Mountain Range (what the EVM light client checks: each block's
+//! MMR leaf carries the root of the sequences finalized in it), balances with transaction
+//! fees, sudo, and `pallet-zkpow`, the proving market.
 //!
 //! - [`configs`]: how each pallet is configured;
 //! - [`apis`]: the runtime APIs the node and clients call;
@@ -60,10 +62,12 @@ pub mod opaque {
 	pub type BlockId = generic::BlockId<Block>;
 
 	impl_opaque_keys! {
-		/// The keys a validator registers: Aura for authoring, GRANDPA for finality.
+		/// The keys a validator registers: Aura for authoring, GRANDPA for finality, BEEFY
+		/// (ECDSA) for the commitments the EVM light client checks.
 		pub struct SessionKeys {
 			pub aura: Aura,
 			pub grandpa: Grandpa,
+			pub beefy: Beefy,
 		}
 	}
 }
@@ -88,11 +92,11 @@ macro_rules! declare_version {
 }
 
 #[cfg(not(feature = "next-spec-version"))]
-declare_version!(104);
+declare_version!(105);
 // The same runtime one version later, for rehearsing a live upgrade
 // (`scripts/upgrade-test.sh`); never a release.
 #[cfg(feature = "next-spec-version")]
-declare_version!(105);
+declare_version!(106);
 
 /// Target block time. The chain uses 2-second slots everywhere, so that the commit and
 /// reveal windows (counted in blocks) pass quickly on a development machine; a
@@ -291,6 +295,15 @@ mod runtime {
 
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+
+	#[runtime::pallet_index(7)]
+	pub type Beefy = pallet_beefy;
+
+	#[runtime::pallet_index(8)]
+	pub type Mmr = pallet_mmr;
+
+	#[runtime::pallet_index(9)]
+	pub type BeefyMmrLeaf = pallet_beefy_mmr;
 
 	#[runtime::pallet_index(10)]
 	pub type Zkpow = pallet_zkpow;

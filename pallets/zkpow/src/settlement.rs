@@ -21,12 +21,12 @@ use crate::{
 };
 use frame_support::{pallet_prelude::*, BoundedVec};
 use frame_system::pallet_prelude::BlockNumberFor;
-use zkpow_primitives::{record::FinalizedRecord, Bytes32};
 use sp_runtime::{
 	helpers_128bit::multiply_by_rational_with_rounding,
 	traits::{SaturatedConversion, Saturating, Zero},
 	Rounding,
 };
+use zkpow_primitives::{record::FinalizedRecord, Bytes32};
 
 impl<T: Config> Pallet<T> {
 	/// Weight of settling one window with `committers` commitments, whichever the outcome.
@@ -89,9 +89,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Appends a finalized sequence's record hash to block `now`'s records.
-	fn record_finalized(now: BlockNumberFor<T>, record: &FinalizedRecord) {
+	fn record_finalized(now: BlockNumberFor<T>, record_hash: Bytes32) {
 		// At most `MaxSettlementsPerBlock` sequences finalize in a block, so this fits.
-		let _ = BlockRecords::<T>::try_append(now, record.hash());
+		let _ = BlockRecords::<T>::try_append(now, record_hash);
 	}
 
 	/// The Merkle root over the records of the sequences finalized in `block`
@@ -256,22 +256,7 @@ impl<T: Config> Pallet<T> {
 				accepted: accepted.clone(),
 			},
 		);
-		Self::record_finalized(
-			now,
-			&FinalizedRecord {
-				rollup_id,
-				sequence_index,
-				start_batch: sequence.start_batch,
-				batch_count: sequence.batch_count,
-				prev_state_root: sequence.prev_state_root,
-				new_state_root: sequence.new_state_root,
-				data_commitment: sequence.data_commitment,
-				proof: &accepted.proof,
-				prover: *accepted.prover.as_ref(),
-				provers: &provers.iter().map(|p| *p.as_ref()).collect::<alloc::vec::Vec<_>>(),
-			},
-		);
-		Self::deposit_event(Event::SequenceFinalized {
+		let event = Event::SequenceFinalized {
 			rollup_id,
 			sequence_index,
 			start_batch: sequence.start_batch,
@@ -283,7 +268,50 @@ impl<T: Config> Pallet<T> {
 			prover: accepted.prover,
 			provers,
 			batches,
-		});
+		};
+		// The record is the event itself, so what the validators sign is what relayers read.
+		if let Some(hash) = event.finalized_record_hash() {
+			Self::record_finalized(now, hash);
+		}
+		Self::deposit_event(event);
 		Self::finalization_weight(committers, slashed)
+	}
+}
+
+impl<T: Config> Event<T> {
+	/// The [`FinalizedRecord::hash`] of a `SequenceFinalized` event (`None` for any other
+	/// event): the leaf of the block's records tree that the bridge's validators sign, and
+	/// what a relayer computes from the events it reads.
+	pub fn finalized_record_hash(&self) -> Option<Bytes32> {
+		let Event::SequenceFinalized {
+			rollup_id,
+			sequence_index,
+			start_batch,
+			batch_count,
+			prev_state_root,
+			new_state_root,
+			data_commitment,
+			proof,
+			prover,
+			provers,
+			..
+		} = self
+		else {
+			return None;
+		};
+		let provers: alloc::vec::Vec<Bytes32> = provers.iter().map(|p| *p.as_ref()).collect();
+		let record = FinalizedRecord {
+			rollup_id: *rollup_id,
+			sequence_index: *sequence_index,
+			start_batch: *start_batch,
+			batch_count: *batch_count,
+			prev_state_root: *prev_state_root,
+			new_state_root: *new_state_root,
+			data_commitment: *data_commitment,
+			proof,
+			prover: *prover.as_ref(),
+			provers: &provers,
+		};
+		Some(record.hash())
 	}
 }

@@ -5,8 +5,8 @@
 use super::*;
 use zkpow_primitives::record::{records_root, FinalizedRecord};
 
-/// The record hash of a `SequenceFinalized` event, computed from the event's own fields:
-/// what a relayer computes from the events it reads.
+/// The record hash of a `SequenceFinalized` event, computed here from the event's fields
+/// independently of `Event::finalized_record_hash`.
 fn record_hash_of(event: &Event<Test>) -> Bytes32 {
 	let Event::SequenceFinalized {
 		rollup_id,
@@ -64,6 +64,7 @@ fn record_a_finalized_sequence_in_its_block_as_its_event_states_it() {
 		let events = finalized_events();
 		assert_eq!(events.len(), 1);
 		let hash = record_hash_of(&events[0]);
+		assert_eq!(events[0].finalized_record_hash(), Some(hash));
 		assert_eq!(BlockRecords::<Test>::get(deadline).into_inner(), vec![hash]);
 		assert_eq!(Zkpow::records_root(deadline), records_root(&[hash]));
 		// Both provers are in the record: a relayer that drops one cannot prove it.
@@ -127,6 +128,7 @@ fn record_nothing_for_a_window_that_reopens() {
 		let deadline = s.b + T1 + T2;
 		run_to_block(deadline);
 		assert!(matches!(last_event(), Event::SequenceReopened { .. }));
+		assert_eq!(last_event().finalized_record_hash(), None);
 		assert!(BlockRecords::<Test>::get(deadline).is_empty());
 		assert_eq!(Zkpow::records_root(deadline), [0u8; 32]);
 	});
