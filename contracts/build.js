@@ -22,8 +22,18 @@ try {
 const ROOT = __dirname;
 const SOURCES = path.join(ROOT, 'sol');
 const OUT = path.join(ROOT, 'out');
-/** Contracts that get an artifact (libraries are inlined into them). */
-const DEPLOYABLE = ['ZkpowInbox', 'Groth16Inbox'];
+/**
+ * Contracts that get an artifact `out/<name>.json` (libraries are inlined into them), by
+ * the source file (relative to sol/) that defines them. `sol/test/` holds contracts for the
+ * Rust tests only (never deployed on a real chain).
+ */
+const DEPLOYABLE = {
+  ZkpowInbox: 'ZkpowInbox.sol',
+  Groth16Inbox: 'Groth16Inbox.sol',
+  BeefyClient: 'BeefyClient.sol',
+  ProofHarness: 'test/ProofHarness.sol',
+  HostileInbox: 'test/HostileInbox.sol',
+};
 
 /** Settings are part of the artifact so a reader knows how the bytecode was made. */
 const SETTINGS = {
@@ -41,7 +51,7 @@ const SETTINGS = {
 
 function compile() {
   const sources = {};
-  for (const file of fs.readdirSync(SOURCES).filter((f) => f.endsWith('.sol')).sort()) {
+  for (const file of solidityFiles(SOURCES, '')) {
     sources[file] = { content: fs.readFileSync(path.join(SOURCES, file), 'utf8') };
   }
   const input = { language: 'Solidity', sources, settings: SETTINGS };
@@ -54,8 +64,8 @@ function compile() {
     throw new Error(`solc reported ${errors.length} error(s)`);
   }
   const artifacts = {};
-  for (const name of DEPLOYABLE) {
-    const contract = output.contracts[`${name}.sol`][name];
+  for (const [name, source] of Object.entries(DEPLOYABLE)) {
+    const contract = output.contracts[source][name];
     artifacts[`${name}.json`] =
       JSON.stringify(
         {
@@ -74,6 +84,20 @@ function compile() {
       ) + '\n';
   }
   return artifacts;
+}
+
+/** The `.sol` files under `dir`, as paths relative to sol/ (source unit names), sorted. */
+function solidityFiles(dir, prefix) {
+  const files = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const name = prefix + entry.name;
+    if (entry.isDirectory()) {
+      files.push(...solidityFiles(path.join(dir, entry.name), `${name}/`));
+    } else if (entry.name.endsWith('.sol')) {
+      files.push(name);
+    }
+  }
+  return files.sort();
 }
 
 function main() {

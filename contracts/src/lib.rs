@@ -11,6 +11,9 @@
 //! - [`sequence_call`]: the arguments of `finalizeSequence` from the appchain's data.
 //! - [`InboxRejection`]: a decoded revert of the inbox, sorted into what a relayer does
 //!   about it.
+//! - [`BeefyClient`]: the BEEFY light client (`out/BeefyClient.json`): the appchain's
+//!   validator sets and the MMR roots they signed; [`BeefyClientError`] and
+//!   [`describe_beefy_error`] for its reverts.
 //! - [`anvil`]: starts the `anvil` binary from the npm package, for tests and local
 //!   networks.
 //!
@@ -49,8 +52,18 @@ mod bindings {
 		Groth16Inbox,
 		"out/Groth16Inbox.json"
 	);
+	alloy::sol!(
+		#[sol(rpc)]
+		#[derive(Debug, PartialEq, Eq)]
+		BeefyClient,
+		"out/BeefyClient.json"
+	);
 }
-pub use bindings::{Groth16Inbox, ZkpowInbox};
+pub use bindings::{BeefyClient, Groth16Inbox, ZkpowInbox};
+
+/// A custom error of the [`BeefyClient`] (also what `FinalizedRecord.prove` passes through
+/// from it).
+pub use BeefyClient::BeefyClientErrors as BeefyClientError;
 
 /// A custom error of either inbox (the errors of [`Groth16Inbox`] are a subset of
 /// [`ZkpowInbox`]'s, with the same signatures).
@@ -187,5 +200,65 @@ pub fn describe(error: &InboxError) -> String {
 		E::InvalidKeyPoint(_) => "verifying key holds an invalid curve point".into(),
 		E::DegenerateKey(_) => "verifying key is degenerate".into(),
 		E::KeyStoreCreationFailed(_) => "could not store the verifying key".into(),
+	}
+}
+
+/// A one-line, human-readable account of a light client error.
+pub fn describe_beefy_error(error: &BeefyClientError) -> String {
+	use BeefyClientError as E;
+	match error {
+		E::EmptyValidatorSet(e) => format!("validator set {} is empty", e.id),
+		E::NextSetIdMismatch(e) => {
+			format!("next validator set has id {}, expected {}", e.given, e.expected)
+		},
+		E::StaleCommitment(e) => format!(
+			"commitment of block {} is not newer than the latest block {}",
+			e.blockNumber, e.latestBlock
+		),
+		E::UnknownValidatorSet(e) => format!(
+			"commitment of validator set {}, the client knows sets {} (current) and {} (next)",
+			e.given, e.currentSetId, e.nextSetId
+		),
+		E::HandoverNeedsLeaf(e) => {
+			format!(
+				"commitment of the next set {} needs its MMR leaf (submitHandover)",
+				e.nextSetId
+			)
+		},
+		E::NotAHandover(e) => {
+			format!("handover commitment of set {}, but the next set is {}", e.given, e.nextSetId)
+		},
+		E::NotEnoughSignatures(e) => {
+			format!("{} signatures are not more than two thirds of {}", e.signatures, e.setLen)
+		},
+		E::ValidatorIndexOutOfRange(e) => {
+			format!("validator index {} outside a set of {}", e.index, e.setLen)
+		},
+		E::DuplicateSigner(e) => format!("validator {} signed twice", e.index),
+		E::NotInValidatorSet(e) => {
+			format!("{} is not validator {} of the set", e.account, e.index)
+		},
+		E::MalleableSignature(e) => format!("signature of validator {} has a high s", e.index),
+		E::InvalidSignatureV(e) => {
+			format!("signature of validator {} has recovery id {}", e.index, e.v)
+		},
+		E::BadSignature(e) => {
+			format!("signature of validator {} is not {}'s", e.index, e.account)
+		},
+		E::LeafNotOfCommitmentBlock(e) => format!(
+			"handover leaf has parent {}, not the parent of block {}",
+			e.leafParentNumber, e.blockNumber
+		),
+		E::LeafNotUnderCommitment(e) => format!(
+			"handover leaf proof leads to {}, not the commitment's MMR root {}",
+			e.computedRoot, e.mmrRoot
+		),
+		E::UnknownMmrRoot(e) => format!("MMR root {} was never accepted", e.root),
+		E::MmrLeafIndexOutOfRange(e) => {
+			format!("MMR leaf index {} not below the leaf count {}", e.leafIndex, e.leafCount)
+		},
+		E::MmrProofItemCount(e) => {
+			format!("MMR proof has {} items, a valid one {} to {}", e.items, e.atLeast, e.atMost)
+		},
 	}
 }

@@ -1,6 +1,7 @@
 //! `out/` holds what `build.js` produces from `sol/` with the pinned solc-js: recompiling
-//! must give the committed bytes (the Rust bindings are generated from them). Both inboxes
-//! expose `InboxBase`'s delivery ABI, so one set of bindings delivers to either.
+//! must give the committed bytes (the Rust bindings are generated from them), the light
+//! client and the test harness included. Both inboxes expose `InboxBase`'s delivery ABI,
+//! so one set of bindings delivers to either.
 
 use alloy::json_abi::{ContractObject, JsonAbi};
 use std::process::Command;
@@ -24,7 +25,9 @@ fn compiled_artifacts_are_up_to_date() {
 		String::from_utf8_lossy(&output.stdout),
 		String::from_utf8_lossy(&output.stderr)
 	);
-	for artifact in ["ZkpowInbox.json", "Groth16Inbox.json"] {
+	for artifact in
+		["ZkpowInbox.json", "Groth16Inbox.json", "BeefyClient.json", "ProofHarness.json"]
+	{
 		assert!(dir.join("out").join(artifact).exists(), "out/{artifact} is missing");
 	}
 }
@@ -33,6 +36,7 @@ fn compiled_artifacts_are_up_to_date() {
 fn the_bindings_carry_the_bytecode() {
 	assert!(zkpow_contracts::ZkpowInbox::BYTECODE.len() > 1000);
 	assert!(zkpow_contracts::Groth16Inbox::BYTECODE.len() > 1000);
+	assert!(zkpow_contracts::BeefyClient::BYTECODE.len() > 1000);
 }
 
 fn abi(artifact: &str) -> JsonAbi {
