@@ -156,7 +156,11 @@ wait_port publish2 "$DATA2_PORT"
 
 RELAYER=("$BIN/zkpow-relayer" --appchain-url "ws://127.0.0.1:$RPC_PORT" --db "$WORK/relayer.db"
 	--chain "31337=http://127.0.0.1:$EVM_PORT" --chain "31338=http://127.0.0.1:$EVM2_PORT"
-	--key-env ZKPOW_DEVNET_EVM_KEY)
+	--key-env ZKPOW_DEVNET_EVM_KEY
+	# A local anvil mines only on demand and never reorgs: a delivery is final once mined
+	# (on a public chain the default, the `finalized` tag, is what counts).
+	--finality 31337=confirmations --confirmations 31337=1
+	--finality 31338=confirmations --confirmations 31338=1)
 export ZKPOW_DEVNET_EVM_KEY="$EVM_KEY"
 INBOX="$("${RELAYER[@]}" predict-address --chain-id 31337)"
 INBOX2="$("${RELAYER[@]}" predict-address --chain-id 31338)"

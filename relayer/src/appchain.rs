@@ -1,16 +1,31 @@
 //! Reading the appchain over WebSocket JSON-RPC (jsonrpsee), with the runtime's own types:
-//! finalized head, block hashes, `System::Events` and pallet-zkpow storage at a block.
+//! finalized head, block hashes, `System::Events` and pallet-zkpow storage at a block; and
+//! BEEFY's finalized head with its signed commitment, the BEEFY validator set and MMR leaf
+//! proofs, through the clients of the node's own BEEFY and MMR RPC interfaces.
 
+use crate::beefy::{BeefySignedCommitment, MmrLeaf};
 use codec::Decode;
 use jsonrpsee::{
 	core::client::ClientT,
 	rpc_params,
 	ws_client::{WsClient, WsClientBuilder},
 };
+use mmr_rpc::MmrApiClient;
 use pallet_zkpow::{BatchesOf, FinalizedSequenceOf, RollupInfoOf};
+use sc_consensus_beefy_rpc::BeefyApiClient;
+use sp_consensus_beefy::{
+	ecdsa_crypto::{AuthorityId as BeefyAuthorityId, Signature as BeefySignature},
+	VersionedFinalityProof,
+};
 use sp_core::H256;
+use sp_mmr_primitives::{EncodableOpaqueLeaf, LeafProof};
+use sp_runtime::generic::SignedBlock;
+use tokio::sync::RwLockReadGuard;
 use zkpow_primitives::{RollupId, SequenceIndex};
 use zkpow_runtime::{Runtime, RuntimeEvent};
+
+/// The BEEFY pallet's bound on the validator set (its `Authorities` storage type).
+type BeefyMaxAuthorities = <Runtime as pallet_beefy::Config>::MaxAuthorities;
 
 /// Events of a block, as the runtime records them.
 pub type EventRecords = Vec<frame_system::EventRecord<RuntimeEvent, H256>>;
@@ -69,15 +84,12 @@ impl Appchain {
 		AppchainError::Rpc { url: self.url.clone(), message: e.to_string() }
 	}
 
-	async fn request<T: serde::de::DeserializeOwned>(
-		&self,
-		method: &str,
-		params: jsonrpsee::core::params::ArrayParams,
-	) -> Result<T, AppchainError> {
+	/// The connected client, (re)connecting first when needed.
+	async fn client(&self) -> Result<RwLockReadGuard<'_, WsClient>, AppchainError> {
 		{
 			let guard = self.client.read().await;
-			if let Some(client) = guard.as_ref().filter(|c| c.is_connected()) {
-				return client.request(method, params).await.map_err(|e| self.rpc_error(e));
+			if guard.as_ref().is_some_and(|c| c.is_connected()) {
+				return Ok(RwLockReadGuard::map(guard, |c| c.as_ref().expect("checked above")));
 			}
 		}
 		let mut guard = self.client.write().await;
@@ -89,8 +101,97 @@ impl Appchain {
 				.map_err(|e| self.rpc_error(e))?;
 			*guard = Some(client);
 		}
-		let client = guard.as_ref().expect("just connected");
-		client.request(method, params).await.map_err(|e| self.rpc_error(e))
+		Ok(RwLockReadGuard::map(guard.downgrade(), |c| c.as_ref().expect("just connected")))
+	}
+
+	async fn request<T: serde::de::DeserializeOwned>(
+		&self,
+		method: &str,
+		params: jsonrpsee::core::params::ArrayParams,
+	) -> Result<T, AppchainError> {
+		self.client()
+			.await?
+			.request(method, params)
+			.await
+			.map_err(|e| self.rpc_error(e))
+	}
+
+	/// The last block BEEFY finalized, with the signed commitment the validators made for
+	/// it (the node keeps one as the block's BEEFY justification).
+	pub async fn beefy_finalized(&self) -> Result<(H256, BeefySignedCommitment), AppchainError> {
+		let hash = <WsClient as BeefyApiClient<sp_core::Bytes, H256>>::latest_finalized(
+			&*self.client().await?,
+		)
+		.await
+		.map_err(|e| self.rpc_error(e))?;
+		let block: Option<SignedBlock<zkpow_runtime::opaque::Block>> =
+			self.request("chain_getBlock", rpc_params![hash]).await?;
+		let block = block.ok_or_else(|| self.rpc_error(format!("no block {hash:?}")))?;
+		let encoded = block
+			.justifications
+			.as_ref()
+			.and_then(|j| j.get(sp_consensus_beefy::BEEFY_ENGINE_ID))
+			.ok_or_else(|| {
+				self.rpc_error(format!(
+					"BEEFY's finalized block {hash:?} has no BEEFY justification"
+				))
+			})?;
+		let VersionedFinalityProof::V1(signed) =
+			VersionedFinalityProof::<u32, BeefySignature>::decode(&mut &encoded[..]).map_err(
+				|e| AppchainError::Decode { what: "BEEFY justification", message: e.to_string() },
+			)?;
+		Ok((hash, signed))
+	}
+
+	/// The BEEFY validator set (in set order) and its id at block `at`.
+	pub async fn beefy_validators(
+		&self,
+		at: H256,
+	) -> Result<(u64, Vec<BeefyAuthorityId>), AppchainError> {
+		let authorities: Option<frame_support::BoundedVec<BeefyAuthorityId, BeefyMaxAuthorities>> =
+			self.storage(
+				"BEEFY authorities",
+				&pallet_beefy::Authorities::<Runtime>::hashed_key(),
+				at,
+			)
+			.await?;
+		let id: Option<u64> = self
+			.storage("BEEFY set id", &pallet_beefy::ValidatorSetId::<Runtime>::hashed_key(), at)
+			.await?;
+		Ok((id.unwrap_or_default(), authorities.map(|a| a.into_inner()).unwrap_or_default()))
+	}
+
+	/// The MMR leaf of block `block` and its proof against the MMR root at block
+	/// `best_known` (what a BEEFY commitment of `best_known` signs).
+	pub async fn mmr_leaf_proof(
+		&self,
+		block: u32,
+		best_known: u32,
+	) -> Result<(MmrLeaf, LeafProof<H256>), AppchainError> {
+		let proof = <WsClient as MmrApiClient<H256, u32, H256>>::generate_proof(
+			&*self.client().await?,
+			vec![block],
+			Some(best_known),
+			None,
+		)
+		.await
+		.map_err(|e| self.rpc_error(e))?;
+		let decode = |what, message: codec::Error| AppchainError::Decode {
+			what,
+			message: message.to_string(),
+		};
+		let leaves: Vec<EncodableOpaqueLeaf> =
+			Decode::decode(&mut &proof.leaves[..]).map_err(|e| decode("MMR leaves", e))?;
+		let [leaf] = &leaves[..] else {
+			return Err(AppchainError::Decode {
+				what: "MMR leaves",
+				message: format!("{} leaves for one block", leaves.len()),
+			});
+		};
+		let leaf = MmrLeaf::decode(&mut &leaf.0[..]).map_err(|e| decode("MMR leaf", e))?;
+		let proof =
+			LeafProof::<H256>::decode(&mut &proof.proof[..]).map_err(|e| decode("MMR proof", e))?;
+		Ok((leaf, proof))
 	}
 
 	/// Number and hash of the last finalized block.

@@ -8,15 +8,30 @@
 //! start_block = 0                   # first block to scan when the database has no cursor
 //! key_env = "ZKPOW_RELAYER_KEY"     # default key for every chain (or key_file = "...")
 //!
+//! rpc_timeout_s = 30                # deadline of every base-chain RPC request
+//!
 //! [[chains]]
 //! chain_id = 31337
 //! rpc = ["http://127.0.0.1:8545"]   # several endpoints: tried in turn on failures
 //! # key_file / key_env here override the default for this chain
+//! finality = "finalized"            # or "safe", or "confirmations" (with `confirmations = N`)
+//! confirmations = 64                # also the fallback where the chain has no such tag
+//! fee_bump_percent = 20             # replacement fee raise, 10..=1000 %
+//! bump_after_blocks = 3             # blocks without inclusion before a replacement
+//! max_fee_per_gas = "500 gwei"      # never offer more per gas (bumps stop here)
+//! max_gas_per_delivery = 10000000   # gas limit cap of one delivery
+//! rollups = [0, 3]                  # serve only these rollups (omit: all routed here)
+//! [[chains.inboxes]]                # the code hash `deploy` printed for a rollup's inbox
+//! rollup_id = 0
+//! code_hash = "0x…"
 //! ```
+//!
+//! The per-chain fields, their defaults and ranges are in [`crate::policy`].
 //!
 //! Keys are never part of the configuration itself: only where to read them (a file or an
 //! environment variable, see [`crate::keys`]).
 
+use crate::policy::ChainPolicy;
 use serde::Deserialize;
 use std::{collections::BTreeSet, net::SocketAddr, path::PathBuf, time::Duration};
 
@@ -52,6 +67,16 @@ pub struct ChainConfig {
 	/// This chain's signing key, if not the default one.
 	#[serde(flatten)]
 	pub key: KeySource,
+	/// Finality, fee, gas and inbox rules of this chain.
+	#[serde(flatten)]
+	pub policy: ChainPolicy,
+}
+
+impl ChainConfig {
+	/// Chain `chain_id` at `rpc` with the default key and policy.
+	pub fn new(chain_id: u64, rpc: Vec<String>) -> Self {
+		Self { chain_id, rpc, key: KeySource::default(), policy: ChainPolicy::default() }
+	}
 }
 
 /// Retry policy for transient failures (RPC unreachable, timeouts).
@@ -88,6 +113,8 @@ pub struct Config {
 	pub backoff: Backoff,
 	/// How long to wait for a sent transaction's receipt before checking again later.
 	pub receipt_timeout: Duration,
+	/// Deadline of every base-chain RPC request.
+	pub rpc_timeout: Duration,
 	/// The default signing key.
 	pub key: KeySource,
 	/// The EVM base chains served.
@@ -106,6 +133,7 @@ struct ConfigFile {
 	backoff_initial_ms: Option<u64>,
 	backoff_max_ms: Option<u64>,
 	receipt_timeout_s: Option<u64>,
+	rpc_timeout_s: Option<u64>,
 	#[serde(flatten)]
 	key: KeySource,
 	#[serde(default)]
@@ -172,6 +200,7 @@ impl Config {
 				max: Duration::from_millis(file.backoff_max_ms.unwrap_or(60_000)),
 			},
 			receipt_timeout: Duration::from_secs(file.receipt_timeout_s.unwrap_or(120)),
+			rpc_timeout: Duration::from_secs(file.rpc_timeout_s.unwrap_or(30)),
 			key: file.key,
 			chains: file.chains,
 		}
@@ -195,12 +224,30 @@ impl Config {
 					chain.chain_id
 				));
 			}
+			if chain.policy.max_fee_per_gas.0 == 0 {
+				return invalid(format!(
+					"chain {}: max_fee_per_gas must be above 0",
+					chain.chain_id
+				));
+			}
+			let mut expected = BTreeSet::new();
+			for inbox in &chain.policy.inboxes {
+				if !expected.insert(inbox.rollup_id) {
+					return invalid(format!(
+						"chain {}: rollup {} has two inbox code hashes",
+						chain.chain_id, inbox.rollup_id
+					));
+				}
+			}
 		}
 		if self.poll_interval.is_zero() {
 			return invalid("poll_interval_ms must be above 0".into());
 		}
 		if self.backoff.initial.is_zero() || self.backoff.initial > self.backoff.max {
 			return invalid("backoff needs 0 < backoff_initial_ms <= backoff_max_ms".into());
+		}
+		if self.rpc_timeout.is_zero() {
+			return invalid("rpc_timeout_s must be above 0".into());
 		}
 		Ok(())
 	}
@@ -281,6 +328,79 @@ mod tests {
 		assert!(twice.validate().unwrap_err().to_string().contains("configured twice"));
 		let keyless = Config::from_toml("[[chains]]\nchain_id = 5\nrpc = [\"http://a\"]").unwrap();
 		assert!(keyless.validate().unwrap_err().to_string().contains("no signing key"));
+	}
+
+	/// Every per-chain rule parses from the file with its type and range; defaults fill
+	/// what is left out.
+	#[test]
+	fn chain_policies_parse_typed_and_ranged() {
+		use crate::policy::{Finality, Wei};
+		let config = Config::from_toml(
+			r#"
+			key_env = "K"
+			rpc_timeout_s = 5
+			[[chains]]
+			chain_id = 1
+			rpc = ["https://a"]
+			finality = "safe"
+			confirmations = 12
+			fee_bump_percent = 25
+			bump_after_blocks = 2
+			max_fee_per_gas = "150 gwei"
+			max_gas_per_delivery = 3_000_000
+			rollups = [0, 4]
+			[[chains.inboxes]]
+			rollup_id = 4
+			code_hash = "0x1111111111111111111111111111111111111111111111111111111111111111"
+
+			[[chains]]
+			chain_id = 56
+			rpc = ["https://bsc"]
+			finality = "confirmations"
+			max_fee_per_gas = 3000000000
+			"#,
+		)
+		.unwrap();
+		config.validate().unwrap();
+		assert_eq!(config.rpc_timeout, Duration::from_secs(5));
+		let eth = &config.chain(1).unwrap().policy;
+		assert_eq!(eth.finality, Finality::Safe);
+		assert_eq!(eth.confirmations.get(), 12);
+		assert_eq!(eth.fee_bump_percent.get(), 25);
+		assert_eq!(eth.bump_after_blocks.get(), 2);
+		assert_eq!(eth.max_fee_per_gas, Wei::gwei(150));
+		assert_eq!(eth.max_gas_per_delivery.get(), 3_000_000);
+		assert!(eth.serves(4) && !eth.serves(1));
+		assert_eq!(eth.expected_code_hash(4), Some(alloy::primitives::B256::repeat_byte(0x11)));
+		assert_eq!(eth.expected_code_hash(0), None);
+		let bsc = &config.chain(56).unwrap().policy;
+		assert_eq!(bsc.finality, Finality::Confirmations);
+		assert_eq!(bsc.confirmations.get(), 64, "the default depth");
+		assert_eq!(bsc.max_fee_per_gas, Wei::gwei(3));
+		assert!(bsc.serves(123), "no list: every rollup routed here");
+		assert_eq!(bsc.fee_bump_percent.get(), 20);
+
+		let chain = |field: &str| {
+			Config::from_toml(&format!(
+				"key_env = \"K\"\n[[chains]]\nchain_id = 1\nrpc = [\"http://a\"]\n{field}"
+			))
+		};
+		for bad in [
+			"confirmations = 0",
+			"confirmations = 10001",
+			"fee_bump_percent = 5",
+			"bump_after_blocks = 0",
+			"max_gas_per_delivery = 100",
+			"finality = \"latest\"",
+			"max_fee_per_gas = \"3 btc\"",
+			"max_fee_per_gas = -1",
+			"rollups = [-1]",
+			"finalty = \"safe\"",
+		] {
+			assert!(matches!(chain(bad), Err(ConfigError::Parse { .. })), "{bad} parsed");
+		}
+		let zero = chain("max_fee_per_gas = 0").unwrap();
+		assert!(zero.validate().unwrap_err().to_string().contains("max_fee_per_gas"));
 	}
 
 	#[test]

@@ -19,7 +19,7 @@ use crate::{
 };
 use alloy::{
 	network::EthereumWallet,
-	primitives::{Address, Bytes, FixedBytes},
+	primitives::{keccak256, Address, Bytes, FixedBytes, B256},
 	providers::{Provider, ProviderBuilder},
 	transports::http::reqwest::Url,
 };
@@ -100,6 +100,9 @@ pub struct Deployed {
 	pub registered: Address,
 	/// The contract deployed (`ZkpowInbox` or `Groth16Inbox`).
 	pub inbox: &'static str,
+	/// keccak256 of its runtime code: what the relayer's `[[chains.inboxes]]` entry for the
+	/// rollup expects, so that nothing is sent to another contract at that address.
+	pub code_hash: B256,
 }
 
 /// What an inbox of a rollup starts from, as the appchain's finalized state says.
@@ -182,19 +185,24 @@ pub async fn deploy(config: &Config, rollup_id: RollupId) -> Result<Deployed, De
 	let (key, root) = (Bytes::from(genesis.key), FixedBytes(genesis.state_root));
 	let deployed = match genesis.verifier {
 		VerifierKind::ReferenceArtifactV1 => {
-			ZkpowInbox::deploy(provider, rollup_id, key, root, 0, genesis.first_batch)
+			ZkpowInbox::deploy(provider.clone(), rollup_id, key, root, 0, genesis.first_batch)
 				.await
 				.map(|c| *c.address())
 		},
 		VerifierKind::Groth16Bn254 => {
-			Groth16Inbox::deploy(provider, rollup_id, key, root, 0, genesis.first_batch)
+			Groth16Inbox::deploy(provider.clone(), rollup_id, key, root, 0, genesis.first_batch)
 				.await
 				.map(|c| *c.address())
 		},
 	};
 	let address =
 		deployed.map_err(|e| DeployError::Deployment { inbox, message: e.to_string() })?;
-	Ok(Deployed { address, chain_id, registered: genesis.registered, inbox })
+	let code = provider
+		.get_code_at(address)
+		.await
+		.map_err(|e| DeployError::Rpc { chain_id, message: e.to_string() })?;
+	let code_hash = keccak256(&code);
+	Ok(Deployed { address, chain_id, registered: genesis.registered, inbox, code_hash })
 }
 
 fn rpc_url(url: &str) -> Result<Url, DeployError> {

@@ -5,6 +5,7 @@ use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 use zkpow_relayer::{
 	config::{parse_chain_flag, ChainConfig, Config, KeySource},
 	deploy,
+	policy::{parse_chain_value, ChainPolicy, Confirmations, Finality, RollupList, Wei},
 	service::Relayer,
 	store::{DeliveryState, Store},
 };
@@ -29,6 +30,20 @@ struct Cli {
 	/// that chain).
 	#[arg(long = "chain", global = true, value_parser = parse_chain_flag)]
 	chains: Vec<(u64, Vec<String>)>,
+	/// When deliveries to a chain count as done: CHAIN_ID=finalized|safe|confirmations
+	/// (repeatable; the chain must be configured).
+	#[arg(long = "finality", global = true, value_parser = parse_chain_value::<Finality>)]
+	finality: Vec<(u64, Finality)>,
+	/// Confirmations a block needs on a chain: CHAIN_ID=N, 1..=10000 (with
+	/// `--finality ID=confirmations`, or where the chain has no finalized/safe tag).
+	#[arg(long = "confirmations", global = true, value_parser = parse_chain_value::<Confirmations>)]
+	confirmations: Vec<(u64, Confirmations)>,
+	/// The most a delivery on a chain offers per gas: CHAIN_ID=AMOUNT (`30 gwei`, wei).
+	#[arg(long = "max-fee-per-gas", global = true, value_parser = parse_chain_value::<Wei>)]
+	max_fee_per_gas: Vec<(u64, Wei)>,
+	/// Serve only these rollups on a chain: CHAIN_ID=ID[,ID...].
+	#[arg(long = "rollups", global = true, value_parser = parse_chain_value::<RollupList>)]
+	rollups: Vec<(u64, RollupList)>,
 	/// File holding the default signing key (hex).
 	#[arg(long, global = true)]
 	key_file: Option<PathBuf>,
@@ -128,14 +143,38 @@ fn config(cli: &Cli) -> Result<Config, String> {
 	for (chain_id, rpc) in &cli.chains {
 		match config.chains.iter_mut().find(|c| c.chain_id == *chain_id) {
 			Some(chain) => chain.rpc = rpc.clone(),
-			None => config.chains.push(ChainConfig {
-				chain_id: *chain_id,
-				rpc: rpc.clone(),
-				key: KeySource::default(),
-			}),
+			None => config.chains.push(ChainConfig::new(*chain_id, rpc.clone())),
 		}
 	}
+	apply_policy_flags(cli, &mut config)?;
 	Ok(config)
+}
+
+/// The per-chain policy flags, each for a chain the file or `--chain` configures.
+fn apply_policy_flags(cli: &Cli, config: &mut Config) -> Result<(), String> {
+	fn policy(config: &mut Config, chain_id: u64) -> Result<&mut ChainPolicy, String> {
+		config
+			.chains
+			.iter_mut()
+			.find(|c| c.chain_id == chain_id)
+			.map(|c| &mut c.policy)
+			.ok_or_else(|| {
+				format!("chain {chain_id} is not configured (add --chain {chain_id}=URL)")
+			})
+	}
+	for (id, finality) in &cli.finality {
+		policy(config, *id)?.finality = *finality;
+	}
+	for (id, confirmations) in &cli.confirmations {
+		policy(config, *id)?.confirmations = *confirmations;
+	}
+	for (id, fee) in &cli.max_fee_per_gas {
+		policy(config, *id)?.max_fee_per_gas = *fee;
+	}
+	for (id, RollupList(ids)) in &cli.rollups {
+		policy(config, *id)?.rollups = Some(ids.clone());
+	}
+	Ok(())
 }
 
 fn status(config: &Config) -> Result<(), String> {
@@ -157,6 +196,21 @@ fn status(config: &Config) -> Result<(), String> {
 			let state = match &status.state {
 				DeliveryState::Pending => "pending".to_string(),
 				DeliveryState::Sent { tx_hash, .. } => format!("sent 0x{}", hex::encode(tx_hash)),
+				DeliveryState::InFlight { attempt, included: None } => format!(
+					"sent 0x{} (nonce {}, {} transaction(s)), not mined",
+					hex::encode(attempt.newest()),
+					attempt.nonce,
+					attempt.hashes.len()
+				),
+				DeliveryState::InFlight { included: Some(at), .. } => format!(
+					"mined in block #{} (tx 0x{}), waiting for it to be final",
+					at.block_number,
+					hex::encode(at.tx_hash)
+				),
+				DeliveryState::Reverted { count, tx_hash } => format!(
+					"pending after {count} on-chain revert(s), the last 0x{}",
+					hex::encode(tx_hash)
+				),
 				DeliveryState::Delivered { .. } => continue,
 				DeliveryState::Rejected { reason } => format!(
 					"REJECTED: {reason} (`zkpow-relayer rejected retry|skip --rollup-id {} --sequence {index}`)",
@@ -244,6 +298,10 @@ async fn main() -> ExitCode {
 					deploy::deploy(&config, *rollup_id).await.map_err(|e| e.to_string())?;
 				println!("{}", deployed.address);
 				eprintln!("deployed {} for rollup {rollup_id} on chain {}", deployed.inbox, deployed.chain_id);
+				eprintln!(
+					"inbox code hash {}: to send nothing to any other code at that address, add to the chain's configuration:\n  [[chains.inboxes]]\n  rollup_id = {rollup_id}\n  code_hash = \"{}\"",
+					deployed.code_hash, deployed.code_hash
+				);
 				if deployed.address != deployed.registered {
 					eprintln!(
 						"warning: rollup {rollup_id} registered inbox {} on chain {}; the relayer delivers there, not to {}",
@@ -278,6 +336,42 @@ mod tests {
 
 	fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
 		Cli::try_parse_from(std::iter::once("zkpow-relayer").chain(args.iter().copied()))
+	}
+
+	/// The per-chain flags are typed and ranged, and name a configured chain.
+	#[test]
+	fn chain_policy_flags_parse_and_apply() {
+		let cli = parse(&[
+			"--chain",
+			"1=http://a",
+			"--finality",
+			"1=safe",
+			"--confirmations",
+			"1=12",
+			"--max-fee-per-gas",
+			"1=40 gwei",
+			"--rollups",
+			"1=0,2",
+		])
+		.unwrap();
+		let configured = config(&cli).unwrap();
+		let policy = &configured.chain(1).unwrap().policy;
+		assert_eq!(policy.finality, Finality::Safe);
+		assert_eq!(policy.confirmations.get(), 12);
+		assert_eq!(policy.max_fee_per_gas, Wei::gwei(40));
+		assert_eq!(policy.rollups, Some([0, 2].into()));
+		for bad in [
+			&["--finality", "1=latest"][..],
+			&["--confirmations", "1=0"],
+			&["--confirmations", "1=10001"],
+			&["--max-fee-per-gas", "1=lots"],
+			&["--rollups", "1=a"],
+			&["--finality", "safe"],
+		] {
+			assert!(parse(bad).is_err(), "{bad:?} parsed");
+		}
+		let unconfigured = parse(&["--finality", "9=safe"]).unwrap();
+		assert!(config(&unconfigured).unwrap_err().contains("chain 9 is not configured"));
 	}
 
 	#[test]

@@ -11,10 +11,17 @@
 //! | `zkpow_relayer_rpc_errors_total` | `chain_id` (`appchain` for the appchain) | transient RPC failures |
 //! | `zkpow_relayer_gas_used_total` | `chain_id` | gas of delivering transactions |
 //! | `zkpow_relayer_unavailable_total` | | finalized sequences whose batches could not be read |
+//! | `zkpow_relayer_balance_wei` | `chain_id` | the relayer account's balance (wei, as a float; read every pass) |
+//! | `zkpow_relayer_funds_needed_wei` | `chain_id` | what the delivery waiting for funds needs (wei; 0 when none waits): alert when above 0 |
+//! | `zkpow_relayer_fee_bumps_total` | `chain_id` | replacement transactions signed (same nonce, higher fees) |
+//! | `zkpow_relayer_fee_capped_total` | `chain_id` | deliveries whose next replacement would exceed `max_fee_per_gas` (bumping stopped) |
+//! | `zkpow_relayer_reorged_total` | `chain_id` | deliveries whose including block a base-chain reorg dropped (sent again) |
+//! | `zkpow_relayer_in_flight` | `chain_id` | deliveries signed but not final yet: unmined, or mined in a block not final (as of the last pass) |
+//! | `zkpow_relayer_inbox_refused_total` | `chain_id` | passes that sent nothing to a rollup: not served, or its inbox's code hash differs |
 
 use std::net::SocketAddr;
 use substrate_prometheus_endpoint::{
-	register, Counter, CounterVec, Gauge, Opts, PrometheusError, Registry, U64,
+	register, Counter, CounterVec, Gauge, GaugeVec, Opts, PrometheusError, Registry, F64, U64,
 };
 
 /// The relayer's metrics.
@@ -40,6 +47,20 @@ pub struct Metrics {
 	pub gas_used: CounterVec<U64>,
 	/// Finalized sequences whose batches could not be read.
 	pub unavailable: Counter<U64>,
+	/// The relayer account's balance in wei, per chain.
+	pub balance_wei: GaugeVec<F64>,
+	/// What the delivery waiting for funds needs, in wei (0: none waits), per chain.
+	pub funds_needed_wei: GaugeVec<F64>,
+	/// Replacement transactions signed, per chain.
+	pub fee_bumps: CounterVec<U64>,
+	/// Deliveries whose bumping stopped at the fee cap, per chain.
+	pub fee_capped: CounterVec<U64>,
+	/// Deliveries dropped by a reorg, per chain.
+	pub reorged: CounterVec<U64>,
+	/// Deliveries signed but not final, per chain.
+	pub in_flight: GaugeVec<U64>,
+	/// Rollups refused in a pass (not served, or the inbox's code differs), per chain.
+	pub inbox_refused: CounterVec<U64>,
 }
 
 impl Metrics {
@@ -50,6 +71,9 @@ impl Metrics {
 		let counter = |name: &str, help: &str| register(Counter::new(name, help)?, &registry);
 		let per_chain = |name: &str, help: &str| {
 			register(CounterVec::new(Opts::new(name, help), &["chain_id"])?, &registry)
+		};
+		let per_chain_gauge = |name: &str, help: &str| {
+			register(GaugeVec::new(Opts::new(name, help), &["chain_id"])?, &registry)
 		};
 		Ok(Self {
 			finalized_block: gauge(
@@ -84,6 +108,40 @@ impl Metrics {
 			unavailable: counter(
 				"zkpow_relayer_unavailable_total",
 				"Finalized sequences whose batches could not be read from the appchain",
+			)?,
+			balance_wei: per_chain_gauge(
+				"zkpow_relayer_balance_wei",
+				"Balance of the relayer's account on the base chain, in wei",
+			)?,
+			funds_needed_wei: per_chain_gauge(
+				"zkpow_relayer_funds_needed_wei",
+				"Cost in wei of the delivery waiting for the account to be funded (0: none waits)",
+			)?,
+			fee_bumps: per_chain(
+				"zkpow_relayer_fee_bumps_total",
+				"Replacement transactions signed at the same nonce with higher fees",
+			)?,
+			fee_capped: per_chain(
+				"zkpow_relayer_fee_capped_total",
+				"Deliveries whose next fee bump would exceed max_fee_per_gas",
+			)?,
+			reorged: per_chain(
+				"zkpow_relayer_reorged_total",
+				"Deliveries whose including block was dropped by a base-chain reorg",
+			)?,
+			in_flight: register(
+				GaugeVec::new(
+					Opts::new(
+						"zkpow_relayer_in_flight",
+						"Deliveries signed but not final on the base chain yet",
+					),
+					&["chain_id"],
+				)?,
+				&registry,
+			)?,
+			inbox_refused: per_chain(
+				"zkpow_relayer_inbox_refused_total",
+				"Passes that sent nothing to a rollup not served or whose inbox code hash differs",
 			)?,
 			registry,
 		})

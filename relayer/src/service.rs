@@ -65,20 +65,34 @@ impl Relayer {
 			let signer = load_signer(&chain.key.or(&config.key))
 				.map_err(|error| StartError::Key { chain_id: chain.chain_id, error })?;
 			let evm =
-				EvmChain::new(chain.chain_id, &chain.rpc, signer).map_err(StartError::Chain)?;
+				EvmChain::with_timeout(chain.chain_id, &chain.rpc, signer, config.rpc_timeout)
+					.map_err(StartError::Chain)?;
 			tracing::info!(
-				"chain {}: delivering from {} via {}",
+				"chain {}: delivering from {} via {} ({:?} finality, {} confirmations where the chain has no tag; fees at most {}, gas at most {} per delivery)",
 				chain.chain_id,
 				evm.sender,
-				evm.url()
+				evm.url(),
+				chain.policy.finality,
+				chain.policy.confirmations,
+				chain.policy.max_fee_per_gas,
+				chain.policy.max_gas_per_delivery
 			);
-			workers.push(Arc::new(ChainWorker::new(
+			match &chain.policy.rollups {
+				Some(ids) => tracing::info!("chain {}: serving rollups {ids:?} only", chain.chain_id),
+				None => tracing::warn!(
+					"chain {}: serving every rollup routed to it (set `rollups` to serve only the ones you mean to pay for)",
+					chain.chain_id
+				),
+			}
+			let worker = ChainWorker::new(
 				evm,
 				store.clone(),
 				metrics.clone(),
 				config.receipt_timeout,
 				missing.clone(),
-			)));
+			)
+			.with_policy(chain.policy.clone());
+			workers.push(Arc::new(worker));
 			notify.insert(chain.chain_id, Arc::new(Notify::new()));
 		}
 		let follower = Follower::new(appchain, store, metrics.clone(), config.start_block, missing);

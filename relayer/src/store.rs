@@ -13,6 +13,7 @@
 //! and nothing recorded twice. A delivered sequence keeps its (small) status as history
 //! and drops its payload. Values are SCALE-encoded.
 
+use crate::policy::Fees;
 use codec::{Decode, Encode};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use std::path::Path;
@@ -67,6 +68,8 @@ pub enum DeliveryState {
 	Pending,
 	/// A transaction was signed and recorded before being broadcast; a restart re-sends
 	/// exactly these bytes (same hash), so a crash never makes a second transaction.
+	/// Written by earlier versions; read as an [`DeliveryState::InFlight`] of one
+	/// transaction.
 	Sent {
 		/// Transaction hash.
 		tx_hash: [u8; 32],
@@ -94,12 +97,117 @@ pub enum DeliveryState {
 		/// The rejection it was skipped at.
 		reason: String,
 	},
+	/// Transactions were signed (and recorded before each broadcast) at one nonce; the
+	/// delivery counts as done only once the block including one of them is final on the
+	/// base chain. Until then the payload stays, and a reorg that drops the block makes the
+	/// relayer send the same transaction again. (Replaces [`DeliveryState::Sent`], which
+	/// databases of earlier versions may still hold.)
+	InFlight {
+		/// Every transaction signed for the delivery.
+		attempt: Attempt,
+		/// Where one of them was mined, as last seen (not final yet).
+		included: Option<Inclusion>,
+	},
+	/// A transaction of it reverted on chain although the simulation accepted it (a
+	/// broken or hostile inbox, or a race): pending again until it happened
+	/// [`MAX_ONCHAIN_REVERTS`] times, then rejected.
+	Reverted {
+		/// On-chain reverts so far.
+		count: u32,
+		/// The last reverted transaction.
+		tx_hash: [u8; 32],
+	},
+}
+
+/// On-chain reverts (with the simulation passing) before a sequence is rejected: each one
+/// costs gas, so a rollup whose inbox behaves differently on chain stops costing quickly.
+pub const MAX_ONCHAIN_REVERTS: u32 = 2;
+
+/// Every transaction signed for one delivery: one nonce, each later transaction replacing
+/// the one before it by fee. A receipt of any of them counts.
+#[derive(Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Attempt {
+	/// The nonce they share.
+	pub nonce: u64,
+	/// Their gas limit.
+	pub gas_limit: u64,
+	/// Hashes of every transaction signed, oldest first (the last is the newest).
+	pub hashes: Vec<[u8; 32]>,
+	/// The newest transaction (EIP-2718 encoding), re-broadcast until one is mined.
+	pub raw: Vec<u8>,
+	/// Its fees.
+	pub fees: Fees,
+	/// The base chain's head when the newest was signed: replacements count blocks from it.
+	pub sent_at: u64,
+	/// How often earlier transactions for the sequence reverted on chain although the
+	/// simulation passed.
+	pub reverts: u32,
+}
+
+impl std::fmt::Debug for Attempt {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		let hashes: Vec<String> =
+			self.hashes.iter().map(|h| format!("0x{}", hex::encode(h))).collect();
+		f.debug_struct("Attempt")
+			.field("nonce", &self.nonce)
+			.field("gas_limit", &self.gas_limit)
+			.field("hashes", &hashes)
+			.field("raw_len", &self.raw.len())
+			.field("fees", &self.fees)
+			.field("sent_at", &self.sent_at)
+			.field("reverts", &self.reverts)
+			.finish()
+	}
+}
+
+impl Attempt {
+	/// The newest transaction's hash.
+	pub fn newest(&self) -> [u8; 32] {
+		*self.hashes.last().expect("an attempt has at least one transaction")
+	}
+}
+
+/// A block that included a delivery's transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct Inclusion {
+	/// The transaction mined.
+	pub tx_hash: [u8; 32],
+	/// Block number.
+	pub block_number: u64,
+	/// Block hash.
+	pub block_hash: [u8; 32],
 }
 
 impl DeliveryState {
 	/// Whether nothing is left to do for the sequence: delivered, or skipped.
 	pub fn is_settled(&self) -> bool {
 		matches!(self, DeliveryState::Delivered { .. } | DeliveryState::Skipped { .. })
+	}
+
+	/// Transactions this state records that `before` did not (counted as attempts).
+	fn signed_since(&self, before: &DeliveryState) -> u32 {
+		let signed = |state: &DeliveryState| match state {
+			DeliveryState::Sent { .. } => 1,
+			DeliveryState::InFlight { attempt, .. } => attempt.hashes.len(),
+			_ => 0,
+		};
+		let (now, then) = (signed(self), signed(before));
+		let same_attempt = match (self, before) {
+			(
+				DeliveryState::InFlight { attempt: a, .. },
+				DeliveryState::InFlight { attempt: b, .. },
+			) => a.nonce == b.nonce && a.hashes.starts_with(&b.hashes),
+			(
+				DeliveryState::InFlight { attempt, .. },
+				DeliveryState::Sent { tx_hash, nonce, .. },
+			) => attempt.nonce == *nonce && attempt.hashes.first() == Some(tx_hash),
+			_ => false,
+		};
+		if same_attempt {
+			now.saturating_sub(then) as u32
+		} else {
+			now as u32
+		}
 	}
 }
 
@@ -301,6 +409,8 @@ impl Store {
 			DeliveryState::Sent { .. } => "sent",
 			DeliveryState::Delivered { .. } => "delivered",
 			DeliveryState::Skipped { .. } => "skipped",
+			DeliveryState::InFlight { .. } => "in flight",
+			DeliveryState::Reverted { .. } => "pending after an on-chain revert",
 		};
 		Err(OperatorError::NotRejected { rollup, index, state })
 	}
@@ -343,9 +453,7 @@ impl Store {
 					)))
 				},
 			};
-			if matches!(state, DeliveryState::Sent { .. }) {
-				status.attempts += 1;
-			}
+			status.attempts += state.signed_since(&status.state);
 			status.state = state;
 			status_table
 				.insert((rollup, index), status.encode().as_slice())
@@ -372,6 +480,24 @@ impl Store {
 			out.push(decode(value.value())?);
 		}
 		Ok(out)
+	}
+
+	/// The nonces of every attempt still in flight to `chain_id` (mined or not, not final).
+	pub fn in_flight_nonces(&self, chain_id: u64) -> Result<Vec<u64>, StoreError> {
+		let mut nonces = Vec::new();
+		for open in self.open_rollups()? {
+			if open.destination.chain_id != chain_id {
+				continue;
+			}
+			for (_, status) in self.statuses(open.rollup_id, open.lowest)? {
+				match status.state {
+					DeliveryState::InFlight { attempt, .. } => nonces.push(attempt.nonce),
+					DeliveryState::Sent { nonce, .. } => nonces.push(nonce),
+					_ => {},
+				}
+			}
+		}
+		Ok(nonces)
 	}
 
 	/// Every delivery record of `rollup` from `from` on, in index order.
@@ -527,6 +653,58 @@ mod tests {
 		assert_eq!(history.len(), 3);
 		assert_eq!(history[0].1.state, DeliveryState::Delivered { tx_hash: Some([3; 32]) });
 		assert!(store.set_state(6, 0, DeliveryState::Pending).is_err());
+	}
+
+	/// Deliveries in flight keep their payload and every hash signed, count each
+	/// transaction once, and are listed by nonce per chain; the variants keep their SCALE
+	/// indices, so databases of earlier versions (`Sent`, `Skipped`) still decode.
+	#[test]
+	fn in_flight_attempts_are_kept_counted_and_listed() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("db");
+		let other = Destination { chain_id: 56, inbox: [0x22; 20] };
+		let store = Store::open(&path).unwrap();
+		for index in [0, 1, 2] {
+			store.insert_finalized(DEST, &sequence(6, index)).unwrap();
+		}
+		store.insert_finalized(other, &sequence(7, 0)).unwrap();
+		let fees = Fees { max_fee_per_gas: 10, max_priority_fee_per_gas: 1 };
+		let first = Attempt {
+			nonce: 4,
+			gas_limit: 100,
+			hashes: vec![[1; 32]],
+			raw: vec![1],
+			fees,
+			sent_at: 10,
+			reverts: 0,
+		};
+		let in_flight = |attempt: &Attempt, included| DeliveryState::InFlight {
+			attempt: attempt.clone(),
+			included,
+		};
+		store.set_state(6, 0, in_flight(&first, None)).unwrap();
+		let bumped = Attempt { hashes: vec![[1; 32], [2; 32]], raw: vec![2], ..first.clone() };
+		store.set_state(6, 0, in_flight(&bumped, None)).unwrap();
+		let mined = Inclusion { tx_hash: [2; 32], block_number: 12, block_hash: [9; 32] };
+		store.set_state(6, 0, in_flight(&bumped, Some(mined))).unwrap();
+		assert_eq!(store.status(6, 0).unwrap().unwrap().attempts, 2, "two transactions signed");
+		assert_eq!(store.payload(6, 0).unwrap(), Some(sequence(6, 0)), "kept until final");
+		store
+			.set_state(6, 1, DeliveryState::Sent { tx_hash: [3; 32], raw: vec![3], nonce: 5 })
+			.unwrap();
+		let reverted = DeliveryState::Reverted { count: 1, tx_hash: [4; 32] };
+		store.set_state(6, 2, reverted.clone()).unwrap();
+		assert_eq!(store.in_flight_nonces(31337).unwrap(), vec![4, 5]);
+		assert!(store.in_flight_nonces(56).unwrap().is_empty());
+		drop(store);
+
+		let store = Store::open(&path).unwrap();
+		assert_eq!(store.status(6, 0).unwrap().unwrap().state, in_flight(&bumped, Some(mined)));
+		assert_eq!(store.status(6, 2).unwrap().unwrap().state, reverted);
+		let index = |state: DeliveryState| state.encode()[0];
+		assert_eq!(index(DeliveryState::Skipped { reason: String::new() }), 4);
+		assert_eq!(index(in_flight(&first, None)), 5);
+		assert_eq!(index(reverted), 6);
 	}
 
 	/// The operator's way out of a stalled rollup: only a rejected sequence can be retried

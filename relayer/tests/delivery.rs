@@ -74,7 +74,9 @@ async fn a_restart_sends_the_recorded_transaction_never_a_second_one() {
 		let worker = worker(31337, &chain.url(), store.clone(), MissingSequences::default());
 		store.insert_finalized(dest, &sequences[0]).unwrap();
 		store.insert_finalized(dest, &sequences[1]).unwrap();
-		let signed = worker.chain().sign(inbox, &sequences[0]).await.unwrap();
+		// Recorded as an earlier version did (`Sent`): a database from before the
+		// finality rules resumes the same way.
+		let (signed, _) = sign_delivery(&worker, inbox, &sequences[0]).await;
 		store
 			.set_state(
 				2,
@@ -113,17 +115,9 @@ async fn a_transaction_mined_before_the_crash_is_not_sent_again() {
 		let store = open_store(&path);
 		let worker = worker(31337, &chain.url(), store.clone(), MissingSequences::default());
 		store.insert_finalized(destination(31337, inbox), &sequences[0]).unwrap();
-		let signed = worker.chain().sign(inbox, &sequences[0]).await.unwrap();
+		let (signed, attempt) = sign_delivery(&worker, inbox, &sequences[0]).await;
 		store
-			.set_state(
-				3,
-				0,
-				DeliveryState::Sent {
-					tx_hash: signed.hash,
-					raw: signed.raw.clone(),
-					nonce: signed.nonce,
-				},
-			)
+			.set_state(3, 0, DeliveryState::InFlight { attempt, included: None })
 			.unwrap();
 		worker.chain().broadcast(&signed.raw).await.unwrap();
 		// Killed here: the receipt was never recorded.

@@ -83,7 +83,7 @@ impl<T: Config> Pallet<T> {
 		Self::block_records_pruning_weight()
 	}
 
-	/// Weight of [`Self::prune_block_records`]: one removal, every block.
+	/// Weight of pruning a block's record hashes (`BlockRecords`): one removal, every block.
 	pub fn block_records_pruning_weight() -> Weight {
 		T::DbWeight::get().writes(1)
 	}

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod appchain;
+
 use alloy::{
 	network::EthereumWallet,
 	primitives::{Address, Bytes, FixedBytes},
@@ -26,9 +28,10 @@ use zkpow_contracts::{
 };
 use zkpow_relayer::{
 	deliver::{ChainWorker, MissingSequences},
-	evm::EvmChain,
+	evm::{EvmChain, SignedTx},
 	metrics::Metrics,
-	store::{Destination, Store},
+	policy::{ChainPolicy, Finality},
+	store::{Attempt, Destination, Store},
 };
 
 /// Key of the relayer's account (anvil account 1; account 0 deploys).
@@ -72,16 +75,64 @@ pub async fn relayer_tx_count(url: &str) -> u64 {
 	deployer(url).get_transaction_count(signer.address()).await.unwrap()
 }
 
-/// A worker for `chain_id` at `url` over `store`.
+/// The policy of the tests that do not reorg: a block is final once it includes the
+/// delivery (one confirmation).
+pub fn included_is_final() -> ChainPolicy {
+	ChainPolicy {
+		finality: Finality::Confirmations,
+		confirmations: "1".parse().unwrap(),
+		..ChainPolicy::default()
+	}
+}
+
+/// A worker for `chain_id` at `url` over `store`, treating inclusion as final.
 pub fn worker(
 	chain_id: u64,
 	url: &str,
 	store: Arc<Store>,
 	missing: MissingSequences,
 ) -> ChainWorker {
+	worker_with(chain_id, url, store, missing, included_is_final(), Duration::from_secs(30))
+}
+
+/// A worker under `policy`, waiting up to `receipt_timeout` for a receipt in a pass.
+pub fn worker_with(
+	chain_id: u64,
+	url: &str,
+	store: Arc<Store>,
+	missing: MissingSequences,
+	policy: ChainPolicy,
+	receipt_timeout: Duration,
+) -> ChainWorker {
 	let signer: PrivateKeySigner = RELAYER_KEY.parse().unwrap();
 	let chain = EvmChain::new(chain_id, &[url.to_string()], signer).unwrap();
-	ChainWorker::new(chain, store, Metrics::new().unwrap(), Duration::from_secs(30), missing)
+	ChainWorker::new(chain, store, Metrics::new().unwrap(), receipt_timeout, missing)
+		.with_policy(policy)
+}
+
+/// Signs `sequence` the way a pass does (the chain's gas estimate and fees, the pending
+/// nonce) without recording or sending it.
+pub async fn sign_delivery(
+	worker: &ChainWorker,
+	inbox: Address,
+	sequence: &SequenceDelivery,
+) -> (SignedTx, Attempt) {
+	let chain = worker.chain();
+	let quote = chain.quote(inbox, sequence).await.unwrap();
+	let fees = worker.policy().first_fees(quote.fees);
+	let nonce = chain.pending_nonce().await.unwrap();
+	let gas_limit = quote.gas + quote.gas / 5;
+	let signed = chain.sign(inbox, sequence, nonce, gas_limit, fees).await.unwrap();
+	let attempt = Attempt {
+		nonce,
+		gas_limit,
+		hashes: vec![signed.hash],
+		raw: signed.raw.clone(),
+		fees,
+		sent_at: chain.head().await.unwrap(),
+		reverts: 0,
+	};
+	(signed, attempt)
 }
 
 /// Opens the database at `path` (again).
@@ -191,9 +242,8 @@ pub async fn deploy_inbox_for(
 		db_path: dir.join("relayer.db"),
 		poll_interval: Duration::from_millis(300),
 		chains: vec![ChainConfig {
-			chain_id: 31337,
-			rpc: vec![chain.url()],
 			key: key("deployer.key", DEV_KEYS[0]),
+			..ChainConfig::new(31337, vec![chain.url()])
 		}],
 		..Config::default()
 	};
@@ -210,4 +260,72 @@ pub async fn deploy_inbox_for(
 		.expect("deploy the inbox");
 	config.chains[0].key = key("relayer.key", RELAYER_KEY);
 	(config, deployed)
+}
+
+/// Log lines written while the returned guard lives (on this thread: a pass awaited in
+/// the test body logs here).
+pub fn capture_logs() -> (tracing::subscriber::DefaultGuard, Logs) {
+	let logs = Logs::default();
+	let writer = logs.clone();
+	let subscriber = tracing_subscriber::fmt()
+		.with_writer(move || writer.clone())
+		.with_ansi(false)
+		.with_max_level(tracing::Level::INFO)
+		.finish();
+	(tracing::subscriber::set_default(subscriber), logs)
+}
+
+/// Captured log output.
+#[derive(Clone, Default)]
+pub struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl Logs {
+	/// Everything logged so far.
+	pub fn text(&self) -> String {
+		String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+	}
+
+	/// The lines containing every one of `words`.
+	pub fn lines_with(&self, words: &[&str]) -> Vec<String> {
+		self.text()
+			.lines()
+			.filter(|line| words.iter().all(|w| line.contains(w)))
+			.map(str::to_string)
+			.collect()
+	}
+}
+
+impl std::io::Write for Logs {
+	fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+		self.0.lock().unwrap().extend_from_slice(buf);
+		Ok(buf.len())
+	}
+
+	fn flush(&mut self) -> std::io::Result<()> {
+		Ok(())
+	}
+}
+
+/// The relayer's account.
+pub fn relayer_address() -> Address {
+	RELAYER_KEY.parse::<PrivateKeySigner>().unwrap().address()
+}
+
+/// A sequence of `rollup_id` no inbox would verify (for inboxes that do not check).
+pub fn unproven_sequence(rollup_id: u32, index: u64) -> SequenceDelivery {
+	SequenceDelivery {
+		rollup_id,
+		sequence_index: index,
+		start_batch: 1 + index,
+		prev_state_root: [index as u8; 32],
+		new_state_root: [index as u8 + 1; 32],
+		data_commitment: [9; 32],
+		proof: vec![1, 2, 3],
+		prover: [7; 32],
+		provers: vec![[7; 32]],
+		batches: vec![zkpow_primitives::BatchHeader {
+			state_root: [index as u8 + 1; 32],
+			data_hash: [5; 32],
+		}],
+	}
 }
