@@ -31,6 +31,7 @@ const DEPLOYABLE = {
   ZkpowInbox: 'ZkpowInbox.sol',
   Groth16Inbox: 'Groth16Inbox.sol',
   BeefyClient: 'BeefyClient.sol',
+  InboxDeployer: 'InboxDeployer.sol',
   ProofHarness: 'test/ProofHarness.sol',
   HostileInbox: 'test/HostileInbox.sol',
 };

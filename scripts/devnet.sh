@@ -162,8 +162,8 @@ RELAYER=("$BIN/zkpow-relayer" --appchain-url "ws://127.0.0.1:$RPC_PORT" --db "$W
 	--finality 31337=confirmations --confirmations 31337=1
 	--finality 31338=confirmations --confirmations 31338=1)
 export ZKPOW_DEVNET_EVM_KEY="$EVM_KEY"
-INBOX="$("${RELAYER[@]}" predict-address --chain-id 31337)"
-INBOX2="$("${RELAYER[@]}" predict-address --chain-id 31338)"
+INBOX="$("${RELAYER[@]}" predict-address --chain-id 31337 --salt reference-rollup)"
+INBOX2="$("${RELAYER[@]}" predict-address --chain-id 31338 --salt circom-rollup)"
 
 log "registering the rollup (inbox $INBOX) and bonding the miner"
 node "$EXAMPLES/register.js" --url "ws://127.0.0.1:$RPC_PORT" --suri //Alice --name reference-rollup \
@@ -188,8 +188,8 @@ node "$EXAMPLES/fund.js" --url "ws://127.0.0.1:$RPC_PORT" --suri //Dave --rollup
 node "$EXAMPLES/bond.js" --url "ws://127.0.0.1:$RPC_PORT" --suri //Charlie --amount $((2000 * UNIT)) >/dev/null
 
 log "deploying the inboxes and starting the relayer and the sequencers"
-"${RELAYER[@]}" deploy --rollup-id "$ROLLUP_ID" >"$WORK/deploy.log" 2>&1
-"${RELAYER[@]}" deploy --rollup-id "$ROLLUP2_ID" >>"$WORK/deploy.log" 2>&1
+"${RELAYER[@]}" deploy --rollup-id "$ROLLUP_ID" --salt reference-rollup >"$WORK/deploy.log" 2>&1
+"${RELAYER[@]}" deploy --rollup-id "$ROLLUP2_ID" --salt circom-rollup >>"$WORK/deploy.log" 2>&1
 start relayer "${RELAYER[@]}" --metrics-addr "127.0.0.1:$RELAYER_METRICS_PORT" run
 start sequencer node "$EXAMPLES/sequencer.js" --url "ws://127.0.0.1:$RPC_PORT" --suri //Bob \
 	--rollup "$ROLLUP_ID" --dir "$WORK/rollup" --prover-bin "$BIN/zkpow-prover" --batches 2 --interval 20

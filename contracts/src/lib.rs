@@ -14,6 +14,9 @@
 //! - [`BeefyClient`]: the BEEFY light client (`out/BeefyClient.json`): the appchain's
 //!   validator sets and the MMR roots they signed; [`BeefyClientError`] and
 //!   [`describe_beefy_error`] for its reverts.
+//! - [`InboxDeployer`] and [`deterministic`]: deployment at an address fixed by the
+//!   deploying account and a salt (nothing the key sends meanwhile moves it, no one else
+//!   can take it), computed here without a chain.
 //! - [`anvil`]: starts the `anvil` binary from the npm package, for tests and local
 //!   networks.
 //!
@@ -30,6 +33,7 @@
 #![cfg_attr(not(test), warn(unreachable_pub))]
 
 pub mod anvil;
+pub mod deterministic;
 #[cfg(feature = "test-fixtures")]
 pub mod fixtures;
 
@@ -58,8 +62,14 @@ mod bindings {
 		BeefyClient,
 		"out/BeefyClient.json"
 	);
+	alloy::sol!(
+		#[sol(rpc)]
+		#[derive(Debug, PartialEq, Eq)]
+		InboxDeployer,
+		"out/InboxDeployer.json"
+	);
 }
-pub use bindings::{BeefyClient, Groth16Inbox, ZkpowInbox};
+pub use bindings::{BeefyClient, Groth16Inbox, InboxDeployer, ZkpowInbox};
 
 /// A custom error of the [`BeefyClient`] (also what `FinalizedRecord.prove` passes through
 /// from it).

@@ -25,9 +25,13 @@ fn compiled_artifacts_are_up_to_date() {
 		String::from_utf8_lossy(&output.stdout),
 		String::from_utf8_lossy(&output.stderr)
 	);
-	for artifact in
-		["ZkpowInbox.json", "Groth16Inbox.json", "BeefyClient.json", "ProofHarness.json"]
-	{
+	for artifact in [
+		"ZkpowInbox.json",
+		"Groth16Inbox.json",
+		"BeefyClient.json",
+		"InboxDeployer.json",
+		"ProofHarness.json",
+	] {
 		assert!(dir.join("out").join(artifact).exists(), "out/{artifact} is missing");
 	}
 }

@@ -184,29 +184,21 @@ pub fn record_proof_in(
 	rollup_id: RollupId,
 	sequence_index: SequenceIndex,
 ) -> Result<RecordProof, FinalityError> {
-	let mut position = None;
-	let hashes: Vec<Bytes32> = events
-		.iter()
-		.filter_map(|record| match &record.event {
-			RuntimeEvent::Zkpow(event) => {
-				let hash = event.finalized_record_hash()?;
-				if let pallet_zkpow::Event::SequenceFinalized {
-					rollup_id: r,
-					sequence_index: i,
-					..
-				} = event
-				{
-					if (*r, *i) == (rollup_id, sequence_index) {
-						position = Some(hash);
-					}
-				}
-				Some(hash)
-			},
-			_ => None,
-		})
-		.collect();
-	let record_hash = position.ok_or(FinalityError::NotInBlock { rollup_id, sequence_index })?;
-	let index = hashes.iter().position(|h| *h == record_hash).expect("collected above");
+	let (mut index, mut hashes) = (None, Vec::new());
+	for record in events {
+		let RuntimeEvent::Zkpow(event) = &record.event else { continue };
+		let Some(hash) = event.finalized_record_hash() else { continue };
+		if let pallet_zkpow::Event::SequenceFinalized { rollup_id: r, sequence_index: i, .. } =
+			event
+		{
+			if (*r, *i) == (rollup_id, sequence_index) {
+				index = Some(hashes.len());
+			}
+		}
+		hashes.push(hash);
+	}
+	let index = index.ok_or(FinalityError::NotInBlock { rollup_id, sequence_index })?;
+	let record_hash = hashes[index];
 	Ok(RecordProof {
 		record_hash,
 		index: index as u32,
@@ -339,6 +331,54 @@ mod tests {
 			let key = sig.recover_prehashed(&hash).unwrap();
 			assert_eq!(key.to_eth_address().unwrap(), s.address);
 		}
+	}
+
+	fn finalized(
+		rollup_id: RollupId,
+		sequence_index: SequenceIndex,
+	) -> frame_system::EventRecord<RuntimeEvent, H256> {
+		let miner = zkpow_runtime::AccountId::from([9u8; 32]);
+		frame_system::EventRecord {
+			phase: frame_system::Phase::Initialization,
+			event: RuntimeEvent::Zkpow(pallet_zkpow::Event::SequenceFinalized {
+				rollup_id,
+				sequence_index,
+				start_batch: 1,
+				batch_count: 1,
+				prev_state_root: [1; 32],
+				new_state_root: [2; 32],
+				data_commitment: [3; 32],
+				proof: vec![4, 5].try_into().unwrap(),
+				prover: miner.clone(),
+				provers: vec![miner].try_into().unwrap(),
+				batches: Default::default(),
+			}),
+			topics: vec![],
+		}
+	}
+
+	#[test]
+	fn a_record_proof_puts_the_sequence_under_its_blocks_records_root() {
+		let other = frame_system::EventRecord {
+			phase: frame_system::Phase::Initialization,
+			event: RuntimeEvent::Zkpow(pallet_zkpow::Event::RollupPaused { rollup_id: 1 }),
+			topics: vec![],
+		};
+		let events = vec![finalized(1, 4), other, finalized(2, 0), finalized(1, 5)];
+		let proof = record_proof_in(&events, 2, 0).unwrap();
+		assert_eq!((proof.index, proof.count), (1, 3), "the second of three records");
+		assert!(zkpow_primitives::record::verify_record_proof(
+			&proof.root,
+			&proof.proof,
+			3,
+			1,
+			&proof.record_hash
+		));
+		assert_eq!(record_proof_in(&events, 1, 5).unwrap().root, proof.root, "one root per block");
+		assert_eq!(
+			record_proof_in(&events, 2, 1),
+			Err(FinalityError::NotInBlock { rollup_id: 2, sequence_index: 1 })
+		);
 	}
 
 	#[test]

@@ -8,9 +8,12 @@
 //! constructor arguments and share one `finalizeSequence`, so delivery does not care
 //! which one it talks to.
 //!
-//! A rollup registers its inbox address before the inbox exists; `predict-address` prints
-//! the address the next deployment from the configured key will get (the deployer's next
-//! `CREATE` address), to register with.
+//! A rollup registers its inbox address before the inbox exists. The inbox is deployed
+//! through the `InboxDeployer` factory ([`zkpow_contracts::deterministic`]) at an address
+//! fixed by the deploying key and a salt the operator names (`--salt`): `predict-address`
+//! prints it without a chain transaction, nothing else the key sends meanwhile moves it,
+//! and no other account can deploy there. `deploy` refuses to send anything when the
+//! key and salt do not give the registered address.
 
 use crate::{
 	appchain::{Appchain, AppchainError},
@@ -24,7 +27,10 @@ use alloy::{
 	transports::http::reqwest::Url,
 };
 use pallet_zkpow::VerifierKind;
-use zkpow_contracts::{Groth16Inbox, ZkpowInbox};
+use zkpow_contracts::{
+	deterministic::{self, deployed_address, salt_of, DeterministicError},
+	Groth16Inbox, ZkpowInbox,
+};
 use zkpow_primitives::{BatchNumber, Bytes32, RollupId};
 
 /// Why an inbox could not be deployed (or its address predicted).
@@ -47,6 +53,29 @@ pub enum DeployError {
 		rollup_id: RollupId,
 		/// Its base chain.
 		chain_id: u64,
+	},
+	/// The deploying key and salt give another address than the one the rollup
+	/// registered: deploying would put the inbox where the relayer does not deliver.
+	#[error("rollup {rollup_id} registered inbox {registered}, but the configured key and salt {salt:?} give {predicted}: deploy with the key and salt the address was predicted with")]
+	NotTheRegisteredAddress {
+		/// The rollup.
+		rollup_id: RollupId,
+		/// What it registered.
+		registered: Address,
+		/// What this key and salt give.
+		predicted: Address,
+		/// The salt's label.
+		salt: String,
+	},
+	/// The deterministic deployment failed (no deployment proxy on the chain, the salt
+	/// used already, the constructor reverting, ...).
+	#[error("deployment of the {inbox} failed: {source}")]
+	Deterministic {
+		/// Which inbox contract.
+		inbox: &'static str,
+		/// Why.
+		#[source]
+		source: DeterministicError,
 	},
 	/// `predict-address` for a chain that has no entry in the configuration.
 	#[error("chain {0} is not configured")]
@@ -76,15 +105,6 @@ pub enum DeployError {
 		/// The chain.
 		chain_id: u64,
 		/// What went wrong.
-		message: String,
-	},
-	/// The deployment transaction failed or reverted (for example a key the inbox's own
-	/// validation refuses).
-	#[error("deployment of the {inbox} failed: {message}")]
-	Deployment {
-		/// Which inbox contract.
-		inbox: &'static str,
-		/// Why.
 		message: String,
 	},
 }
@@ -163,8 +183,13 @@ pub async fn inbox_genesis(
 }
 
 /// Deploys the inbox of `rollup_id` (the contract its verifier kind needs) with the key
-/// configured for its base chain.
-pub async fn deploy(config: &Config, rollup_id: RollupId) -> Result<Deployed, DeployError> {
+/// configured for its base chain, under the salt named `salt` (the one its registered
+/// address was predicted with).
+pub async fn deploy(
+	config: &Config,
+	rollup_id: RollupId,
+	salt: &str,
+) -> Result<Deployed, DeployError> {
 	let appchain = Appchain::new(&config.appchain_url);
 	let genesis = inbox_genesis(&appchain, rollup_id).await?;
 	let chain_id = genesis.chain_id;
@@ -172,6 +197,7 @@ pub async fn deploy(config: &Config, rollup_id: RollupId) -> Result<Deployed, De
 		.chain(chain_id)
 		.ok_or(DeployError::ChainNotConfigured { rollup_id, chain_id })?;
 	let signer = load_signer(&chain.key.or(&config.key))?;
+	let deployer = signer.address();
 	let url = rpc_url(&chain.rpc[0])?;
 	let provider = ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_http(url);
 	let remote = provider
@@ -182,21 +208,32 @@ pub async fn deploy(config: &Config, rollup_id: RollupId) -> Result<Deployed, De
 		return Err(DeployError::WrongChain { configured: chain_id, remote });
 	}
 	let inbox = genesis.contract_name();
+	let predicted = deployed_address(deployer, salt_of(salt));
+	if predicted != genesis.registered {
+		return Err(DeployError::NotTheRegisteredAddress {
+			rollup_id,
+			registered: genesis.registered,
+			predicted,
+			salt: salt.to_string(),
+		});
+	}
 	let (key, root) = (Bytes::from(genesis.key), FixedBytes(genesis.state_root));
-	let deployed = match genesis.verifier {
+	let first_batch = genesis.first_batch;
+	let init_code = match genesis.verifier {
 		VerifierKind::ReferenceArtifactV1 => {
-			ZkpowInbox::deploy(provider.clone(), rollup_id, key, root, 0, genesis.first_batch)
-				.await
-				.map(|c| *c.address())
+			ZkpowInbox::deploy_builder(&provider, rollup_id, key, root, 0, first_batch)
+				.calldata()
+				.clone()
 		},
 		VerifierKind::Groth16Bn254 => {
-			Groth16Inbox::deploy(provider.clone(), rollup_id, key, root, 0, genesis.first_batch)
-				.await
-				.map(|c| *c.address())
+			Groth16Inbox::deploy_builder(&provider, rollup_id, key, root, 0, first_batch)
+				.calldata()
+				.clone()
 		},
 	};
-	let address =
-		deployed.map_err(|e| DeployError::Deployment { inbox, message: e.to_string() })?;
+	let address = deterministic::deploy(&provider, deployer, salt_of(salt), init_code)
+		.await
+		.map_err(|source| DeployError::Deterministic { inbox, source })?;
 	let code = provider
 		.get_code_at(address)
 		.await
@@ -210,17 +247,12 @@ fn rpc_url(url: &str) -> Result<Url, DeployError> {
 		.map_err(|e| DeployError::Url { url: url.to_string(), message: e.to_string() })
 }
 
-/// The address the next contract deployed from the configured key on `chain_id` gets.
-pub async fn predict_address(config: &Config, chain_id: u64) -> Result<Address, DeployError> {
+/// The address `deploy` with the salt named `salt` puts an inbox at on `chain_id`, from
+/// the key configured for that chain (computed, nothing is sent).
+pub fn predict_address(config: &Config, chain_id: u64, salt: &str) -> Result<Address, DeployError> {
 	let chain = config.chain(chain_id).ok_or(DeployError::UnknownChain(chain_id))?;
 	let signer = load_signer(&chain.key.or(&config.key))?;
-	let provider = ProviderBuilder::new().connect_http(rpc_url(&chain.rpc[0])?);
-	let nonce = provider
-		.get_transaction_count(signer.address())
-		.pending()
-		.await
-		.map_err(|e| DeployError::Rpc { chain_id, message: e.to_string() })?;
-	Ok(signer.address().create(nonce))
+	Ok(deployed_address(signer.address(), salt_of(salt)))
 }
 
 #[cfg(test)]

@@ -72,12 +72,19 @@ enum Command {
 		/// The rollup.
 		#[arg(long)]
 		rollup_id: u32,
+		/// The name its inbox address was predicted with (`predict-address --salt`).
+		#[arg(long)]
+		salt: String,
 	},
-	/// Print the address the next deployment from the configured key gets on a chain.
+	/// Print the address `deploy --salt NAME` puts an inbox at on a chain, from the
+	/// configured key (fixed by key and name alone: register the rollup with it).
 	PredictAddress {
 		/// The chain.
 		#[arg(long)]
 		chain_id: u64,
+		/// A name for the deployment, unique per key (the rollup's name, say).
+		#[arg(long)]
+		salt: String,
 	},
 	/// Print the cursor and every rollup's undelivered sequences from the database.
 	Status,
@@ -293,26 +300,20 @@ async fn main() -> ExitCode {
 					.await;
 				Ok(())
 			},
-			Command::Deploy { rollup_id } => {
+			Command::Deploy { rollup_id, salt } => {
 				let deployed =
-					deploy::deploy(&config, *rollup_id).await.map_err(|e| e.to_string())?;
+					deploy::deploy(&config, *rollup_id, salt).await.map_err(|e| e.to_string())?;
 				println!("{}", deployed.address);
 				eprintln!("deployed {} for rollup {rollup_id} on chain {}", deployed.inbox, deployed.chain_id);
 				eprintln!(
 					"inbox code hash {}: to send nothing to any other code at that address, add to the chain's configuration:\n  [[chains.inboxes]]\n  rollup_id = {rollup_id}\n  code_hash = \"{}\"",
 					deployed.code_hash, deployed.code_hash
 				);
-				if deployed.address != deployed.registered {
-					eprintln!(
-						"warning: rollup {rollup_id} registered inbox {} on chain {}; the relayer delivers there, not to {}",
-						deployed.registered, deployed.chain_id, deployed.address
-					);
-				}
 				Ok(())
 			},
-			Command::PredictAddress { chain_id } => {
+			Command::PredictAddress { chain_id, salt } => {
 				let address =
-					deploy::predict_address(&config, *chain_id).await.map_err(|e| e.to_string())?;
+					deploy::predict_address(&config, *chain_id, salt).map_err(|e| e.to_string())?;
 				println!("{address}");
 				Ok(())
 			},
@@ -372,6 +373,32 @@ mod tests {
 		}
 		let unconfigured = parse(&["--finality", "9=safe"]).unwrap();
 		assert!(config(&unconfigured).unwrap_err().contains("chain 9 is not configured"));
+	}
+
+	#[test]
+	fn deployments_name_their_salt() {
+		match parse(&["predict-address", "--chain-id", "31337", "--salt", "my-rollup"])
+			.unwrap()
+			.command
+		{
+			Some(Command::PredictAddress { chain_id, salt }) => {
+				assert_eq!((chain_id, salt.as_str()), (31337, "my-rollup"))
+			},
+			other => panic!("{other:?}"),
+		}
+		match parse(&["deploy", "--rollup-id", "4", "--salt", "my-rollup"]).unwrap().command {
+			Some(Command::Deploy { rollup_id, salt }) => {
+				assert_eq!((rollup_id, salt.as_str()), (4, "my-rollup"))
+			},
+			other => panic!("{other:?}"),
+		}
+		// Without a salt the address is not the predicted one: refused at parse time.
+		for bad in
+			[&["predict-address", "--chain-id", "31337"][..], &["deploy", "--rollup-id", "4"]]
+		{
+			let error = parse(bad).unwrap_err().to_string();
+			assert!(error.contains("--salt"), "{error}");
+		}
 	}
 
 	#[test]

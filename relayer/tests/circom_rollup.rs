@@ -9,12 +9,12 @@
 
 mod common;
 
-use alloy::{primitives::FixedBytes, signers::local::PrivateKeySigner};
+use alloy::primitives::FixedBytes;
 use common::*;
 use pallet_zkpow::{Event as ZkpowEvent, RejectReason, SlashReason};
 use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave};
 use std::{path::Path, process::Command, time::Duration};
-use zkpow_contracts::{anvil::DEV_KEYS, sequence_call, InboxError, SequenceDelivery, ZkpowInbox};
+use zkpow_contracts::{sequence_call, InboxError, SequenceDelivery, ZkpowInbox};
 use zkpow_integration_tests::{
 	circom::CircomCircuit, prover_binary, submit_and_find, wait_for, Node, Rpc,
 };
@@ -90,8 +90,7 @@ async fn a_snarkjs_proven_sequence_reaches_the_single_proof_inbox_and_a_tampered
 	let mut node = Node::spawn(&["--dev"]);
 	let rpc = node.rpc(Duration::from_secs(120)).await;
 	let chain = anvil(31337);
-	let deployer_account: PrivateKeySigner = DEV_KEYS[0].parse().unwrap();
-	let inbox = deployer_account.address().create(0);
+	let inbox = registered_inbox();
 
 	let rollup_id =
 		register_with_polkadot_js(&node, &circuit.verification_key(), &format!("{inbox:?}"));

@@ -6,11 +6,10 @@
 
 mod common;
 
-use alloy::signers::local::PrivateKeySigner;
 use common::{appchain::*, *};
 use sp_keyring::Sr25519Keyring::Charlie;
 use std::time::Duration;
-use zkpow_contracts::{anvil::DEV_KEYS, fixtures::ProvingRollup};
+use zkpow_contracts::fixtures::ProvingRollup;
 use zkpow_integration_tests::{wait_for, Node};
 use zkpow_relayer::service::Relayer;
 
@@ -19,8 +18,7 @@ async fn finalized_sequences_reach_the_inbox_and_the_roots_match() {
 	let mut node = Node::spawn(&["--dev"]);
 	let rpc = node.rpc(Duration::from_secs(120)).await;
 	let chain = anvil(31337);
-	let deployer: PrivateKeySigner = DEV_KEYS[0].parse().unwrap();
-	let inbox = deployer.address().create(0);
+	let inbox = registered_inbox();
 
 	// The first rollup of a fresh chain gets id 0.
 	let mut rollup = ProvingRollup::new(0, 21);
@@ -29,6 +27,14 @@ async fn finalized_sequences_reach_the_inbox_and_the_roots_match() {
 	let dir = tempfile::tempdir().unwrap();
 	let (config, deployed) = deploy_inbox_for(&rpc, &node, &chain, rollup_id, dir.path()).await;
 	assert_eq!(deployed.address, inbox, "the inbox lands at the registered address");
+	// A name (or key) that does not give the registered address is refused before anything
+	// is sent: the inbox would land where the relayer does not deliver.
+	match zkpow_relayer::deploy::deploy(&config, rollup_id, "another-name").await {
+		Err(zkpow_relayer::deploy::DeployError::NotTheRegisteredAddress { registered, .. }) => {
+			assert_eq!(registered, inbox)
+		},
+		other => panic!("a deployment elsewhere must be refused, got {other:?}"),
+	}
 
 	let charlie: [u8; 32] = Charlie.to_account_id().into();
 	let first = rollup.next_sequence(1, charlie);

@@ -37,6 +37,19 @@ use zkpow_relayer::{
 /// Key of the relayer's account (anvil account 1; account 0 deploys).
 pub const RELAYER_KEY: &str = DEV_KEYS[1];
 
+/// The salt name [`deploy_inbox_for`] deploys under.
+pub const INBOX_SALT: &str = "test-rollup";
+
+/// Where [`deploy_inbox_for`] puts the inbox (account 0 under [`INBOX_SALT`]): the address
+/// to register the rollup with.
+pub fn registered_inbox() -> Address {
+	let deployer: PrivateKeySigner = DEV_KEYS[0].parse().unwrap();
+	zkpow_contracts::deterministic::deployed_address(
+		deployer.address(),
+		zkpow_contracts::deterministic::salt_of(INBOX_SALT),
+	)
+}
+
 /// A provider signing with anvil account 0.
 pub fn deployer(url: &str) -> DynProvider {
 	let signer: PrivateKeySigner = DEV_KEYS[0].parse().unwrap();
@@ -255,7 +268,7 @@ pub async fn deploy_inbox_for(
 	)
 	.await
 	.unwrap();
-	let deployed = zkpow_relayer::deploy::deploy(&config, rollup_id)
+	let deployed = zkpow_relayer::deploy::deploy(&config, rollup_id, INBOX_SALT)
 		.await
 		.expect("deploy the inbox");
 	config.chains[0].key = key("relayer.key", RELAYER_KEY);
