@@ -1,4 +1,4 @@
-//! Where [`InboxDeployer`](crate::InboxDeployer) puts things, computed off chain.
+//! Where [`InboxDeployer`] puts things, computed off chain.
 //!
 //! The factory is deployed through the deterministic deployment proxy
 //! ([`DEPLOYMENT_PROXY`], present on Ethereum, the major EVM chains and anvil) with a zero
