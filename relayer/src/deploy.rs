@@ -112,12 +112,11 @@ pub enum DeployError {
 /// What `deploy` did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Deployed {
-	/// The inbox's address.
+	/// The inbox's address (the one the rollup registered: `deploy` deploys nowhere
+	/// else).
 	pub address: Address,
 	/// The chain it lives on.
 	pub chain_id: u64,
-	/// The address the rollup registered on the appchain.
-	pub registered: Address,
 	/// The contract deployed (`ZkpowInbox` or `Groth16Inbox`).
 	pub inbox: &'static str,
 	/// keccak256 of its runtime code: what the relayer's `[[chains.inboxes]]` entry for the
@@ -197,7 +196,16 @@ pub async fn deploy(
 		.chain(chain_id)
 		.ok_or(DeployError::ChainNotConfigured { rollup_id, chain_id })?;
 	let signer = load_signer(&chain.key.or(&config.key))?;
-	let deployer = signer.address();
+	let (deployer, salt_hash) = (signer.address(), salt_of(salt));
+	let predicted = deployed_address(deployer, salt_hash);
+	if predicted != genesis.registered {
+		return Err(DeployError::NotTheRegisteredAddress {
+			rollup_id,
+			registered: genesis.registered,
+			predicted,
+			salt: salt.to_string(),
+		});
+	}
 	let url = rpc_url(&chain.rpc[0])?;
 	let provider = ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_http(url);
 	let remote = provider
@@ -208,15 +216,6 @@ pub async fn deploy(
 		return Err(DeployError::WrongChain { configured: chain_id, remote });
 	}
 	let inbox = genesis.contract_name();
-	let predicted = deployed_address(deployer, salt_of(salt));
-	if predicted != genesis.registered {
-		return Err(DeployError::NotTheRegisteredAddress {
-			rollup_id,
-			registered: genesis.registered,
-			predicted,
-			salt: salt.to_string(),
-		});
-	}
 	let (key, root) = (Bytes::from(genesis.key), FixedBytes(genesis.state_root));
 	let first_batch = genesis.first_batch;
 	let init_code = match genesis.verifier {
@@ -231,7 +230,7 @@ pub async fn deploy(
 				.clone()
 		},
 	};
-	let address = deterministic::deploy(&provider, deployer, salt_of(salt), init_code)
+	let address = deterministic::deploy(&provider, deployer, salt_hash, init_code)
 		.await
 		.map_err(|source| DeployError::Deterministic { inbox, source })?;
 	let code = provider
@@ -239,7 +238,7 @@ pub async fn deploy(
 		.await
 		.map_err(|e| DeployError::Rpc { chain_id, message: e.to_string() })?;
 	let code_hash = keccak256(&code);
-	Ok(Deployed { address, chain_id, registered: genesis.registered, inbox, code_hash })
+	Ok(Deployed { address, chain_id, inbox, code_hash })
 }
 
 fn rpc_url(url: &str) -> Result<Url, DeployError> {
