@@ -4,7 +4,8 @@
 # Builds the runtime's WASM with the `next-spec-version` feature (the same runtime with
 # `spec_version` one higher) in its own target directory, so the node's build keeps its
 # WASM, then runs `tests/tests/runtime_upgrade.rs`: `sudo(set_code)` with that WASM lands
-# between a miner's commit and its reveal, and the reveal must still land.
+# between a miner's commit and its reveal, and the reveal must still land; then
+# `relayer/tests/runtime_upgrade.rs`: the relayer's follower reads on through the upgrade.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 ensure_rust
@@ -19,4 +20,7 @@ wasm="$next_target/debug/wbuild/zkpow-runtime/zkpow_runtime.wasm"
 
 log "a runtime upgrade in the middle of a miner's window"
 ZKPOW_UPGRADE_WASM="$wasm" cargo test --locked -p zkpow-integration-tests \
+	--test runtime_upgrade -- --ignored
+log "the relayer reads on through a runtime upgrade that keeps its types"
+ZKPOW_UPGRADE_WASM="$wasm" cargo test --locked -p zkpow-relayer \
 	--test runtime_upgrade -- --ignored

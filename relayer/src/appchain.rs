@@ -2,8 +2,16 @@
 //! finalized head, block hashes, `System::Events` and pallet-zkpow storage at a block; and
 //! BEEFY's finalized head with its signed commitment, the BEEFY validator set and MMR leaf
 //! proofs, through the clients of the node's own BEEFY and MMR RPC interfaces.
+//!
+//! Storage and events are read only at blocks whose runtime passed [`crate::metadata`]'s
+//! check: the first read at a block of a runtime version not seen yet fetches that
+//! runtime's metadata, and a runtime that changed what the relayer decodes is refused
+//! ([`AppchainError::Incompatible`]) before anything is decoded.
 
-use crate::beefy::{BeefySignedCommitment, MmrLeaf};
+use crate::{
+	beefy::{BeefySignedCommitment, MmrLeaf},
+	metadata::{self, MetadataError},
+};
 use codec::Decode;
 use jsonrpsee::{
 	core::client::ClientT,
@@ -20,6 +28,10 @@ use sp_consensus_beefy::{
 use sp_core::H256;
 use sp_mmr_primitives::{EncodableOpaqueLeaf, LeafProof};
 use sp_runtime::generic::SignedBlock;
+use std::{
+	collections::{BTreeMap, HashMap},
+	sync::Mutex,
+};
 use tokio::sync::RwLockReadGuard;
 use zkpow_primitives::{RollupId, SequenceIndex};
 use zkpow_runtime::{Runtime, RuntimeEvent};
@@ -53,6 +65,28 @@ pub enum AppchainError {
 	/// A block the node should have is missing.
 	#[error("appchain has no block #{0}")]
 	MissingBlock(u32),
+	/// The block's runtime changed the types this relayer decodes (or its metadata cannot
+	/// be read): nothing of it is decoded.
+	#[error(transparent)]
+	Incompatible(#[from] MetadataError),
+}
+
+/// Blocks whose runtime version is known at most; past it the map starts afresh.
+const MAX_KNOWN_BLOCKS: usize = 4096;
+
+/// What the metadata check found so far.
+#[derive(Default)]
+struct Checked {
+	/// The spec version of each block read.
+	versions: HashMap<H256, u32>,
+	/// The outcome of the check of each spec version met.
+	outcomes: BTreeMap<u32, Result<(), MetadataError>>,
+}
+
+#[derive(serde::Deserialize)]
+struct RuntimeVersion {
+	#[serde(rename = "specVersion")]
+	spec_version: u32,
 }
 
 #[derive(serde::Deserialize)]
@@ -66,13 +100,67 @@ struct Header {
 pub struct Appchain {
 	url: String,
 	client: tokio::sync::RwLock<Option<WsClient>>,
+	checked: Mutex<Checked>,
 }
 
 impl Appchain {
 	/// An appchain reachable at `url` (`ws://` or `wss://`); connects on first use and
 	/// reconnects after the connection drops.
 	pub fn new(url: &str) -> Self {
-		Self { url: url.to_string(), client: tokio::sync::RwLock::new(None) }
+		Self {
+			url: url.to_string(),
+			client: tokio::sync::RwLock::new(None),
+			checked: Mutex::default(),
+		}
+	}
+
+	/// The spec versions whose runtime passed the metadata check.
+	pub fn compatible_spec_versions(&self) -> Vec<u32> {
+		let checked = self.checked.lock().expect("not poisoned");
+		checked.outcomes.iter().filter(|(_, o)| o.is_ok()).map(|(v, _)| *v).collect()
+	}
+
+	/// Fails unless the runtime of block `at` decodes as this relayer's (checked once per
+	/// spec version: one `state_getRuntimeVersion` per block, one `state_getMetadata` per
+	/// version).
+	async fn ensure_compatible(&self, at: H256) -> Result<(), AppchainError> {
+		let known = self.checked.lock().expect("not poisoned").versions.get(&at).copied();
+		let spec_version = match known {
+			Some(version) => version,
+			None => {
+				let version: RuntimeVersion =
+					self.request("state_getRuntimeVersion", rpc_params![at]).await?;
+				version.spec_version
+			},
+		};
+		let outcome =
+			self.checked.lock().expect("not poisoned").outcomes.get(&spec_version).cloned();
+		let outcome = match outcome {
+			Some(outcome) => outcome,
+			None => {
+				let bytes: sp_core::Bytes =
+					self.request("state_getMetadata", rpc_params![at]).await?;
+				let outcome = metadata::check(&bytes, spec_version);
+				// (A refusal is logged by whoever reads: the follower, at each retry.)
+				if outcome.is_ok() {
+					tracing::info!(
+						"appchain runtime spec version {spec_version}: the types this relayer decodes are unchanged"
+					);
+				}
+				self.checked
+					.lock()
+					.expect("not poisoned")
+					.outcomes
+					.insert(spec_version, outcome.clone());
+				outcome
+			},
+		};
+		let mut checked = self.checked.lock().expect("not poisoned");
+		if checked.versions.len() >= MAX_KNOWN_BLOCKS {
+			checked.versions.clear();
+		}
+		checked.versions.insert(at, spec_version);
+		Ok(outcome?)
 	}
 
 	/// The endpoint.
@@ -223,6 +311,7 @@ impl Appchain {
 		key: &[u8],
 		at: H256,
 	) -> Result<Option<T>, AppchainError> {
+		self.ensure_compatible(at).await?;
 		let key = format!("0x{}", hex::encode(key));
 		let value: Option<String> = self.request("state_getStorage", rpc_params![key, at]).await?;
 		let Some(value) = value else { return Ok(None) };

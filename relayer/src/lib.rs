@@ -3,7 +3,9 @@
 //! ## Modules
 //!
 //! - [`follow`]: reads finalized appchain blocks ([`appchain`], [`extract`]) into the
-//!   embedded database ([`store`]), cursor and records in one transaction per block;
+//!   embedded database ([`store`]), cursor and records in one transaction per block, each
+//!   block only once its runtime passed the check of the types the relayer decodes
+//!   ([`metadata`]);
 //! - [`deliver`]: one worker per base chain ([`evm`]) delivers each rollup's sequences in
 //!   index order, skipping what the inbox already has, retrying transient failures and
 //!   reporting permanent rejections; a delivery is done once its block is final
@@ -26,6 +28,7 @@ pub mod extract;
 pub mod finality;
 pub mod follow;
 pub mod keys;
+pub mod metadata;
 pub mod metrics;
 pub mod policy;
 pub mod service;

@@ -3,11 +3,11 @@
 //! up neither the appchain nor the other chains.
 
 use crate::{
-	appchain::Appchain,
+	appchain::{Appchain, AppchainError},
 	config::{Backoff, Config},
 	deliver::{ChainWorker, MissingSequences},
 	evm::EvmChain,
-	follow::Follower,
+	follow::{FollowError, Follower},
 	keys::load_signer,
 	metrics::Metrics,
 	store::Store,
@@ -145,7 +145,14 @@ impl Relayer {
 						failures += 1;
 						self.metrics.rpc_errors.with_label_values(&["appchain"]).inc();
 						let delay = self.backoff.delay(failures);
-						tracing::warn!("following the appchain: {e}; retrying in {delay:?}");
+						if let FollowError::Appchain(AppchainError::Incompatible(_)) = e {
+							// Nothing of the new runtime is read until a matching build runs.
+							tracing::error!(
+								"following the appchain stopped: {e}; checking again in {delay:?}"
+							);
+						} else {
+							tracing::warn!("following the appchain: {e}; retrying in {delay:?}");
+						}
 						delay
 					},
 				};
