@@ -18,9 +18,8 @@ CARGO_TARGET_DIR="$next_target" cargo check --locked -p zkpow-runtime --features
 wasm="$next_target/debug/wbuild/zkpow-runtime/zkpow_runtime.wasm"
 [ -f "$wasm" ] || { echo "no WASM at $wasm" >&2; exit 1; }
 
-log "a runtime upgrade in the middle of a miner's window"
-ZKPOW_UPGRADE_WASM="$wasm" cargo test --locked -p zkpow-integration-tests \
-	--test runtime_upgrade -- --ignored
-log "the relayer reads on through a runtime upgrade that keeps its types"
-ZKPOW_UPGRADE_WASM="$wasm" cargo test --locked -p zkpow-relayer \
-	--test runtime_upgrade -- --ignored
+# Both tests are named `runtime_upgrade` (the miner's in zkpow-integration-tests, the
+# relayer's in zkpow-relayer): one workspace invocation runs both with the features of
+# `cargo test --workspace`, so nothing is compiled again.
+log "a runtime upgrade in the middle of a miner's window, and the relayer reading on through it"
+ZKPOW_UPGRADE_WASM="$wasm" cargo test --locked --workspace --test runtime_upgrade -- --ignored
