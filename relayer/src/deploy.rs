@@ -14,9 +14,14 @@
 //! prints it without a chain transaction, nothing else the key sends meanwhile moves it,
 //! and no other account can deploy there. `deploy` refuses to send anything when the
 //! key and salt do not give the registered address.
+//!
+//! `deploy-light-client` deploys, through the same factory, the appchain's BEEFY light
+//! client ([`BeefyClient`]) on a base chain, trusting the validator sets the appchain's
+//! BEEFY-finalized block states ([`deploy_light_client`]).
 
 use crate::{
 	appchain::{Appchain, AppchainError},
+	beefy::{sol, validator_set_root, FinalityError},
 	config::Config,
 	keys::{load_signer, KeyError},
 };
@@ -29,7 +34,7 @@ use alloy::{
 use pallet_zkpow::VerifierKind;
 use zkpow_contracts::{
 	deterministic::{self, deployed_address, salt_of, DeterministicError},
-	Groth16Inbox, ZkpowInbox,
+	BeefyClient, Groth16Inbox, ZkpowInbox,
 };
 use zkpow_primitives::{BatchNumber, Bytes32, RollupId};
 
@@ -71,13 +76,14 @@ pub enum DeployError {
 	/// used already, the constructor reverting, ...).
 	#[error("deployment of the {inbox} failed: {source}")]
 	Deterministic {
-		/// Which inbox contract.
+		/// Which contract (an inbox, or the light client).
 		inbox: &'static str,
 		/// Why.
 		#[source]
 		source: DeterministicError,
 	},
-	/// `predict-address` for a chain that has no entry in the configuration.
+	/// `predict-address` or `deploy-light-client` for a chain that has no entry in the
+	/// configuration.
 	#[error("chain {0} is not configured")]
 	UnknownChain(u64),
 	/// The deployer key could not be loaded.
@@ -99,6 +105,9 @@ pub enum DeployError {
 		/// What the endpoint says.
 		remote: u64,
 	},
+	/// The appchain's BEEFY validator set has a key with no Ethereum address.
+	#[error("the appchain's BEEFY validator set: {0}")]
+	ValidatorSet(#[from] FinalityError),
 	/// The base chain refused or failed a request.
 	#[error("chain {chain_id}: {message}")]
 	Rpc {
@@ -206,15 +215,7 @@ pub async fn deploy(
 			salt: salt.to_string(),
 		});
 	}
-	let url = rpc_url(&chain.rpc[0])?;
-	let provider = ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_http(url);
-	let remote = provider
-		.get_chain_id()
-		.await
-		.map_err(|e| DeployError::Rpc { chain_id, message: e.to_string() })?;
-	if remote != chain_id {
-		return Err(DeployError::WrongChain { configured: chain_id, remote });
-	}
+	let provider = connect(&chain.rpc[0], chain_id, signer).await?;
 	let inbox = genesis.contract_name();
 	let (key, root) = (Bytes::from(genesis.key), FixedBytes(genesis.state_root));
 	let first_batch = genesis.first_batch;
@@ -241,9 +242,73 @@ pub async fn deploy(
 	Ok(Deployed { address, chain_id, inbox, code_hash })
 }
 
-fn rpc_url(url: &str) -> Result<Url, DeployError> {
-	url.parse::<Url>()
-		.map_err(|e| DeployError::Url { url: url.to_string(), message: e.to_string() })
+/// A provider for chain `chain_id` at `url` signing with `signer`, checked to serve that
+/// chain.
+async fn connect(
+	url: &str,
+	chain_id: u64,
+	signer: alloy::signers::local::PrivateKeySigner,
+) -> Result<impl Provider + Clone, DeployError> {
+	let url = url
+		.parse::<Url>()
+		.map_err(|e| DeployError::Url { url: url.to_string(), message: e.to_string() })?;
+	let provider = ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_http(url);
+	let remote = provider
+		.get_chain_id()
+		.await
+		.map_err(|e| DeployError::Rpc { chain_id, message: e.to_string() })?;
+	if remote != chain_id {
+		return Err(DeployError::WrongChain { configured: chain_id, remote });
+	}
+	Ok(provider)
+}
+
+/// What `deploy-light-client` did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeployedClient {
+	/// The light client's address.
+	pub address: Address,
+	/// The BEEFY-finalized appchain block it starts from: it accepts commitments of later
+	/// blocks.
+	pub latest_block: u32,
+	/// The validator set it trusts (the one of that block).
+	pub current: BeefyClient::ValidatorSet,
+	/// The set after it (as that block's MMR leaf states it).
+	pub next: BeefyClient::ValidatorSet,
+}
+
+/// Deploys the appchain's BEEFY light client on `chain_id` with the key configured for it,
+/// under the salt named `salt`, trusting the validator set of the appchain's latest
+/// BEEFY-finalized block and the next set that block's MMR leaf states (read from the
+/// configured appchain node: the deployer trusts that node).
+pub async fn deploy_light_client(
+	config: &Config,
+	chain_id: u64,
+	salt: &str,
+) -> Result<DeployedClient, DeployError> {
+	let chain = config.chain(chain_id).ok_or(DeployError::UnknownChain(chain_id))?;
+	let signer = load_signer(&chain.key.or(&config.key))?;
+	let deployer = signer.address();
+	let appchain = Appchain::new(&config.appchain_url);
+	let (hash, signed) = appchain.beefy_finalized().await?;
+	let latest_block = signed.commitment.block_number;
+	let (set_id, validators) = appchain.beefy_validators(hash).await?;
+	let current = BeefyClient::ValidatorSet {
+		id: set_id,
+		len: validators.len() as u32,
+		root: FixedBytes(validator_set_root(&validators)?.0),
+	};
+	let (leaf, _) = appchain.mmr_leaf_proof(latest_block, latest_block).await?;
+	let next = sol::validator_set(&leaf.beefy_next_authority_set);
+	let provider = connect(&chain.rpc[0], chain_id, signer).await?;
+	let init_code =
+		BeefyClient::deploy_builder(&provider, latest_block, current.clone(), next.clone())
+			.calldata()
+			.clone();
+	let address = deterministic::deploy(&provider, deployer, salt_of(salt), init_code)
+		.await
+		.map_err(|source| DeployError::Deterministic { inbox: "BeefyClient", source })?;
+	Ok(DeployedClient { address, latest_block, current, next })
 }
 
 /// The address `deploy` with the salt named `salt` puts an inbox at on `chain_id`, from

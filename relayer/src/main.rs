@@ -76,6 +76,16 @@ enum Command {
 		#[arg(long)]
 		salt: String,
 	},
+	/// Deploy the appchain's BEEFY light client on a chain, trusting the validator sets
+	/// of the appchain's latest BEEFY-finalized block (read from the appchain node).
+	DeployLightClient {
+		/// The chain.
+		#[arg(long)]
+		chain_id: u64,
+		/// A name for the deployment, unique per key.
+		#[arg(long)]
+		salt: String,
+	},
 	/// Print the address `deploy --salt NAME` puts an inbox at on a chain, from the
 	/// configured key (fixed by key and name alone: register the rollup with it).
 	PredictAddress {
@@ -311,6 +321,17 @@ async fn main() -> ExitCode {
 				);
 				Ok(())
 			},
+			Command::DeployLightClient { chain_id, salt } => {
+				let client = deploy::deploy_light_client(&config, *chain_id, salt)
+					.await
+					.map_err(|e| e.to_string())?;
+				println!("{}", client.address);
+				eprintln!(
+					"deployed the BEEFY light client on chain {chain_id}: from appchain block {}, validator set {} ({} validators), next set {}",
+					client.latest_block, client.current.id, client.current.len, client.next.id
+				);
+				Ok(())
+			},
 			Command::PredictAddress { chain_id, salt } => {
 				let address =
 					deploy::predict_address(&config, *chain_id, salt).map_err(|e| e.to_string())?;
@@ -392,10 +413,21 @@ mod tests {
 			},
 			other => panic!("{other:?}"),
 		}
-		// Without a salt the address is not the predicted one: refused at parse time.
-		for bad in
-			[&["predict-address", "--chain-id", "31337"][..], &["deploy", "--rollup-id", "4"]]
+		match parse(&["deploy-light-client", "--chain-id", "31338", "--salt", "beefy"])
+			.unwrap()
+			.command
 		{
+			Some(Command::DeployLightClient { chain_id, salt }) => {
+				assert_eq!((chain_id, salt.as_str()), (31338, "beefy"))
+			},
+			other => panic!("{other:?}"),
+		}
+		// Without a salt the address is not the predicted one: refused at parse time.
+		for bad in [
+			&["predict-address", "--chain-id", "31337"][..],
+			&["deploy", "--rollup-id", "4"],
+			&["deploy-light-client", "--chain-id", "31337"],
+		] {
 			let error = parse(bad).unwrap_err().to_string();
 			assert!(error.contains("--salt"), "{error}");
 		}

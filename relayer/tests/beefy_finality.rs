@@ -4,7 +4,8 @@
 //! what the validators signed. Checked with polkadot-sdk's own verifiers (so the relayer's
 //! reading of the node is checked against the runtime's formats, not against itself) and by
 //! the light client contract on anvil, which accepts the node's real commitment and proves
-//! the real record through it.
+//! the real record through it. The light client `deploy-light-client` deploys trusts the
+//! node's validator set and follows its commitments.
 
 mod common;
 
@@ -24,19 +25,21 @@ use alloy::{
 use common::{
 	anvil,
 	appchain::{prove_on_chain, register_rollup},
-	deployer,
+	deployer, deployer_config,
 };
 use harness::ProofHarness;
 use sp_core::{ecdsa, Pair, H256};
 use sp_keyring::Sr25519Keyring::Charlie;
 use std::time::Duration;
+use zkpow_contracts::deterministic::DeterministicError;
 use zkpow_contracts::fixtures::ProvingRollup;
 use zkpow_contracts::BeefyClient;
 use zkpow_integration_tests::{wait_for, Node};
 use zkpow_primitives::record::verify_record_proof;
 use zkpow_relayer::{
 	appchain::Appchain,
-	beefy::{record_proof_in, sol, validator_set_root, CommitmentUpdate},
+	beefy::{record_proof_in, sol, validator_set_root, BeefySignedCommitment, CommitmentUpdate},
+	deploy::{deploy_light_client, DeployError},
 };
 
 /// Converts between two bindings' structs of the same ABI type.
@@ -149,4 +152,68 @@ async fn the_validators_sign_a_finalized_sequences_record() {
 	let mut forged = seq;
 	forged.newStateRoot = FixedBytes([0xee; 32]);
 	assert!(harness.prove(*client.address(), forged, finality).call().await.is_err());
+}
+
+/// The first BEEFY commitment of a block after `after`, with that block's hash.
+async fn beefy_commitment_after(
+	appchain: &Appchain,
+	node: &Node,
+	after: u32,
+) -> (H256, BeefySignedCommitment) {
+	// (Until BEEFY's first round the node answers "BEEFY RPC endpoint not ready".)
+	wait_for("a BEEFY commitment", Duration::from_secs(120), || async {
+		let finalized = appchain.beefy_finalized().await.ok();
+		Ok(finalized.filter(|(_, signed)| signed.commitment.block_number > after))
+	})
+	.await
+	.unwrap_or_else(|e| panic!("{e}\n{}", node.log_tail(40)))
+}
+
+/// `deploy-light-client` on the real dev node: the client starts from the latest
+/// BEEFY-finalized block, trusting the dev validator set (Alice's key, set 0) and the next
+/// set its MMR leaf states (set 1); it accepts the node's next commitment; a second
+/// deployment under the same name is refused (the address is taken) and leaves it as it is.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_light_client_the_relayer_deploys_follows_the_node() {
+	let mut node = Node::spawn(&["--dev"]);
+	let _rpc = node.rpc(Duration::from_secs(120)).await;
+	let appchain = Appchain::new(&node.ws_url());
+	beefy_commitment_after(&appchain, &node, 0).await;
+	let chain = anvil(31337);
+	let dir = tempfile::tempdir().unwrap();
+	let config = deployer_config(&node, &chain, dir.path());
+	let deployed = deploy_light_client(&config, 31337, "beefy-light-client").await.unwrap();
+
+	let client = BeefyClient::new(deployed.address, deployer(&chain.url()));
+	assert_eq!(client.latestBlock().call().await.unwrap(), deployed.latest_block);
+	let alice = ecdsa::Pair::from_string("//Alice", None).unwrap().public();
+	let dev_root = FixedBytes(validator_set_root(&[alice.into()]).unwrap().0);
+	let current = client.currentValidatorSet().call().await.unwrap();
+	assert_eq!((current.id, current.len, current.root), (0, 1, dev_root));
+	let next = client.nextValidatorSet().call().await.unwrap();
+	assert_eq!((next.id, next.len), (1, 1), "the next set as the leaf states it");
+	assert_eq!(deployed.current, current);
+
+	let (hash, signed) = beefy_commitment_after(&appchain, &node, deployed.latest_block).await;
+	let (_, validators) = appchain.beefy_validators(hash).await.unwrap();
+	let update = CommitmentUpdate::new(&signed, &validators).unwrap();
+	let receipt = client
+		.submit(sol::commitment(&update), sol::signatures(&update))
+		.send()
+		.await
+		.unwrap()
+		.get_receipt()
+		.await
+		.unwrap();
+	assert!(receipt.status(), "the client accepts the node's next commitment");
+	assert_eq!(client.latestBlock().call().await.unwrap(), update.block_number);
+
+	match deploy_light_client(&config, 31337, "beefy-light-client").await {
+		Err(DeployError::Deterministic {
+			source: DeterministicError::AlreadyDeployed { address },
+			..
+		}) => assert_eq!(address, deployed.address),
+		other => panic!("a second deployment under the name must be refused, got {other:?}"),
+	}
+	assert_eq!(client.latestBlock().call().await.unwrap(), update.block_number);
 }

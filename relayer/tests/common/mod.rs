@@ -244,22 +244,7 @@ pub async fn deploy_inbox_for(
 	rollup_id: u32,
 	dir: &Path,
 ) -> (zkpow_relayer::config::Config, zkpow_relayer::deploy::Deployed) {
-	use zkpow_relayer::config::{ChainConfig, Config, KeySource};
-	let key = |name: &str, hex: &str| {
-		let path = dir.join(name);
-		std::fs::write(&path, hex).unwrap();
-		KeySource { key_file: Some(path), key_env: None }
-	};
-	let mut config = Config {
-		appchain_url: node.ws_url(),
-		db_path: dir.join("relayer.db"),
-		poll_interval: Duration::from_millis(300),
-		chains: vec![ChainConfig {
-			key: key("deployer.key", DEV_KEYS[0]),
-			..ChainConfig::new(31337, vec![chain.url()])
-		}],
-		..Config::default()
-	};
+	let mut config = deployer_config(node, chain, dir);
 	let registered_by = rpc.best_number().await.unwrap();
 	zkpow_integration_tests::wait_for(
 		"registration to be finalized",
@@ -271,8 +256,35 @@ pub async fn deploy_inbox_for(
 	let deployed = zkpow_relayer::deploy::deploy(&config, rollup_id, INBOX_SALT)
 		.await
 		.expect("deploy the inbox");
-	config.chains[0].key = key("relayer.key", RELAYER_KEY);
+	config.chains[0].key = key_file(dir, "relayer.key", RELAYER_KEY);
 	(config, deployed)
+}
+
+/// A key source: the file `name` in `dir`, holding `hex`.
+pub fn key_file(dir: &Path, name: &str, hex: &str) -> zkpow_relayer::config::KeySource {
+	let path = dir.join(name);
+	std::fs::write(&path, hex).unwrap();
+	zkpow_relayer::config::KeySource { key_file: Some(path), key_env: None }
+}
+
+/// A relayer configuration for `node` and chain 31337 at `chain`, signing with anvil
+/// account 0 (the deployer); key and database in `dir`.
+pub fn deployer_config(
+	node: &zkpow_integration_tests::Node,
+	chain: &Anvil,
+	dir: &Path,
+) -> zkpow_relayer::config::Config {
+	use zkpow_relayer::config::{ChainConfig, Config};
+	Config {
+		appchain_url: node.ws_url(),
+		db_path: dir.join("relayer.db"),
+		poll_interval: Duration::from_millis(300),
+		chains: vec![ChainConfig {
+			key: key_file(dir, "deployer.key", DEV_KEYS[0]),
+			..ChainConfig::new(31337, vec![chain.url()])
+		}],
+		..Config::default()
+	}
 }
 
 /// Log lines written while the returned guard lives (on this thread: a pass awaited in
