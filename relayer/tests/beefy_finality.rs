@@ -123,15 +123,7 @@ async fn the_validators_sign_a_finalized_sequences_record() {
 	};
 	let next = sol::validator_set(&leaf.beefy_next_authority_set);
 	let client = BeefyClient::deploy(provider.clone(), 0, current, next).await.unwrap();
-	let receipt = client
-		.submit(sol::commitment(&update), sol::signatures(&update))
-		.send()
-		.await
-		.unwrap()
-		.get_receipt()
-		.await
-		.unwrap();
-	assert!(receipt.status(), "the light client accepts the node's commitment");
+	submit(&client, &update).await;
 	assert_eq!(client.latestBlock().call().await.unwrap(), b);
 	let proved = client.verifyMmrLeaf(sol::leaf(&leaf), sol::mmr_proof(&proof)).call().await;
 	assert_eq!(proved.unwrap(), b, "the leaf is under the root of block b");
@@ -152,6 +144,22 @@ async fn the_validators_sign_a_finalized_sequences_record() {
 	let mut forged = seq;
 	forged.newStateRoot = FixedBytes([0xee; 32]);
 	assert!(harness.prove(*client.address(), forged, finality).call().await.is_err());
+}
+
+/// Submits the node's commitment `update` to `client`, which must accept it.
+async fn submit<P: alloy::providers::Provider>(
+	client: &BeefyClient::BeefyClientInstance<P>,
+	update: &CommitmentUpdate,
+) {
+	let receipt = client
+		.submit(sol::commitment(update), sol::signatures(update))
+		.send()
+		.await
+		.unwrap()
+		.get_receipt()
+		.await
+		.unwrap();
+	assert!(receipt.status(), "the light client accepts the node's commitment");
 }
 
 /// The first BEEFY commitment of a block after `after`, with that block's hash.
@@ -197,15 +205,7 @@ async fn the_light_client_the_relayer_deploys_follows_the_node() {
 	let (hash, signed) = beefy_commitment_after(&appchain, &node, deployed.latest_block).await;
 	let (_, validators) = appchain.beefy_validators(hash).await.unwrap();
 	let update = CommitmentUpdate::new(&signed, &validators).unwrap();
-	let receipt = client
-		.submit(sol::commitment(&update), sol::signatures(&update))
-		.send()
-		.await
-		.unwrap()
-		.get_receipt()
-		.await
-		.unwrap();
-	assert!(receipt.status(), "the client accepts the node's next commitment");
+	submit(&client, &update).await;
 	assert_eq!(client.latestBlock().call().await.unwrap(), update.block_number);
 
 	match deploy_light_client(&config, 31337, "beefy-light-client").await {

@@ -11,19 +11,11 @@ mod common;
 use common::open_store;
 use sp_keyring::Sr25519Keyring::Alice;
 use std::{sync::Arc, time::Duration};
-use zkpow_integration_tests::{submit_and_find, wait_for, Node};
+use zkpow_integration_tests::{submit_and_find, upgrade_wasm, wait_for, Node};
 use zkpow_relayer::{
 	appchain::Appchain, deliver::MissingSequences, follow::Follower, metrics::Metrics,
 };
 use zkpow_runtime::{RuntimeCall, RuntimeEvent};
-
-fn upgrade_wasm() -> Vec<u8> {
-	let path = std::env::var("ZKPOW_UPGRADE_WASM").expect(
-		"ZKPOW_UPGRADE_WASM names the runtime built with next-spec-version: run \
-		 scripts/upgrade-test.sh",
-	);
-	std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
-}
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the runtime built with next-spec-version: run scripts/upgrade-test.sh"]

@@ -52,6 +52,16 @@ fn workspace_binary(name: &str, env: &str) -> PathBuf {
 	})
 }
 
+/// The runtime built with the `next-spec-version` feature, named by `ZKPOW_UPGRADE_WASM`
+/// (`scripts/upgrade-test.sh` builds it and runs the upgrade tests with it).
+pub fn upgrade_wasm() -> Vec<u8> {
+	let path = std::env::var("ZKPOW_UPGRADE_WASM").expect(
+		"ZKPOW_UPGRADE_WASM names the runtime built with next-spec-version: run \
+		 scripts/upgrade-test.sh",
+	);
+	std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+}
+
 /// Path of the `zkpow-node` binary: `$ZKPOW_NODE_BIN`, or the one cargo built.
 pub fn node_binary() -> PathBuf {
 	workspace_binary("zkpow-node", "ZKPOW_NODE_BIN")

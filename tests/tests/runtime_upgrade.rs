@@ -10,16 +10,8 @@
 
 use sp_keyring::Sr25519Keyring::{Alice, Charlie};
 use std::time::Duration;
-use zkpow_integration_tests::{mining::*, submit_and_find, ProverHost};
+use zkpow_integration_tests::{mining::*, submit_and_find, upgrade_wasm, ProverHost};
 use zkpow_runtime::{RuntimeCall, RuntimeEvent};
-
-fn upgrade_wasm() -> Vec<u8> {
-	let path = std::env::var("ZKPOW_UPGRADE_WASM").expect(
-		"ZKPOW_UPGRADE_WASM names the runtime built with next-spec-version: run \
-		 scripts/upgrade-test.sh",
-	);
-	std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
-}
 
 /// The upgrade lands after the miner committed and before it revealed: the reveal still
 /// lands in its window, with a signature for the new runtime, and nothing is slashed.
